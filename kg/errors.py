@@ -1,0 +1,18 @@
+"""Errors a user can act on. The CLI prints them as one line, never a traceback."""
+
+
+class KgError(Exception):
+    """An expected failure with a message meant for the user."""
+
+
+class InputError(KgError):
+    """A file that cannot be used as an article; names the file and the reason."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class StoreBusyError(KgError):
+    """Another kg process holds the store's write lock."""

@@ -1,0 +1,437 @@
+"""Assemble attributed quotes from cues and quoted spans of one parsed article.
+
+The order of rules, each a news convention:
+
+1. a cue's content from the parse (direct when the content is one quotation, mixed when
+   it holds quoted words, indirect or unquoted when it holds none);
+2. a report inside a report ("Blinken stressed X, Miller said") belongs to the inner
+   speaker, relayed by the outer one; "according to" and "quoted ... as saying" relay too;
+3. a quotation with no clause of its own takes the cue next to it ("“...,” he said",
+   "He added: “...”", or a cue sentence right after it);
+4. a quotation paragraph with no cue continues the previous speaker's quote;
+5. pronouns and role descriptions resolve to the people the article names.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from kg.extract.cues import Cue, find_cues, token_quote_index
+from kg.extract.lexicon import MEDIA_WORDS, PERSON_ROLE_NOUNS, PRONOUN_GENDER, ROLE_ABBREVIATIONS
+from kg.extract.model import ArticleQuotes, Quote, Speaker
+from kg.extract.people import PeopleIndex, Person, clean_name, role_words
+from kg.nlp.marks import QuotedSpan
+from kg.nlp.pipeline import ParsedArticle
+
+MIN_QUOTE_WORDS = 3
+_WORD = re.compile(r"\w+")
+_INDEFINITE = {"a", "an", "one", "some", "several", "two", "three", "many", "other", "another"}
+
+
+@dataclass
+class Candidate:
+    start: int  # clean-text char offsets
+    end: int
+    kind: str
+    cue: Cue | None
+    speaker: Speaker | None = None
+    via: str | None = None
+    addressee: str | None = None
+    confidence: float = 0.8
+    quotes: list[int] = field(default_factory=list)
+    relayed_by: Cue | None = None
+
+
+class _Article:
+    """Per-article working state: the parse, its people, and speakers seen so far."""
+
+    def __init__(self, parsed: ParsedArticle) -> None:
+        self.parsed = parsed
+        self.doc: Doc = parsed.doc
+        self.text = self.doc.text
+        self.quoted: list[QuotedSpan] = self.doc._.quoted or []
+        self.in_quote = token_quote_index(self.doc)
+        self.people = PeopleIndex(self.doc)
+        self.breaks = [m.start() for m in re.finditer(r"\n", self.text)]
+        self.mentions = sorted(
+            (t.idx, person, t.dep_ in ("nsubj", "nsubjpass"))
+            for i, person in self.people.mention_at.items()
+            for t in [self.doc[i]]
+            if i == 0 or self.people.mention_at.get(i - 1) is not person
+        )
+        self.spoken: list[tuple[int, Speaker, str | None]] = []
+
+    def paragraph(self, char: int) -> int:
+        return bisect.bisect_right(self.breaks, char)
+
+    # -- speakers -------------------------------------------------------------------------
+    def speaker(self, token: Token | None) -> Speaker | None:
+        if token is None:
+            return None
+        if token.lower_ in PRONOUN_GENDER or token.pos_ == "PRON":
+            return self._pronoun(token)
+        person = self.people.person_at(token) or self._person_in_phrase(token)
+        if person is not None:
+            return Speaker(person.name, self._phrase_text(token), person.kind)
+        if token.ent_type_ in ("ORG", "GPE", "NORP", "FAC"):
+            ent = next((e for e in self.doc.ents if e.start <= token.i < e.end), None)
+            name = ent.text if ent is not None else token.text
+            return Speaker(_strip_article(name), self._phrase_text(token), "organization")
+        lemma = token.lemma_.lower()
+        phrase = self._phrase_text(token)
+        if lemma in PERSON_ROLE_NOUNS or token.lower_ in ROLE_ABBREVIATIONS:
+            head = role_words([token])
+            head_word = next(iter(head)) if len(head) == 1 else ("minister" if "minister" in head else lemma)
+            if not self._indefinite(token):
+                words = role_words(list(self.doc[token.left_edge.i : token.i + 1]))
+                person = self.people.by_role(words, head_word, before=None)
+                if person is not None:
+                    return Speaker(person.name, phrase, "person")
+            return Speaker(phrase, phrase, "anonymous")
+        if token.pos_ in ("PROPN",) and token.is_title:
+            name, _ = clean_name(phrase)
+            return Speaker(name or phrase, phrase, "person")
+        return Speaker(phrase, phrase, "anonymous" if token.pos_ == "NOUN" else "unknown")
+
+    def _person_in_phrase(self, token: Token) -> Person | None:
+        for child in token.children:
+            if child.dep_ in ("appos", "compound") and self.people.person_at(child):
+                return self.people.person_at(child)
+        return None
+
+    def _indefinite(self, token: Token) -> bool:
+        dets = [c.lower_ for c in token.children if c.dep_ in ("det", "nummod", "amod")]
+        if any(d in _INDEFINITE for d in dets):
+            return True
+        return token.tag_ in ("NNS", "NNPS") and not any(c.dep_ in ("det", "poss") for c in token.children)
+
+    def _phrase_text(self, token: Token) -> str:
+        doc = self.doc
+        start = token.left_edge.i
+        while start < token.i and (doc[start].is_punct or doc[start].lower_ in ("the",) or self.in_quote[start] >= 0):
+            start += 1
+        end = token.i + 1
+        for child in token.rights:
+            if child.dep_ == "prep" and child.lower_ in ("of", "for", "at") and child.right_edge.i - token.i <= 6:
+                end = child.right_edge.i + 1
+            elif child.dep_ in ("compound", "flat"):
+                end = child.right_edge.i + 1
+        ent = next((e for e in doc.ents if e.start <= token.i < e.end), None)
+        if ent is not None:
+            start, end = min(start, ent.start), max(end, ent.end)
+        return doc[start:end].text.strip(" ,“”\"'‘’")
+
+    def _pronoun(self, token: Token) -> Speaker:
+        gender = PRONOUN_GENDER.get(token.lower_)
+        if token.lower_ in ("i", "we", "me", "us"):
+            return Speaker(token.text, token.text, "unknown")
+        here = token.idx
+        para = self.paragraph(here)
+        best: tuple[float, Speaker] | None = None
+        for pos, speaker, spoken_gender in reversed(self.spoken):
+            if pos > here:
+                continue
+            if self.paragraph(pos) < para - 2:
+                break
+            if _compatible(gender, spoken_gender, speaker.kind):
+                best = (pos, speaker)
+                break
+        cut = bisect.bisect_left(self.mentions, (here,), key=lambda m: (m[0],))
+        for pos, person, is_subject in reversed(self.mentions[:cut]):
+            if self.paragraph(pos) < para - 3:
+                break
+            score = pos - (0 if is_subject else 150)
+            if best is not None and score <= best[0]:
+                continue
+            if _compatible(gender, person.gender, person.kind):
+                best = (score, Speaker(person.name, token.text, person.kind))
+        if best is None:
+            return Speaker(token.text, token.text, "unknown")
+        speaker = best[1]
+        person = self.people.find_name(speaker.name)
+        if person is not None and person.gender is None and gender in ("m", "f"):
+            person.gender = gender
+        return Speaker(speaker.name, token.text, speaker.kind)
+
+    def remember(self, candidate: Candidate) -> None:
+        if candidate.speaker is None:
+            return
+        person = self.people.find_name(candidate.speaker.name)
+        gender = person.gender if person is not None else None
+        if candidate.cue is not None and candidate.cue.speaker is not None:
+            gender = PRONOUN_GENDER.get(candidate.cue.speaker.lower_, gender)
+        self.spoken.append((candidate.end, candidate.speaker, gender))
+
+    # -- spans ----------------------------------------------------------------------------
+    def char_span(self, span: tuple[int, int]) -> tuple[int, int]:
+        first, last = self.doc[span[0]], self.doc[span[1] - 1]
+        return first.idx, last.idx + len(last.text)
+
+    def quotes_overlapping(self, start: int, end: int) -> list[int]:
+        return [i for i, q in enumerate(self.quoted) if q.outer_start < end and start < q.outer_end]
+
+    def clause_bounds(self, cue: Cue) -> tuple[int, int]:
+        """Character bounds of the cue's own words (its subtree minus quotes)."""
+        sent = cue.token.sent
+        tokens = [
+            t
+            for t in cue.token.subtree
+            if sent.start <= t.i < sent.end and self.in_quote[t.i] < 0 and not t.is_punct and not t.is_space
+            and (cue.content is None or not (cue.content[0] <= t.i < cue.content[1]))
+        ]
+        if not tokens:
+            return cue.token.idx, cue.token.idx + len(cue.token)
+        return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def extract_quotes(parsed: ParsedArticle) -> ArticleQuotes:
+    """All attributed quotes of one parsed article (no cross-article work here)."""
+    art = _Article(parsed)
+    cues = list(find_cues(art.doc, art.in_quote))
+    candidates = _from_cue_content(art, cues)
+    claimed = {q for c in candidates for q in c.quotes}
+    candidates += _from_adjacent_cues(art, cues, claimed, candidates)
+    candidates.sort(key=lambda c: c.start)
+    candidates = _resolve_and_continue(art, candidates, claimed)
+    quotes = [_to_quote(art, c) for c in candidates]
+    quotes = [q for q in quotes if q is not None]
+    people = {p.name: sorted(p.variants) for p in art.people.people}
+    return ArticleQuotes(parsed.article.id, parsed.article.doc, _drop_repeats(quotes), people)
+
+
+def _from_cue_content(art: _Article, cues: list[Cue]) -> list[Candidate]:
+    """Rules 1 and 2: content clauses, with nested reports relayed by the outer cue."""
+    outer_of: dict[int, Cue] = {}
+    for outer in cues:
+        if outer.content is None:
+            continue
+        start, end = art.char_span(outer.content)
+        if _mostly_one_quote(art, start, end):
+            continue
+        for inner in cues:
+            if inner is not outer and inner.speaker is not None and inner.content is not None:
+                if outer.content[0] <= inner.token.i < outer.content[1]:
+                    outer_of[id(inner)] = outer
+    outers = {id(cue) for cue in outer_of.values()}
+    out: list[Candidate] = []
+    for cue in cues:
+        if cue.content is None or id(cue) in outers:
+            continue
+        start, end = art.char_span(cue.content)
+        overlapping = art.quotes_overlapping(start, end)
+        for i in overlapping:
+            start, end = min(start, art.quoted[i].outer_start), max(end, art.quoted[i].outer_end)
+        kind, start, end = _kind_of(art, start, end, overlapping, cue)
+        if len(_WORD.findall(art.text[start:end])) < 2:
+            continue
+        candidate = Candidate(start, end, kind, cue, quotes=overlapping)
+        candidate.confidence = {"direct": 0.9, "mixed": 0.85, "indirect": 0.75, "unquoted": 0.7}[kind]
+        candidate.relayed_by = outer_of.get(id(cue))
+        if candidate.relayed_by is None:
+            candidate.relayed_by = next(
+                (c for c in cues if c is not cue and c.kind == "according" and c.token.sent == cue.token.sent),
+                None,
+            )
+        out.append(candidate)
+    for cue in cues:
+        if id(cue) in outers:
+            cue.content = None  # its words are the inner speaker's; the cue may still claim a quote
+    return out
+
+
+def _via_text(art: _Article, cue: Cue) -> str | None:
+    if cue.kind == "relay" and cue.via is not None:
+        return _strip_article(art._phrase_text(cue.via))
+    if cue.kind == "according" and cue.speaker is not None:
+        return _strip_article(art._phrase_text(cue.speaker))
+    return None
+
+
+def _mostly_one_quote(art: _Article, start: int, end: int) -> bool:
+    for i in art.quotes_overlapping(start, end):
+        q = art.quoted[i]
+        inside = len(_WORD.findall(art.text[max(start, q.start) : min(end, q.end)]))
+        if inside >= 0.8 * len(_WORD.findall(art.text[start:end])):
+            return True
+    return False
+
+
+def _kind_of(art: _Article, start: int, end: int, overlapping: list[int], cue: Cue) -> tuple[str, int, int]:
+    if not overlapping:
+        first_person = re.match(r"\s*(I|We|My|Our)\b", art.text[start:end]) is not None
+        return ("unquoted" if cue.content_before and first_person else "indirect"), start, end
+    total = len(_WORD.findall(art.text[start:end]))
+    if len(overlapping) == 1:
+        q = art.quoted[overlapping[0]]
+        if len(_WORD.findall(art.text[q.start : q.end])) >= 0.85 * total:
+            return "direct", q.start, _content_end(art.text, q)
+    return "mixed", start, end
+
+
+def _content_end(text: str, q: QuotedSpan) -> int:
+    end = q.end
+    while end > q.start and text[end - 1] in " ,\n":
+        end -= 1
+    return end
+
+
+def _substantive(art: _Article, q: QuotedSpan) -> bool:
+    words = len(_WORD.findall(art.text[q.start : q.end]))
+    return words >= MIN_QUOTE_WORDS + 1 or (words >= MIN_QUOTE_WORDS and art.text[q.start : q.end].rstrip()[-1:] in ".!?,")
+
+
+def _from_adjacent_cues(
+    art: _Article, cues: list[Cue], claimed: set[int], existing: list[Candidate]
+) -> list[Candidate]:
+    """Rule 3: a quotation takes the cue right before or after it."""
+    out: list[Candidate] = []
+    free_cues = [c for c in cues if c.content is None and c.speaker is not None]
+    bounds = {id(c): art.clause_bounds(c) for c in free_cues}
+    for index, q in enumerate(art.quoted):
+        if index in claimed or not _substantive(art, q):
+            continue
+        para = art.paragraph(q.outer_start)
+        best: tuple[float, Cue] | None = None
+        tail = art.text[q.start : q.end].rstrip()[-1:]
+        for cue in free_cues:
+            left, right = bounds[id(cue)]
+            if art.paragraph(left) != para and art.paragraph(right) != para:
+                continue
+            score = 0.0
+            if left >= q.outer_end:
+                gap = art.text[q.outer_end : left]
+                if _clean_gap(gap):
+                    score = 3.0 if tail not in ".!?" else 2.0
+                    score -= 0.01 * len(gap)
+            elif right <= q.outer_start:
+                gap = art.text[right : q.outer_start]
+                if _clean_gap(gap):
+                    score = 3.0 if ":" in gap else 2.5 if "," in gap or not gap.strip() else 1.0
+                    score -= 0.01 * len(gap)
+            elif left < q.outer_start and q.outer_end < right:
+                score = 2.2
+            if score > 0 and (best is None or score > best[0]):
+                best = (score, cue)
+        if best is None:
+            continue
+        cue = best[1]
+        out.append(Candidate(q.start, _content_end(art.text, q), "direct", cue, confidence=0.85, quotes=[index]))
+        claimed.add(index)
+    return out
+
+
+def _clean_gap(gap: str) -> bool:
+    return len(gap) <= 12 and not gap.strip(" \t,;:.—–-\u2014")
+
+
+def _resolve_and_continue(art: _Article, candidates: list[Candidate], claimed: set[int]) -> list[Candidate]:
+    """Rules 4 and 5, in text order so each pronoun sees the speakers before it."""
+    by_start = sorted(candidates, key=lambda c: c.start)
+    free = [
+        (q.start, i)
+        for i, q in enumerate(art.quoted)
+        if i not in claimed and _substantive(art, q)
+    ]
+    events = sorted([(c.start, 0, c) for c in by_start] + [(s, 1, i) for s, i in free], key=lambda e: (e[0], e[1]))
+    out: list[Candidate] = []
+    last: Candidate | None = None
+    for _, is_free, item in events:
+        if not is_free:
+            candidate = item
+            if candidate.relayed_by is not None:
+                candidate.via = _via_text(art, candidate.relayed_by)
+                if candidate.via is None:
+                    relayer = art.speaker(candidate.relayed_by.speaker)
+                    candidate.via = relayer.name if relayer is not None else None
+            if candidate.cue is not None:
+                candidate.speaker = art.speaker(candidate.cue.speaker)
+                if candidate.cue.kind == "relay" and candidate.cue.via is not None and candidate.via is None:
+                    candidate.via = _strip_article(art._phrase_text(candidate.cue.via))
+                if candidate.cue.addressee is not None:
+                    addressee = art.speaker(candidate.cue.addressee)
+                    candidate.addressee = addressee.name if addressee else None
+                    if _is_media(candidate.cue.addressee) and candidate.via is None:
+                        candidate.via = _strip_article(art._phrase_text(candidate.cue.addressee))
+            if candidate.speaker is None:
+                continue
+            art.remember(candidate)
+            out.append(candidate)
+            last = candidate
+            continue
+        q = art.quoted[item]
+        if last is None or last.speaker is None:
+            continue
+        gap_paragraphs = art.paragraph(q.outer_start) - art.paragraph(last.end)
+        starts_paragraph = not art.text[art.breaks[art.paragraph(q.outer_start) - 1] + 1 if art.paragraph(q.outer_start) else 0 : q.outer_start].strip()
+        if gap_paragraphs > 2 or (gap_paragraphs == 0 and not starts_paragraph and q.outer_start - last.end > 200):
+            continue
+        confidence = 0.6 if gap_paragraphs <= 1 else 0.45
+        candidate = Candidate(q.start, _content_end(art.text, q), "direct", None, last.speaker, last.via, None, confidence, [item])
+        art.remember(candidate)
+        out.append(candidate)
+        last = candidate
+    return out
+
+
+def _to_quote(art: _Article, c: Candidate) -> Quote | None:
+    if c.speaker is None:
+        return None
+    article = art.parsed.article
+    raw_start, raw_end = art.parsed.raw_span(c.start, c.end)
+    text = article.text[raw_start:raw_end]
+    stripped = text.strip()
+    if not stripped:
+        return None
+    raw_start += len(text) - len(text.lstrip())
+    raw_end -= len(text) - len(text.rstrip())
+    speaker = c.speaker
+    return Quote(
+        doc=article.doc,
+        article_id=article.id,
+        start=raw_start,
+        end=raw_end,
+        text=article.text[raw_start:raw_end],
+        kind=c.kind,
+        speaker=speaker,
+        cue=c.cue.text if c.cue is not None else "",
+        via=c.via,
+        addressee=c.addressee,
+        confidence=c.confidence * (0.9 if speaker.kind in ("unknown",) else 1.0),
+    )
+
+
+def _drop_repeats(quotes: list[Quote]) -> list[Quote]:
+    """A pull quote or caption repeating an earlier quote is not a second statement."""
+    kept: list[Quote] = []
+    seen: list[set[str]] = []
+    for q in quotes:
+        words = set(_WORD.findall(q.text.lower()))
+        repeat = len(words) >= 5 and any(len(words & s) >= 0.9 * len(words) for s in seen)
+        if repeat and not q.cue:
+            continue
+        kept.append(q)
+        seen.append(words)
+    return kept
+
+
+def _compatible(pronoun: str | None, gender: str | None, kind: str) -> bool:
+    if pronoun == "p":
+        return kind in ("organization", "anonymous", "unknown") or gender == "p"
+    if pronoun == "n":
+        return kind == "organization"
+    if kind == "organization":
+        return False
+    return gender is None or pronoun is None or gender == pronoun
+
+
+def _is_media(token: Token) -> bool:
+    words = {t.lower_ for t in token.subtree} | {token.lemma_.lower()}
+    return bool(words & MEDIA_WORDS)
+
+
+def _strip_article(text: str) -> str:
+    return re.sub(r"^(?:the|a|an)\s+", "", text.strip(), flags=re.IGNORECASE)

@@ -1,0 +1,303 @@
+"""Reporting cues in a parsed `Doc`: who is said to speak, and which words they said.
+
+Each rule is one English news convention read off the dependency parse:
+
+- a reporting verb and its subject: "Qin said (that) ...", "said Miller", "he added";
+- a participle inherits its clause's subject: "Biden ..., saying: ...";
+- the content is the verb's clausal complement, or its object for verbs like "stress":
+  "Blinken stressed the importance of diplomacy";
+- relays: "state media quoted Qin as telling Blinken" (speaker Qin, via state media);
+- "according to X, ..." / "as per X" and "For X, ...".
+
+Cues inside quotation marks are part of someone's words and are never used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.extract.lexicon import (
+    ADDRESSEE_OBJECT_VERBS,
+    CONTENT_OBJECT_VERBS,
+    PERSON_ROLE_NOUNS,
+    RELAY_VERBS,
+    REPORTING_VERBS,
+    WEAK_VERBS,
+)
+
+SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+INHERIT_SUBJECT_DEPS = ("advcl", "xcomp", "conj", "pcomp", "acl")
+PERSONISH_ENTS = ("PERSON", "ORG", "GPE", "NORP")
+
+
+@dataclass
+class Cue:
+    """A reporting cue. Token ranges are ``[start, end)`` token indices of the `Doc`."""
+
+    token: Token
+    kind: str  # verb | relay | according | for
+    speaker: Token | None
+    content: tuple[int, int] | None
+    addressee: Token | None = None
+    via: Token | None = None
+    content_before: bool = False
+
+    @property
+    def text(self) -> str:
+        if self.kind == "according":
+            return "according to" if self.token.lower_ == "according" else "as per"
+        return self.token.text
+
+
+def token_quote_index(doc: Doc) -> list[int]:
+    """For each token, the index of the quoted span (``doc._.quoted``) it lies in, or -1."""
+    quoted = doc._.quoted or []
+    index = [-1] * len(doc)
+    q = 0
+    for token in doc:
+        while q < len(quoted) and quoted[q].outer_end <= token.idx:
+            q += 1
+        if q < len(quoted) and quoted[q].start <= token.idx < quoted[q].end:
+            index[token.i] = q
+    return index
+
+
+def find_cues(doc: Doc, in_quote: list[int]) -> Iterator[Cue]:
+    """Yield every reporting cue outside quotation marks, in text order."""
+    for token in doc:
+        if in_quote[token.i] >= 0:
+            continue
+        lower = token.lower_
+        if lower == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+            cue = _according(token, doc[token.i + 1])
+        elif lower == "per" and token.i > 0 and doc[token.i - 1].lower_ == "as":
+            cue = _according(doc[token.i - 1], token)
+        elif lower == "for" and token.is_sent_start:
+            cue = _for_speaker(token)
+        elif token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in REPORTING_VERBS:
+            cue = _verb_cue(token, in_quote)
+        else:
+            cue = None
+        if cue is not None:
+            yield cue
+
+
+def subject_of(verb: Token, depth: int = 0) -> Token | None:
+    """The subject of a verb, climbing from participles and conjuncts to their clause.
+
+    "Biden played down the episode, saying: ..." -> "Biden" for "saying".
+    """
+    for child in verb.children:
+        if child.dep_ in SUBJECT_DEPS:
+            return child
+    for child in verb.children:
+        if child.dep_ == "agent":
+            for grandchild in child.children:
+                if grandchild.dep_ == "pobj":
+                    return grandchild
+    if verb.dep_ == "relcl":
+        return verb.head
+    if depth < 3 and verb.dep_ in INHERIT_SUBJECT_DEPS and verb.head is not verb:
+        head = verb.head
+        if head.dep_ == "prep" and head.head is not head:
+            head = head.head
+        return subject_of(head, depth + 1)
+    return None
+
+
+def _verb_cue(verb: Token, in_quote: list[int]) -> Cue | None:
+    lemma = verb.lemma_.lower()
+    if lemma in RELAY_VERBS:
+        relay = _relay(verb)
+        if relay is not None:
+            return relay
+    if lemma == "say" and _is_fixed_phrase(verb):
+        return None
+    speaker = subject_of(verb)
+    content = _content(verb, in_quote)
+    addressee = _addressee(verb, content)
+    if content is None and lemma in WEAK_VERBS and not _ends_clause(verb):
+        return None
+    if speaker is None and content is None:
+        return None
+    if speaker is not None and speaker.lower_ in ("it", "this", "that", "which") and content is None:
+        return None
+    before = content is not None and content[1] <= verb.i
+    return Cue(verb, "verb", speaker, content, addressee, None, before)
+
+
+def _relay(verb: Token) -> Cue | None:
+    """"X quoted Y as saying ..." / "Y was quoted as saying" / "X cited Y as saying"."""
+    as_prep = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"), None)
+    if as_prep is None:
+        return None
+    inner = next((c for c in as_prep.children if c.dep_ in ("pcomp", "pobj")), None)
+    quoted = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    relayer = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if quoted is None:
+        quoted = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        relayer = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent else None
+    if quoted is None:
+        return None
+    content = None
+    addressee = None
+    if inner is not None:
+        content = _content(inner, None)
+        addressee = _addressee(inner, content)
+    if content is None:
+        content = _content_from_head(verb)
+    before = content is not None and content[1] <= verb.i
+    return Cue(verb, "relay", quoted, content, addressee, relayer, before)
+
+
+def _according(first: Token, to: Token) -> Cue | None:
+    source = next((c for c in to.children if c.dep_ == "pobj"), None)
+    if source is None:
+        return None
+    sent = first.sent
+    phrase_start, phrase_end = first.i, source.right_edge.i + 1
+    head = first.head if first.head is not first else None
+    if head is not None and head.dep_ == "prep" and head.i < first.i:
+        phrase_start = head.i
+    left = (sent.start, phrase_start)
+    right = (phrase_end, sent.end)
+    content = left if _span_words(first.doc, left) >= _span_words(first.doc, right) else right
+    if _span_words(first.doc, content) < 3:
+        return None
+    return Cue(first, "according", source, _trim(first.doc, content), None, None, content == left)
+
+
+def _for_speaker(first: Token) -> Cue | None:
+    """"For Danny Russell, a former official, each side has an interest ..."."""
+    source = next((c for c in first.children if c.dep_ == "pobj"), None)
+    if source is None:
+        return None
+    if source.ent_type_ != "PERSON" and source.lemma_.lower() not in PERSON_ROLE_NOUNS:
+        return None
+    sent = first.sent
+    comma = next((t for t in first.doc[source.right_edge.i + 1 : sent.end] if t.text == ","), None)
+    if comma is None or comma.i - first.i > 25:
+        comma = source.right_edge.nbor(1) if source.right_edge.i + 1 < sent.end else None
+        if comma is None or comma.text != ",":
+            return None
+    content = (comma.i + 1, sent.end)
+    if _span_words(first.doc, content) < 4:
+        return None
+    return Cue(first, "for", source, _trim(first.doc, content), None, None, False)
+
+
+def _content(verb: Token, in_quote: list[int] | None) -> tuple[int, int] | None:
+    """Token range of what the verb reports, or None when its clause names no content."""
+    lemma = verb.lemma_.lower()
+    clauses = [
+        c
+        for c in verb.children
+        if c.dep_ in ("ccomp", "csubj")
+        and not (c.lemma_.lower() in RELAY_VERBS and any(g.dep_ in SUBJECT_DEPS for g in c.children))
+    ]
+    if clauses:
+        best = max(clauses, key=lambda c: c.right_edge.i - c.left_edge.i)
+        return _trim(verb.doc, (best.left_edge.i, best.right_edge.i + 1), verb)
+    if lemma in CONTENT_OBJECT_VERBS:
+        for child in verb.children:
+            if child.dep_ == "dobj" and not _is_person_like(child):
+                span = (child.left_edge.i, child.right_edge.i + 1)
+                if _span_words(verb.doc, span) >= 3 or _has_quote(verb.doc, span, in_quote):
+                    return _trim(verb.doc, span, verb)
+    if lemma in ("call", "describe", "label", "term", "characterize", "characterise"):
+        for child in verb.children:
+            if child.dep_ in ("oprd", "acomp", "xcomp") or (child.dep_ == "prep" and child.lower_ == "as"):
+                return _trim(verb.doc, (child.left_edge.i, child.right_edge.i + 1), verb)
+    xcomp = next((c for c in verb.children if c.dep_ == "xcomp"), None)
+    if xcomp is not None and lemma in ("urge", "warn", "ask", "promise", "vow", "pledge", "tell", "call", "threaten", "advise", "caution"):
+        obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        start = obj.left_edge.i if obj is not None and obj.i < xcomp.i else xcomp.left_edge.i
+        return _trim(verb.doc, (start, xcomp.right_edge.i + 1), verb)
+    if lemma in ("warn", "speak", "talk", "complain", "call"):
+        for child in verb.children:
+            if child.dep_ == "prep" and child.lower_ in ("against", "about", "of", "for", "on"):
+                span = (child.i, child.right_edge.i + 1)
+                if _span_words(verb.doc, span) >= 3:
+                    return _trim(verb.doc, span, verb)
+    return _content_from_head(verb)
+
+
+def _content_from_head(verb: Token) -> tuple[int, int] | None:
+    """"Relations are at a low, Qin said": the cue hangs off the reported clause."""
+    if verb.dep_ not in ("parataxis", "ccomp", "advcl") or verb.head is verb:
+        return None
+    head = verb.head
+    if head.i > verb.i:
+        return None
+    start = head.left_edge.i
+    end = verb.left_edge.i
+    if _span_words(verb.doc, (start, end)) < 3:
+        return None
+    return _trim(verb.doc, (start, end), verb)
+
+
+def _addressee(verb: Token, content: tuple[int, int] | None) -> Token | None:
+    lemma = verb.lemma_.lower()
+    for child in verb.children:
+        if content and content[0] <= child.i < content[1]:
+            continue
+        if child.dep_ in ("dobj", "dative") and lemma in ADDRESSEE_OBJECT_VERBS and _is_person_like(child):
+            return child
+        if child.dep_ in ("dative", "prep") and child.lower_ == "to" and lemma not in ("agree", "point"):
+            pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if pobj is not None and _is_person_like(pobj):
+                return pobj
+    return None
+
+
+def _is_person_like(token: Token) -> bool:
+    if token.pos_ == "PRON":
+        return token.lower_ not in ("it", "this", "that", "what", "which", "something", "nothing")
+    if token.ent_type_ in PERSONISH_ENTS:
+        return True
+    lemma = token.lemma_.lower()
+    return lemma in PERSON_ROLE_NOUNS or lemma in ("reporter", "journalist", "people", "audience", "crowd", "media", "counterpart", "lawmaker", "supporter")
+
+
+def _is_fixed_phrase(verb: Token) -> bool:
+    """"that is to say", "needless to say", "so to say"."""
+    prev = verb.nbor(-1) if verb.i > 0 else None
+    return prev is not None and prev.lower_ == "to" and verb.dep_ in ("xcomp", "advcl", "acl")
+
+
+def _ends_clause(verb: Token) -> bool:
+    nxt = verb.nbor(1) if verb.i + 1 < len(verb.doc) else None
+    return nxt is None or nxt.is_punct
+
+
+def _has_quote(doc: Doc, span: tuple[int, int], in_quote: list[int] | None) -> bool:
+    if in_quote is None:
+        return False
+    return any(in_quote[i] >= 0 for i in range(span[0], span[1]))
+
+
+def _span_words(doc: Doc, span: tuple[int, int]) -> int:
+    return sum(1 for t in doc[span[0] : span[1]] if not (t.is_punct or t.is_space))
+
+
+def _trim(doc: Doc, span: tuple[int, int], verb: Token | None = None) -> tuple[int, int] | None:
+    """Drop leading "that"/punctuation and trailing punctuation; never include the cue."""
+    start, end = span
+    if verb is not None and start <= verb.i < end:
+        if verb.i - start > end - verb.i:
+            end = verb.i
+        else:
+            start = verb.i + 1
+    while start < end and (doc[start].is_space or (doc[start].is_punct and doc[start].text not in "“‘\"'(") or (doc[start].lower_ in ("that", "whether") and doc[start].dep_ == "mark")):
+        start += 1
+    while end > start and (doc[end - 1].is_space or (doc[end - 1].is_punct and doc[end - 1].text not in "”’\"')…?!")):
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def sentence_of(doc: Doc, token: Token) -> Span:
+    return token.sent
