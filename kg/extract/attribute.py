@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Token
 from kg.extract.cues import Cue, find_cues, token_quote_index
 from kg.extract.lexicon import MEDIA_WORDS, PERSON_ROLE_NOUNS, PRONOUN_GENDER, ROLE_ABBREVIATIONS
 from kg.extract.model import ArticleQuotes, Quote, Speaker
+from kg.extract.topics import Taxonomy, default_taxonomy, topics_for
 from kg.extract.people import PeopleIndex, Person, clean_name, role_words
 from kg.nlp.marks import QuotedSpan
 from kg.nlp.pipeline import ParsedArticle
@@ -188,8 +189,12 @@ class _Article:
         return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
 
 
-def extract_quotes(parsed: ParsedArticle) -> ArticleQuotes:
-    """All attributed quotes of one parsed article (no cross-article work here)."""
+def extract_quotes(parsed: ParsedArticle, taxonomy: Taxonomy | None = None) -> ArticleQuotes:
+    """All attributed quotes of one parsed article (no cross-article work here).
+
+    A pure function of the article and the shared read-only `taxonomy`.
+    """
+    taxonomy = taxonomy or default_taxonomy()
     art = _Article(parsed)
     cues = list(find_cues(art.doc, art.in_quote))
     candidates = _from_cue_content(art, cues)
@@ -197,7 +202,7 @@ def extract_quotes(parsed: ParsedArticle) -> ArticleQuotes:
     candidates += _from_adjacent_cues(art, cues, claimed, candidates)
     candidates.sort(key=lambda c: c.start)
     candidates = _resolve_and_continue(art, candidates, claimed)
-    quotes = [_to_quote(art, c) for c in candidates]
+    quotes = [_to_quote(art, c, taxonomy) for c in candidates]
     quotes = [q for q in quotes if q is not None]
     people = {p.name: sorted(p.variants) for p in art.people.people}
     return ArticleQuotes(parsed.article.id, parsed.article.doc, _drop_repeats(quotes), people)
@@ -377,9 +382,14 @@ def _resolve_and_continue(art: _Article, candidates: list[Candidate], claimed: s
     return out
 
 
-def _to_quote(art: _Article, c: Candidate) -> Quote | None:
+def _to_quote(art: _Article, c: Candidate, taxonomy: Taxonomy) -> Quote | None:
     if c.speaker is None:
         return None
+    span = art.doc.char_span(c.start, c.end, alignment_mode="expand")
+    spans = [span] if span is not None else []
+    if c.cue is not None and spans:
+        spans.append(c.cue.token.sent)
+    topics = topics_for(spans, taxonomy) if spans else []
     article = art.parsed.article
     raw_start, raw_end = art.parsed.raw_span(c.start, c.end)
     text = article.text[raw_start:raw_end]
@@ -400,6 +410,7 @@ def _to_quote(art: _Article, c: Candidate) -> Quote | None:
         cue=c.cue.text if c.cue is not None else "",
         via=c.via,
         addressee=c.addressee,
+        topics=topics,
         confidence=c.confidence * (0.9 if speaker.kind in ("unknown",) else 1.0),
     )
 

@@ -1,0 +1,337 @@
+"""kg command line: quotes, build, query, html, stats, export, push."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import io
+import json
+import sys
+import time
+from pathlib import Path
+
+from kg import __version__
+from kg.errors import KgError
+
+EPILOG = """examples:
+  kg quotes seeds --format table
+  kg build seeds --out out
+  kg query who-said-what --store out --param speaker="Qin Gang"
+  kg html --store out -o graph.html --speaker "Joe Biden"
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except KgError as exc:
+        print(f"kg: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("kg: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kg",
+        description="Who said what, to whom, about what: a quote-attribution knowledge graph from news.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"kg {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def inputs(p: argparse.ArgumentParser) -> None:
+        p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (recursive) or glob patterns (.txt, .html, .jsonl)")
+        p.add_argument("--aliases", metavar="FILE", help="alias file (TOML or YAML): canonical names, aliases, Wikidata ids")
+        p.add_argument("--topics", metavar="FILE", help="SKOS topic taxonomy in Turtle (default: the shipped one)")
+        p.add_argument("--max-bytes", type=int, default=5 * 1024 * 1024, help="skip files larger than this (default 5 MiB)")
+        p.add_argument("--quiet", "-q", action="store_true", help="no progress bar or per-file messages")
+
+    p = sub.add_parser("quotes", help="print the quotes found in articles")
+    inputs(p)
+    p.add_argument("--format", choices=["jsonl", "table", "csv"], default="table")
+    p.set_defaults(func=cmd_quotes)
+
+    p = sub.add_parser("build", help="extract, store the graph and write graph.ttl, graph.html, quotes.jsonl, report.json")
+    inputs(p)
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder (the store lives in DIR/store)")
+    p.add_argument("--prune", action="store_true", help="remove articles from the store that are no longer in PATH")
+    p.add_argument("--max-nodes", type=int, default=2000, help="largest graph drawn in graph.html")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("query", help="run a named SPARQL query, a .rq file or SPARQL text")
+    p.add_argument("query", metavar="NAME|FILE.rq|SPARQL")
+    p.add_argument("--store", required=True, metavar="DIR")
+    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="bind a declared parameter (repeatable)")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--list", action="store_true", help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("queries", help="list the named queries and their parameters")
+    p.set_defaults(func=cmd_queries)
+
+    p = sub.add_parser("html", help="write the interactive graph page")
+    p.add_argument("--store", required=True, metavar="DIR")
+    p.add_argument("-o", "--output", default="graph.html")
+    p.add_argument("--speaker", help="only this speaker's quotes")
+    p.add_argument("--max-nodes", type=int, default=2000)
+    p.set_defaults(func=cmd_html)
+
+    p = sub.add_parser("stats", help="graph analytics: top speakers, who addresses whom, topics, communities")
+    p.add_argument("--store", required=True, metavar="DIR")
+    p.add_argument("--top", type=int, default=10)
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("export", help="export the graph: turtle, nt, trig, nquads, jsonld, graphml, gexf")
+    p.add_argument("--store", required=True, metavar="DIR")
+    p.add_argument("--format", required=True, choices=["turtle", "nt", "trig", "nquads", "jsonld", "graphml", "gexf"])
+    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p.set_defaults(func=cmd_export)
+    return parser
+
+
+# -- quotes ----------------------------------------------------------------------------------
+def _corpus(args):
+    from kg.corpus import run
+    from kg.extract.topics import Taxonomy
+    from kg.resolve import AliasTable
+
+    aliases = AliasTable.load(args.aliases) if args.aliases else None
+    taxonomy = Taxonomy.load(args.topics) if args.topics else None
+    progress = _progress(args)
+    corpus = run(args.paths, args.max_bytes, aliases, taxonomy, progress)
+    if hasattr(progress, "close"):
+        progress.close()
+    return corpus, taxonomy
+
+
+def _progress(args):
+    from kg.ingest import Skipped
+
+    quiet = args.quiet
+    bar = None
+    if not quiet and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(unit="article", file=sys.stderr, leave=False)
+
+    def on_article(item) -> None:
+        if isinstance(item, Skipped):
+            if not quiet:
+                print(f"kg: skipped {item}", file=sys.stderr)
+        elif bar is not None:
+            bar.update(1)
+
+    on_article.close = (lambda: bar.close()) if bar is not None else (lambda: None)
+    return on_article
+
+
+def cmd_quotes(args) -> int:
+    corpus, _ = _corpus(args)
+    out = sys.stdout
+    records = [q.to_json() for q in corpus.quotes]
+    if args.format == "jsonl":
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    elif args.format == "csv":
+        writer = csv.writer(out)
+        columns = list(records[0]) if records else ["doc", "start", "end", "text", "speaker"]
+        writer.writerow(columns)
+        for record in records:
+            writer.writerow(["; ".join(v) if isinstance(v, list) else ("" if v is None else v) for v in record.values()])
+    else:
+        from kg.outputs.query import table
+
+        rows = [[r["doc"], r["speaker"], r["kind"], r["text"]] for r in records]
+        out.write(table(["doc", "speaker", "kind", "text"], rows, 80))
+    return 0 if corpus.articles else 1
+
+
+# -- build -----------------------------------------------------------------------------------
+def cmd_build(args) -> int:
+    from kg.outputs.files import atomic_write
+    from kg.rdf.store import KgStore, write_lock
+
+    out = Path(args.out)
+    started = time.perf_counter()
+    with write_lock(out):
+        corpus, taxonomy = _corpus(args)
+        if not corpus.articles:
+            _write_report(out, corpus, {}, started)
+            print("kg: error: no usable article in the given paths", file=sys.stderr)
+            return 1
+        store = KgStore(out)
+        written, unchanged, removed = _store_articles(store, corpus, taxonomy, out, args.prune)
+        store.flush()
+        atomic_write(out / "quotes.jsonl", "".join(json.dumps(q.to_json(), ensure_ascii=False) + "\n" for q in corpus.quotes))
+        from kg.outputs.export import serialize
+        from kg.outputs.graph import project
+        from kg.outputs.html import build_page
+
+        atomic_write(out / "graph.ttl", serialize(store, "turtle"))
+        atomic_write(out / "graph.html", build_page(project(store), args.max_nodes))
+        counts = {"graphs_written": written, "graphs_unchanged": unchanged, "graphs_removed": removed,
+                  "triples": store.triple_count()}
+        _write_report(out, corpus, counts, started)
+    if not args.quiet:
+        speakers = len({q.speaker.name for q in corpus.quotes})
+        print(f"kg: {len(corpus.articles)} articles, {len(corpus.quotes)} quotes, {speakers} speakers, "
+              f"{len(corpus.skipped)} skipped -> {out}/", file=sys.stderr)
+    return 0
+
+
+def _store_articles(store, corpus, taxonomy, out: Path, prune: bool) -> tuple[int, int, int]:
+    from collections import defaultdict
+
+    from kg.extract.topics import default_taxonomy
+    from kg.outputs.files import atomic_write
+    from kg.rdf.triples import article_triples, graph_iri
+
+    taxonomy = taxonomy or default_taxonomy()
+    manifest_path = out / "manifest.json"
+    try:
+        manifest = json.loads(manifest_path.read_text("utf-8"))
+    except (OSError, ValueError):
+        manifest = {}
+    by_article = defaultdict(list)
+    for q in corpus.quotes:
+        by_article[q.article_id].append(q)
+    present = store.article_graphs()
+    written = unchanged = removed = 0
+    current = set()
+    for info in corpus.articles:
+        name = str(graph_iri(info.id))
+        current.add(name)
+        graph = article_triples(info, by_article[info.id], taxonomy, corpus.wikidata)
+        digest = hashlib.sha256("\n".join(sorted(graph.serialize(format="nt").splitlines())).encode()).hexdigest()
+        if manifest.get(name) == digest and name in present:
+            unchanged += 1
+            continue
+        store.replace_graph(name, graph)
+        manifest[name] = digest
+        written += 1
+    if prune:
+        for name in sorted(present - current):
+            store.remove_graph(name)
+            manifest.pop(name, None)
+            removed += 1
+    atomic_write(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
+    return written, unchanged, removed
+
+
+def _write_report(out: Path, corpus, counts: dict, started: float) -> None:
+    from kg.outputs.files import atomic_write
+
+    report = {
+        "articles_read": len(corpus.articles),
+        "quotes": len(corpus.quotes),
+        "speakers": len({q.speaker.name for q in corpus.quotes}),
+        "statements": len({q.statement for q in corpus.quotes}),
+        "skipped": [{"path": s.path, "reason": s.reason} for s in corpus.skipped],
+        "store": counts,
+        "timings": {**corpus.timings, "total_seconds": round(time.perf_counter() - started, 3)},
+    }
+    atomic_write(out / "report.json", json.dumps(report, indent=1, ensure_ascii=False))
+
+
+# -- query and friends -------------------------------------------------------------------------
+def _open_store(path: str):
+    from kg.rdf.store import KgStore
+
+    return KgStore(path, read_only=True)
+
+
+def cmd_query(args) -> int:
+    from kg.outputs.query import format_rows, load_query, run_query
+
+    values = {}
+    for item in args.param:
+        if "=" not in item:
+            raise KgError(f"--param needs NAME=VALUE, got {item!r}")
+        key, value = item.split("=", 1)
+        values[key.strip()] = value
+    query = load_query(args.query)
+    columns, rows = run_query(_open_store(args.store), query, values)
+    sys.stdout.write(format_rows(columns, rows, args.format))
+    return 0
+
+
+def cmd_queries(args) -> int:
+    from kg.outputs.query import available_queries, load_query
+
+    for name in available_queries():
+        q = load_query(name)
+        params = ", ".join(q.params) or "no parameters"
+        print(f"{name:32} {q.description}  [{params}]")
+    return 0
+
+
+def cmd_html(args) -> int:
+    from kg.outputs.files import atomic_write
+    from kg.outputs.graph import project
+    from kg.outputs.html import build_page
+
+    graph = project(_open_store(args.store), speaker=args.speaker)
+    atomic_write(args.output, build_page(graph, args.max_nodes))
+    print(f"kg: wrote {args.output} ({graph.number_of_nodes()} nodes)", file=sys.stderr)
+    return 0
+
+
+def cmd_stats(args) -> int:
+    from kg.outputs import graph as g
+
+    graph = g.project(_open_store(args.store))
+    top = args.top
+    out = io.StringIO()
+    out.write("Speakers by quotes:\n")
+    for name, n in g.speakers_by_quotes(graph)[:top]:
+        out.write(f"  {n:4}  {name}\n")
+    out.write("Speakers by degree (addressed or relayed):\n")
+    for name, n in g.speakers_by_degree(graph)[:top]:
+        out.write(f"  {n:4}  {name}\n")
+    out.write("Who addresses whom:\n")
+    for a, b, n in g.who_addresses_whom(graph)[:top]:
+        out.write(f"  {n:4}  {a} -> {b}\n")
+    out.write("Topics per speaker:\n")
+    for name, counter in sorted(g.topics_per_speaker(graph).items())[:top]:
+        out.write(f"  {name}: " + ", ".join(f"{t} ({n})" for t, n in counter.most_common(5)) + "\n")
+    out.write("Communities (speakers sharing topics):\n")
+    for i, group in enumerate(g.communities(graph)[:top], 1):
+        out.write(f"  {i}. " + ", ".join(group) + "\n")
+    sys.stdout.write(out.getvalue())
+    return 0
+
+
+def cmd_export(args) -> int:
+    store = _open_store(args.store)
+    if args.format in ("graphml", "gexf"):
+        import networkx as nx
+
+        from kg.outputs.graph import project
+
+        graph = nx.DiGraph(project(store))
+        buffer = io.BytesIO()
+        (nx.write_graphml if args.format == "graphml" else nx.write_gexf)(graph, buffer)
+        data = buffer.getvalue().decode("utf-8")
+    else:
+        from kg.outputs.export import serialize
+
+        data = serialize(store, args.format)
+    if args.output:
+        from kg.outputs.files import atomic_write
+
+        atomic_write(args.output, data)
+    else:
+        sys.stdout.write(data)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

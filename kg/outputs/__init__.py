@@ -1,0 +1,1 @@
+"""Outputs: SPARQL queries, exports, the networkx projection and the interactive page."""

@@ -1,0 +1,38 @@
+"""Standard RDF files from the store: Turtle, N-Triples, TriG, N-Quads and JSON-LD."""
+
+from __future__ import annotations
+
+from kg.rdf.store import KgStore
+from kg.rdf.vocab import PREFIXES
+
+FORMATS = {
+    "turtle": ("turtle", ".ttl"),
+    "ttl": ("turtle", ".ttl"),
+    "nt": ("nt", ".nt"),
+    "ntriples": ("nt", ".nt"),
+    "trig": ("trig", ".trig"),
+    "nquads": ("nquads", ".nq"),
+    "jsonld": ("json-ld", ".jsonld"),
+    "json-ld": ("json-ld", ".jsonld"),
+}
+
+
+def serialize(store: KgStore, fmt: str) -> str:
+    """The store in an RDF format; triple formats take the union of all article graphs."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown RDF format {fmt!r}")
+    rdflib_format = FORMATS[fmt][0]
+    dataset = store.to_rdflib()
+    if rdflib_format in ("trig", "nquads"):
+        return dataset.serialize(format=rdflib_format)
+    from rdflib import Graph
+
+    union = Graph()
+    for prefix, ns in PREFIXES.items():
+        union.bind(prefix, ns, override=True)
+    for subject, predicate, obj, _ in dataset.quads((None, None, None, None)):
+        union.add((subject, predicate, obj))
+    if rdflib_format == "json-ld":
+        context = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+        return union.serialize(format="json-ld", context=context, indent=1)
+    return union.serialize(format=rdflib_format)

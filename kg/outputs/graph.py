@@ -1,0 +1,158 @@
+"""Project the RDF store into a networkx graph, and analytics over it.
+
+Nodes carry ``kind`` (speaker, quote, topic, article) and a ``label``; edges carry
+``kind`` (said, about, addressed_to, relayed_by, reported_in).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import networkx as nx
+
+PROJECTION = """
+SELECT DISTINCT ?q ?text ?kind ?speaker ?speakerName ?article ?doc ?date ?via ?viaName ?addr ?addrName ?topic ?topicLabel
+WHERE {
+  ?q a schema:Quotation ; schema:text ?text ; kg:kind ?kind ; schema:creator ?speaker ;
+     schema:isPartOf ?article .
+  ?speaker schema:name ?speakerName .
+  ?article kg:docName ?doc .
+  OPTIONAL { ?article schema:datePublished ?date }
+  OPTIONAL { ?q kg:via ?via . ?via schema:name ?viaName }
+  OPTIONAL { ?q kg:addressee ?addr . ?addr schema:name ?addrName }
+  OPTIONAL { ?q schema:about ?topic . ?topic skos:prefLabel ?topicLabel }
+}
+"""
+
+
+def project(store, speaker: str | None = None) -> nx.MultiDiGraph:
+    """The store as a typed multigraph; `speaker` keeps only that speaker's quotes.
+
+    Example
+    -------
+    >>> from kg.rdf.store import KgStore
+    >>> project(KgStore(None)).number_of_nodes()
+    0
+    """
+    graph = nx.MultiDiGraph()
+    seen_edges: set[tuple[str, str, str]] = set()
+
+    def node(key: str, kind: str, label: str, **attrs) -> None:
+        if key not in graph:
+            graph.add_node(key, kind=kind, label=label, **attrs)
+
+    def edge(a: str, b: str, kind: str) -> None:
+        if (a, b, kind) not in seen_edges:
+            seen_edges.add((a, b, kind))
+            graph.add_edge(a, b, kind=kind)
+
+    for row in store.query(PROJECTION):
+        name = row["speakerName"].value
+        if speaker is not None and name.lower() != speaker.lower():
+            continue
+        q, s, a = row["q"].value, row["speaker"].value, row["article"].value
+        date = row["date"].value if row["date"] is not None else ""
+        node(s, "speaker", name)
+        node(q, "quote", row["text"].value, speaker=name, quote_kind=row["kind"].value,
+             doc=row["doc"].value, date=date)
+        node(a, "article", row["doc"].value, date=date)
+        edge(s, q, "said")
+        edge(q, a, "reported_in")
+        if row["via"] is not None:
+            node(row["via"].value, "speaker", row["viaName"].value)
+            edge(q, row["via"].value, "relayed_by")
+        if row["addr"] is not None:
+            node(row["addr"].value, "speaker", row["addrName"].value)
+            edge(q, row["addr"].value, "addressed_to")
+        if row["topic"] is not None:
+            node(row["topic"].value, "topic", row["topicLabel"].value)
+            edge(q, row["topic"].value, "about")
+    for key, data in graph.nodes(data=True):
+        if data["kind"] == "speaker":
+            data["quotes"] = sum(1 for _, _, k in graph.out_edges(key, data="kind") if k == "said")
+    return graph
+
+
+def speakers_by_quotes(graph: nx.MultiDiGraph) -> list[tuple[str, int]]:
+    """Speakers ranked by how many quotes they have.
+
+    >>> g = nx.MultiDiGraph(); g.add_node("s", kind="speaker", label="A", quotes=2)
+    >>> speakers_by_quotes(g)
+    [('A', 2)]
+    """
+    rows = [(d["label"], d.get("quotes", 0)) for _, d in graph.nodes(data=True) if d["kind"] == "speaker"]
+    return sorted(rows, key=lambda r: (-r[1], r[0]))
+
+
+def speakers_by_degree(graph: nx.MultiDiGraph) -> list[tuple[str, int]]:
+    """Speakers ranked by degree in the speaker network (who they address or relay)."""
+    people = speaker_network(graph)
+    return sorted(((people.nodes[n]["label"], d) for n, d in people.degree()), key=lambda r: (-r[1], r[0]))
+
+
+def speaker_network(graph: nx.MultiDiGraph) -> nx.DiGraph:
+    """Speakers linked to whom they addressed and to who relayed them."""
+    people = nx.DiGraph()
+    for key, data in graph.nodes(data=True):
+        if data["kind"] == "speaker":
+            people.add_node(key, label=data["label"])
+    for quote, data in graph.nodes(data=True):
+        if data["kind"] != "quote":
+            continue
+        speakers = [u for u, _, k in graph.in_edges(quote, data="kind") if k == "said"]
+        for _, target, kind in graph.out_edges(quote, data="kind"):
+            if kind in ("addressed_to", "relayed_by"):
+                for s in speakers:
+                    if s != target:
+                        weight = people.get_edge_data(s, target, {}).get("weight", 0)
+                        people.add_edge(s, target, kind=kind, weight=weight + 1)
+    return people
+
+
+def who_addresses_whom(graph: nx.MultiDiGraph) -> list[tuple[str, str, int]]:
+    people = speaker_network(graph)
+    rows = [
+        (people.nodes[a]["label"], people.nodes[b]["label"], d["weight"])
+        for a, b, d in people.edges(data=True)
+        if d["kind"] == "addressed_to"
+    ]
+    return sorted(rows, key=lambda r: (-r[2], r[0], r[1]))
+
+
+def topics_per_speaker(graph: nx.MultiDiGraph) -> dict[str, Counter]:
+    out: dict[str, Counter] = {}
+    for s, data in graph.nodes(data=True):
+        if data["kind"] != "speaker":
+            continue
+        counter: Counter = Counter()
+        for _, quote, kind in graph.out_edges(s, data="kind"):
+            if kind == "said":
+                for _, topic, k in graph.out_edges(quote, data="kind"):
+                    if k == "about":
+                        counter[graph.nodes[topic]["label"]] += 1
+        if counter:
+            out[data["label"]] = counter
+    return out
+
+
+def communities(graph: nx.MultiDiGraph) -> list[list[str]]:
+    """Groups of speakers that share topics (greedy modularity on speaker-topic links)."""
+    undirected = nx.Graph()
+    for s, data in graph.nodes(data=True):
+        if data["kind"] != "speaker":
+            continue
+        for _, quote, kind in graph.out_edges(s, data="kind"):
+            if kind == "said":
+                for _, topic, k in graph.out_edges(quote, data="kind"):
+                    if k == "about":
+                        w = undirected.get_edge_data(s, topic, {}).get("weight", 0)
+                        undirected.add_edge(s, topic, weight=w + 1)
+    if undirected.number_of_edges() == 0:
+        return []
+    groups = nx.community.greedy_modularity_communities(undirected, weight="weight")
+    out = []
+    for group in groups:
+        names = sorted(graph.nodes[n]["label"] for n in group if graph.nodes[n]["kind"] == "speaker")
+        if names:
+            out.append(names)
+    return out

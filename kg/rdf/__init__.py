@@ -1,0 +1,1 @@
+"""RDF stage: vocabulary, triples per article, the Oxigraph store, exports."""

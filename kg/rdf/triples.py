@@ -1,0 +1,156 @@
+"""Triples for one article and its quotes, with deterministic IRIs.
+
+IRIs come from content hashes (articles, quotes) and canonical names (people, topics),
+so building the same inputs twice gives the same graph, triple for triple.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from rdflib import Graph, Literal, URIRef
+
+from kg.corpus import ArticleInfo
+from kg.extract import Quote
+from kg.extract.topics import Taxonomy
+from kg.rdf.vocab import (
+    AGENT, ARTICLE, GRAPH, KG, NIF, OWL, PREFIXES, PROV, QUOTE, RDF, SCHEMA, SKOS, STATEMENT,
+    TOPIC, WD, XSD,
+)
+
+
+def slug(text: str) -> str:
+    """A readable, stable IRI segment for a name.
+
+    >>> slug("Qin Gang"), slug("José Ramos-Horta"), slug("???")
+    ('qin-gang', 'jose-ramos-horta', 'x-b7ba5b3b')
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    s = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:60]
+    return s or "x-" + hashlib.sha1(text.encode()).hexdigest()[:8]
+
+
+def article_iri(article_id: str) -> URIRef:
+    return ARTICLE[article_id]
+
+
+def graph_iri(article_id: str) -> URIRef:
+    return GRAPH[article_id]
+
+
+def quote_iri(q: Quote) -> URIRef:
+    key = f"{q.article_id}:{q.start}:{q.end}:{q.speaker.name}"
+    return QUOTE[hashlib.sha1(key.encode()).hexdigest()[:20]]
+
+
+def agent_iri(name: str) -> URIRef:
+    return AGENT[slug(name)]
+
+
+def new_graph() -> Graph:
+    graph = Graph()
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True)
+    return graph
+
+
+def article_triples(
+    info: ArticleInfo,
+    quotes: list[Quote],
+    taxonomy: Taxonomy | None = None,
+    wikidata: dict[str, str] | None = None,
+    graph: Graph | None = None,
+) -> Graph:
+    """The named graph of one article: the article, its quotations, speakers and topics."""
+    g = graph if graph is not None else new_graph()
+    wikidata = wikidata or {}
+    concept_by_label = {c.label: URIRef(c.iri) for c in taxonomy.concepts} if taxonomy else {}
+    a = article_iri(info.id)
+    g.add((a, RDF.type, SCHEMA.NewsArticle))
+    g.add((a, RDF.type, NIF.Context))
+    g.add((a, SCHEMA.identifier, Literal(info.id)))
+    g.add((a, KG.docName, Literal(info.doc)))
+    g.add((a, KG.charLength, Literal(info.length, datatype=XSD.integer)))
+    if info.title:
+        g.add((a, SCHEMA.headline, Literal(info.title)))
+    if info.url:
+        g.add((a, SCHEMA.url, Literal(info.url, datatype=XSD.anyURI)))
+    if info.date:
+        g.add((a, SCHEMA.datePublished, _date_literal(info.date)))
+    if info.outlet:
+        outlet = agent_iri(info.outlet)
+        g.add((a, SCHEMA.publisher, outlet))
+        g.add((outlet, RDF.type, SCHEMA.Organization))
+        g.add((outlet, SCHEMA.name, Literal(info.outlet)))
+    for q in quotes:
+        _quote_triples(g, a, q, concept_by_label, wikidata)
+    return g
+
+
+def _quote_triples(g: Graph, article: URIRef, q: Quote, concepts: dict, wikidata: dict) -> None:
+    node = quote_iri(q)
+    speaker = _agent(g, q.speaker.name, q.speaker.kind, wikidata)
+    g.add((node, RDF.type, SCHEMA.Quotation))
+    g.add((node, SCHEMA.text, Literal(q.text)))
+    g.add((node, SCHEMA.isPartOf, article))
+    g.add((node, SCHEMA.creator, speaker))
+    g.add((node, SCHEMA.spokenByCharacter, speaker))
+    g.add((node, PROV.wasAttributedTo, speaker))
+    g.add((node, NIF.referenceContext, article))
+    g.add((node, NIF.beginIndex, Literal(q.start, datatype=XSD.nonNegativeInteger)))
+    g.add((node, NIF.endIndex, Literal(q.end, datatype=XSD.nonNegativeInteger)))
+    g.add((node, KG.kind, Literal(q.kind)))
+    g.add((node, KG.confidence, Literal(round(q.confidence, 3), datatype=XSD.decimal)))
+    g.add((node, KG.speakerMention, Literal(q.speaker.mention)))
+    if q.cue:
+        g.add((node, KG.cue, Literal(q.cue)))
+    if q.statement:
+        statement = STATEMENT[q.statement]
+        g.add((node, KG.statement, statement))
+        g.add((statement, RDF.type, KG.Statement))
+    if q.via:
+        relay = _agent(g, q.via, "organization" if _looks_like_outlet(q.via) else "person", wikidata)
+        g.add((node, KG.via, relay))
+        g.add((node, PROV.wasDerivedFrom, relay))
+        qualified = URIRef(str(node) + "-relay")
+        g.add((node, PROV.qualifiedAttribution, qualified))
+        g.add((qualified, RDF.type, PROV.Attribution))
+        g.add((qualified, PROV.agent, relay))
+        g.add((qualified, PROV.hadRole, KG.Relay))
+    if q.addressee:
+        g.add((node, KG.addressee, _agent(g, q.addressee, "person", wikidata)))
+    for label in q.topics:
+        concept = concepts.get(label) or TOPIC[slug(label)]
+        g.add((node, SCHEMA.about, concept))
+        g.add((concept, RDF.type, SKOS.Concept))
+        g.add((concept, SKOS.prefLabel, Literal(label, lang="en")))
+
+
+def _agent(g: Graph, name: str, kind: str, wikidata: dict[str, str]) -> URIRef:
+    node = agent_iri(name)
+    cls = SCHEMA.Person if kind == "person" else SCHEMA.Organization if kind == "organization" else PROV.Agent
+    g.add((node, RDF.type, cls))
+    g.add((node, RDF.type, PROV.Agent))
+    g.add((node, SCHEMA.name, Literal(name)))
+    if kind == "anonymous":
+        g.add((node, KG.anonymous, Literal(True)))
+    qid = wikidata.get(name)
+    if qid:
+        g.add((node, OWL.sameAs, WD[qid]))
+    return node
+
+
+def _looks_like_outlet(name: str) -> bool:
+    return bool(re.search(r"media|news|agency|broadcaster|tv|radio|times|post|daily|press|[A-Z]{3,}", name))
+
+
+def _date_literal(value: str) -> Literal:
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return Literal(value, datatype=XSD.date)
+    return Literal(value)
+
+
+def graph_name(article_id: str) -> URIRef:
+    return graph_iri(article_id)
