@@ -23,8 +23,8 @@ from spacy.tokens import Doc, Token
 from kg.extract.cues import Cue, find_cues, token_quote_index
 from kg.extract.lexicon import MEDIA_WORDS, PERSON_ROLE_NOUNS, PRONOUN_GENDER, ROLE_ABBREVIATIONS
 from kg.extract.model import ArticleQuotes, Quote, Speaker
-from kg.extract.topics import Taxonomy, default_taxonomy, topics_for
 from kg.extract.people import PeopleIndex, Person, clean_name, role_words
+from kg.extract.topics import Taxonomy, default_taxonomy, topics_for
 from kg.nlp.marks import QuotedSpan
 from kg.nlp.pipeline import ParsedArticle
 
@@ -117,9 +117,7 @@ class _Article:
             start += 1
         end = token.i + 1
         for child in token.rights:
-            if child.dep_ == "prep" and child.lower_ in ("of", "for", "at") and child.right_edge.i - token.i <= 6:
-                end = child.right_edge.i + 1
-            elif child.dep_ in ("compound", "flat"):
+            if child.dep_ == "prep" and child.lower_ in ("of", "for", "at") and child.right_edge.i - token.i <= 6 or child.dep_ in ("compound", "flat"):
                 end = child.right_edge.i + 1
         ent = next((e for e in doc.ents if e.start <= token.i < e.end), None)
         if ent is not None:

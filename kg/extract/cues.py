@@ -149,6 +149,10 @@ def _relay(verb: Token) -> Cue | None:
         content = _content(inner, None)
         addressee = _addressee(inner, content)
     if content is None:
+        clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+        if clause is not None:
+            content = _trim(verb.doc, (clause.left_edge.i, clause.right_edge.i + 1), verb)
+    if content is None:
         content = _content_from_head(verb)
     before = content is not None and content[1] <= verb.i
     return Cue(verb, "relay", quoted, content, addressee, relayer, before)

@@ -8,85 +8,40 @@ from __future__ import annotations
 
 # Verbs that report speech or writing ("X said ...", "said X", "X told reporters ...").
 REPORTING_VERBS = frozenset(
-    """
-    say tell add state stress warn insist note explain claim argue assert declare announce
-    acknowledge admit confirm deny emphasize emphasise underline underscore highlight reiterate
-    remark comment reply respond answer ask write tweet post report mention suggest predict
-    promise vow pledge urge describe characterize characterise accuse allege concede contend
-    maintain observe recall reveal disclose assure conclude estimate express testify recount
-    continue complain lament joke quip shout whisper mutter boast caution counter retort rebut
-    indicate demand inform brief advise recommend propose repeat echo quote cite read agree
-    criticize criticise blame welcome hail praise condemn question wonder point stipulate
-    affirm opine clarify elaborate summarize summarise exclaim cry plead appeal threaten
-    """.split()
+    ["say", "tell", "add", "state", "stress", "warn", "insist", "note", "explain", "claim", "argue", "assert", "declare", "announce", "acknowledge", "admit", "confirm", "deny", "emphasize", "emphasise", "underline", "underscore", "highlight", "reiterate", "remark", "comment", "reply", "respond", "answer", "ask", "write", "tweet", "post", "report", "mention", "suggest", "predict", "promise", "vow", "pledge", "urge", "call", "describe", "characterize", "characterise", "accuse", "allege", "concede", "contend", "maintain", "observe", "recall", "reveal", "disclose", "assure", "conclude", "estimate", "express", "testify", "recount", "continue", "complain", "lament", "joke", "quip", "shout", "whisper", "mutter", "boast", "caution", "counter", "retort", "rebut", "indicate", "demand", "inform", "brief", "advise", "recommend", "propose", "repeat", "echo", "quote", "cite", "read", "agree", "criticize", "criticise", "blame", "welcome", "hail", "praise", "condemn", "question", "wonder", "point", "stipulate", "affirm", "opine", "clarify", "elaborate", "summarize", "summarise", "exclaim", "cry", "plead", "appeal", "threaten"]
 )
 
 # Reporting verbs whose direct object is the content ("stressed the importance of ...").
 CONTENT_OBJECT_VERBS = frozenset(
-    """
-    stress emphasize emphasise underline underscore highlight reiterate express acknowledge
-    deny confirm announce describe characterize characterise welcome hail praise condemn
-    criticize criticise question raise repeat echo predict promise pledge vow demand propose
-    recommend reveal disclose admit concede say add write tweet post report mention note
-    """.split()
+    ["stress", "emphasize", "emphasise", "underline", "underscore", "highlight", "reiterate", "express", "acknowledge", "deny", "confirm", "announce", "describe", "characterize", "characterise", "welcome", "hail", "praise", "condemn", "criticize", "criticise", "question", "raise", "repeat", "echo", "predict", "promise", "pledge", "vow", "demand", "propose", "recommend", "reveal", "disclose", "admit", "concede", "say", "add", "write", "tweet", "post", "report", "mention", "note"]
 )
 
 # Verbs whose direct object is the person spoken to ("told reporters", "assured Blinken").
 ADDRESSEE_OBJECT_VERBS = frozenset(
-    "tell inform assure brief warn urge ask remind advise caution reassure promise".split()
+    ["tell", "inform", "assure", "brief", "warn", "urge", "ask", "remind", "advise", "caution", "reassure", "promise"]
 )
 
 # Verbs that relay someone else's words: "X quoted Y as saying", "X cited Y as saying".
-RELAY_VERBS = frozenset("quote cite".split())
+RELAY_VERBS = frozenset(["quote", "cite"])
 
 # Verbs that only count as cues with a clause or a quote ("he agreed that ...").
 WEAK_VERBS = frozenset(
-    """
-    agree continue point read question wonder praise welcome hail condemn criticize criticise
-    blame raise appeal threaten cry answer reply respond post
-    """.split()
+    ["agree", "continue", "point", "read", "question", "wonder", "praise", "welcome", "hail", "condemn", "criticize", "criticise", "blame", "raise", "appeal", "threaten", "cry", "answer", "reply", "respond", "post", "call"]
 )
 
 # Nouns that head a speaker description: "the spokesman", "a senior official".
 PERSON_ROLE_NOUNS = frozenset(
-    """
-    spokesman spokeswoman spokesperson official officer minister secretary president
-    premier chancellor diplomat adviser advisor envoy ambassador chief director manager
-    executive ceo chairman chairwoman chair head leader governor mayor senator lawmaker
-    legislator representative congressman congresswoman mp deputy commissioner coach captain
-    player striker midfielder defender goalkeeper manager analyst economist expert professor
-    researcher scientist doctor lawyer attorney prosecutor judge justice counsel witness
-    source aide member founder owner editor journalist reporter correspondent author
-    candidate nominee activist campaigner organizer organiser resident teacher student
-    general commander colonel sergeant lieutenant admiral inspector superintendent sheriff
-    constable detective investigator king queen prince princess monarch ruler pope bishop
-    priest imam rabbi counterpart negotiator mediator representative ally partner founder
-    superintendent principal councillor councilor alderman speaker whip staffer strategist
-    pollster consultant critic opponent supporter rival fan boss father mother son daughter
-    wife husband brother sister friend neighbour neighbor victim survivor officer
-    """.split()
+    ["spokesman", "spokeswoman", "spokesperson", "official", "officer", "minister", "secretary", "president", "premier", "chancellor", "diplomat", "adviser", "advisor", "envoy", "ambassador", "chief", "director", "manager", "executive", "ceo", "chairman", "chairwoman", "chair", "head", "leader", "governor", "mayor", "senator", "lawmaker", "legislator", "representative", "congressman", "congresswoman", "mp", "deputy", "commissioner", "coach", "captain", "player", "striker", "midfielder", "defender", "goalkeeper", "manager", "analyst", "economist", "expert", "professor", "researcher", "scientist", "doctor", "lawyer", "attorney", "prosecutor", "judge", "justice", "counsel", "witness", "source", "aide", "member", "founder", "owner", "editor", "journalist", "reporter", "correspondent", "author", "candidate", "nominee", "activist", "campaigner", "organizer", "organiser", "resident", "teacher", "student", "general", "commander", "colonel", "sergeant", "lieutenant", "admiral", "inspector", "superintendent", "sheriff", "constable", "detective", "investigator", "king", "queen", "prince", "princess", "monarch", "ruler", "pope", "bishop", "priest", "imam", "rabbi", "counterpart", "negotiator", "mediator", "representative", "ally", "partner", "founder", "superintendent", "principal", "councillor", "councilor", "alderman", "speaker", "whip", "staffer", "strategist", "pollster", "consultant", "critic", "opponent", "supporter", "rival", "fan", "boss", "father", "mother", "son", "daughter", "wife", "husband", "brother", "sister", "friend", "neighbour", "neighbor", "victim", "survivor", "officer"]
 )
 
 # Nouns for organisations and documents that speak ("the ministry said", "the report said").
 ORG_SPEAKER_NOUNS = frozenset(
-    """
-    ministry department government administration agency police company firm statement
-    report study survey court bench tribunal committee council board commission office
-    embassy authority authorities army military party campaign team club union federation
-    association league organisation organization group bank fund institute university
-    spokesperson's newspaper paper broadcaster media outlet network channel television
-    station website white house kremlin foundation coalition alliance opposition prosecution
-    defence defense family hospital school council cabinet parliament congress senate
-    """.split()
+    ["ministry", "department", "government", "administration", "agency", "police", "company", "firm", "statement", "report", "study", "survey", "court", "bench", "tribunal", "committee", "council", "board", "commission", "office", "embassy", "authority", "authorities", "army", "military", "party", "campaign", "team", "club", "union", "federation", "association", "league", "organisation", "organization", "group", "bank", "fund", "institute", "university", "spokesperson's", "newspaper", "paper", "broadcaster", "media", "outlet", "network", "channel", "television", "station", "website", "white", "house", "kremlin", "foundation", "coalition", "alliance", "opposition", "prosecution", "defence", "defense", "family", "hospital", "school", "council", "cabinet", "parliament", "congress", "senate"]
 )
 
 # Words that mark a relaying news outlet: "state broadcaster CCTV", "the Daily Mirror".
 MEDIA_WORDS = frozenset(
-    """
-    media broadcaster broadcasters news agency newspaper paper daily television tv radio
-    channel outlet outlets press wire times post herald tribune journal gazette telegraph
-    mirror guardian network station website tabloid magazine
-    """.split()
+    ["media", "broadcaster", "broadcasters", "news", "agency", "newspaper", "paper", "daily", "television", "tv", "radio", "channel", "outlet", "outlets", "press", "wire", "times", "post", "herald", "tribune", "journal", "gazette", "telegraph", "mirror", "guardian", "network", "station", "website", "tabloid", "magazine"]
 )
 
 # Abbreviated titles that stand for a role ("the Chinese FM").
@@ -147,8 +102,5 @@ PRONOUN_GENDER: dict[str, str] = {
 
 # Words that cannot be a speaker's name even when the tagger says PROPN.
 NOT_NAMES = frozenset(
-    """
-    monday tuesday wednesday thursday friday saturday sunday january february march april
-    may june july august september october november december today yesterday tomorrow
-    """.split()
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "today", "yesterday", "tomorrow"]
 )

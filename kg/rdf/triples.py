@@ -16,8 +16,22 @@ from kg.corpus import ArticleInfo
 from kg.extract import Quote
 from kg.extract.topics import Taxonomy
 from kg.rdf.vocab import (
-    AGENT, ARTICLE, GRAPH, KG, NIF, OWL, PREFIXES, PROV, QUOTE, RDF, SCHEMA, SKOS, STATEMENT,
-    TOPIC, WD, XSD,
+    AGENT,
+    ARTICLE,
+    GRAPH,
+    KG,
+    NIF,
+    OWL,
+    PREFIXES,
+    PROV,
+    QUOTE,
+    RDF,
+    SCHEMA,
+    SKOS,
+    STATEMENT,
+    TOPIC,
+    WD,
+    XSD,
 )
 
 
@@ -99,8 +113,8 @@ def _quote_triples(g: Graph, article: URIRef, q: Quote, concepts: dict, wikidata
     g.add((node, SCHEMA.spokenByCharacter, speaker))
     g.add((node, PROV.wasAttributedTo, speaker))
     g.add((node, NIF.referenceContext, article))
-    g.add((node, NIF.beginIndex, Literal(q.start, datatype=XSD.nonNegativeInteger)))
-    g.add((node, NIF.endIndex, Literal(q.end, datatype=XSD.nonNegativeInteger)))
+    g.add((node, NIF.beginIndex, Literal(q.start, datatype=XSD.integer)))
+    g.add((node, NIF.endIndex, Literal(q.end, datatype=XSD.integer)))
     g.add((node, KG.kind, Literal(q.kind)))
     g.add((node, KG.confidence, Literal(round(q.confidence, 3), datatype=XSD.decimal)))
     g.add((node, KG.speakerMention, Literal(q.speaker.mention)))

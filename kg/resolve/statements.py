@@ -16,13 +16,7 @@ from collections.abc import Sequence
 OVERLAP = 0.5
 MIN_SHARED = 2
 _STOP = frozenset(
-    """
-    a an the and or but of to in on at for with by from as is are was were be been being it its
-    this that these those he she they we i you his her their our my your not no nor do does did
-    have has had will would can could should may might must also than then there here over into
-    about after before again more most very so such what which who whom whose when where why how
-    all any both each few other some only own same too just now said say says
-    """.split()
+    ["a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "by", "from", "as", "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that", "these", "those", "he", "she", "they", "we", "i", "you", "his", "her", "their", "our", "my", "your", "not", "no", "nor", "do", "does", "did", "have", "has", "had", "will", "would", "can", "could", "should", "may", "might", "must", "also", "than", "then", "there", "here", "over", "into", "about", "after", "before", "again", "more", "most", "very", "so", "such", "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "all", "any", "both", "each", "few", "other", "some", "only", "own", "same", "too", "just", "now", "said", "say", "says"]
 )
 
 

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+SHARED = ROOT.parent / "shared"
+SCORER = SHARED / "eval" / "score.py"
+SEED_GOLD = SHARED / "eval" / "seed_gold.jsonl"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from kg.nlp import load_pipeline
+
+    return load_pipeline()
+
+
+@pytest.fixture(scope="session")
+def extract(nlp):
+    """Quotes of a text, as the extract stage gives them."""
+    from pathlib import Path as _Path
+
+    from kg.extract import extract_quotes
+    from kg.ingest.read import text_article
+    from kg.nlp import parse_articles
+
+    def run(text: str):
+        article = text_article(text, _Path("fixture.txt"))
+        parsed = next(parse_articles([article], nlp))
+        return extract_quotes(parsed).quotes
+
+    return run
+
+
+def kg(*args: str, cwd: Path | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [sys.executable, "-m", "kg", *args], capture_output=True, text=True, cwd=cwd or ROOT, timeout=600
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"kg {' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
+    return result
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory):
+    out = tmp_path_factory.mktemp("build")
+    kg("build", str(SEEDS), "--out", str(out), "--quiet")
+    return out
+
+
+def score(pred_lines: str, gold: Path = SEED_GOLD, docs: Path = SEEDS) -> dict:
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as fh:
+        fh.write(pred_lines)
+    result = subprocess.run(
+        [sys.executable, str(SCORER), str(gold), fh.name, str(docs), "--json"],
+        capture_output=True, text=True, check=True,
+    )
+    return json.loads(result.stdout)

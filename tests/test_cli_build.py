@@ -1,0 +1,166 @@
+"""End to end on seeds/: quotes scored by the shared scorer, build, query, exports."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import rdflib
+import rdflib.compare
+
+from .conftest import SCORER, SEEDS, kg, score
+
+
+@pytest.fixture(scope="module")
+def seed_jsonl():
+    return kg("quotes", str(SEEDS), "--format", "jsonl", "--quiet").stdout
+
+
+def test_jsonl_has_exactly_the_scorer_fields_and_exact_offsets(seed_jsonl):
+    fields = {"doc", "start", "end", "text", "speaker", "speaker_mention", "cue", "kind", "via",
+              "addressee", "topics", "statement", "confidence"}
+    texts = {p.name: p.read_text(encoding="utf-8") for p in SEEDS.iterdir()}
+    lines = [json.loads(line) for line in seed_jsonl.splitlines()]
+    assert lines
+    for record in lines:
+        assert set(record) == fields
+        assert texts[record["doc"]][record["start"] : record["end"]] == record["text"]
+        assert record["kind"] in ("direct", "mixed", "indirect", "unquoted")
+
+
+@pytest.mark.skipif(not SCORER.exists(), reason="../shared/eval/score.py is not beside this checkout")
+def test_seed_scores_beat_the_textacy_baseline(seed_jsonl):
+    result = score(seed_jsonl)
+    assert result["attribution_f1"] > 0.508
+    assert result["extraction_f1"] > 0.8
+    assert result["topic_recall"] >= 0.7
+    assert result["cluster_f1"] > 0.5
+
+
+def test_build_writes_every_output(seed_build):
+    for name in ("graph.ttl", "graph.html", "quotes.jsonl", "report.json"):
+        assert (seed_build / name).stat().st_size > 0
+    report = json.loads((seed_build / "report.json").read_text())
+    assert report["articles_read"] == 5 and report["quotes"] > 20 and report["skipped"] == []
+    graph = rdflib.Graph().parse(seed_build / "graph.ttl", format="turtle")
+    assert len(graph) == report["store"]["triples"]
+
+
+def test_who_said_what_names_the_seed_speakers(seed_build):
+    out = kg("query", "who-said-what", "--store", str(seed_build), "--format", "json").stdout
+    speakers = {row["who"] for row in json.loads(out)}
+    for name in ("Qin Gang", "Antony Blinken", "Matthew Miller", "Joe Biden", "Danny Russell"):
+        assert name in speakers
+
+
+def test_query_parameter_is_bound_as_a_term_not_text(seed_build):
+    rows = json.loads(kg("query", "who-said-what", "--store", str(seed_build), "--param", "speaker=qin gang",
+                         "--format", "json").stdout)
+    assert rows and {r["who"] for r in rows} == {"Qin Gang"}
+    payload = 'x" } ; DROP ALL ; #'
+    injected = kg("query", "who-said-what", "--store", str(seed_build), "--param", f"speaker={payload}",
+                  "--format", "json")
+    assert json.loads(injected.stdout) == []
+    again = json.loads(kg("query", "who-said-what", "--store", str(seed_build), "--format", "json").stdout)
+    assert len(again) >= len(rows)
+
+
+def test_rebuilding_the_same_inputs_gives_the_identical_graph(seed_build, tmp_path):
+    from kg.rdf.store import KgStore
+
+    before = KgStore(seed_build, read_only=True).sorted_ntriples()
+    kg("build", str(SEEDS), "--out", str(tmp_path), "--quiet")
+    assert KgStore(tmp_path, read_only=True).sorted_ntriples() == before
+    kg("build", str(SEEDS), "--out", str(tmp_path), "--quiet")
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["store"]["graphs_unchanged"] == 5 and report["store"]["graphs_written"] == 0
+    assert KgStore(tmp_path, read_only=True).sorted_ntriples() == before
+
+
+def test_prune_removes_articles_no_longer_present(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for p in sorted(SEEDS.iterdir())[:2]:
+        (folder / p.name).write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "out"
+    kg("build", str(folder), "--out", str(out), "--quiet")
+    sorted(folder.iterdir())[0].unlink()
+    kg("build", str(folder), "--out", str(out), "--quiet", "--prune")
+    report = json.loads((out / "report.json").read_text())
+    assert report["store"]["graphs_removed"] == 1
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "nt", "trig", "jsonld"])
+def test_exports_round_trip(seed_build, fmt):
+    data = kg("export", "--store", str(seed_build), "--format", fmt).stdout
+    parse_format = {"turtle": "turtle", "nt": "nt", "trig": "trig", "jsonld": "json-ld"}[fmt]
+    if fmt == "trig":
+        parsed = rdflib.Dataset().parse(data=data, format="trig")
+        assert len(list(parsed.quads((None, None, None, None)))) > 100
+        return
+    parsed = rdflib.Graph().parse(data=data, format=parse_format)
+    reference = rdflib.Graph().parse(seed_build / "graph.ttl", format="turtle")
+    assert rdflib.compare.isomorphic(parsed, reference)
+
+
+def test_graph_conforms_to_the_shacl_shapes(seed_build):
+    import pyshacl
+
+    from kg.rdf.store import KgStore
+
+    data = rdflib.Graph().parse(data=KgStore(seed_build, read_only=True).sorted_ntriples(), format="nt")
+    shapes = rdflib.Graph().parse(SEEDS.parent / "kg" / "shapes.ttl", format="turtle")
+    conforms, _, text = pyshacl.validate(data, shacl_graph=shapes, advanced=True)
+    assert conforms, text
+
+
+def test_shacl_catches_a_broken_quotation(seed_build):
+    import pyshacl
+
+    bad = rdflib.Graph().parse(data="""
+      @prefix schema: <http://schema.org/> . @prefix kg: <https://kg.example.org/ns#> .
+      @prefix nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#> .
+      @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+      <urn:a> a schema:NewsArticle ; kg:charLength 10 ; kg:docName "a" .
+      <urn:q> a schema:Quotation ; schema:text "x" ; schema:isPartOf <urn:a> ; kg:kind "shouted" ;
+        nif:beginIndex "5"^^xsd:integer ; nif:endIndex "50"^^xsd:integer .
+    """, format="turtle")
+    shapes = rdflib.Graph().parse(SEEDS.parent / "kg" / "shapes.ttl", format="turtle")
+    conforms, _, text = pyshacl.validate(bad, shacl_graph=shapes, advanced=True)
+    assert not conforms and "creator" in text and "offsets" in text
+
+
+def test_second_writer_fails_fast_with_the_pid(tmp_path):
+    import os
+
+    from kg.errors import StoreBusyError
+    from kg.rdf.store import write_lock
+
+    with write_lock(tmp_path), pytest.raises(StoreBusyError, match=f"PID {os.getpid()}"):
+        with write_lock(tmp_path):
+            pass
+
+
+def test_html_is_self_contained_and_escapes_markup(seed_build, tmp_path):
+    page = (seed_build / "graph.html").read_text(encoding="utf-8")
+    import re
+
+    assert "new vis.Network" in page
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)\s*=", page, re.IGNORECASE)
+    import networkx as nx
+
+    from kg.outputs.html import build_page
+
+    g = nx.MultiDiGraph()
+    g.add_node("s", kind="speaker", label="<img src=x onerror=alert(1)>", quotes=1)
+    g.add_node("q", kind="quote", label="</script><script>window.pwned=1</script>", speaker="x", doc="d", date="")
+    g.add_edge("s", "q", kind="said")
+    evil = build_page(g)
+    assert "</script><script>window.pwned" not in evil and "<img src=x" not in evil
+
+
+def test_stats_and_graphml(seed_build):
+    stats = kg("stats", "--store", str(seed_build)).stdout
+    assert "Speakers by quotes" in stats and "Qin Gang" in stats
+    graphml = kg("export", "--store", str(seed_build), "--format", "graphml").stdout
+    assert graphml.startswith("<?xml") and "graphml" in graphml

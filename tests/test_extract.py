@@ -1,0 +1,94 @@
+"""Extraction conventions, one short news paragraph each (written for these tests)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+CASES = [
+    # (text, expected substring of the quote, expected speaker substring)
+    ('“The bridge will reopen in May,” Mayor Ana Lopez said on Tuesday.', "bridge will reopen", "Ana Lopez"),
+    ('"We lost focus," said coach Peter Hall after the match.', "We lost focus", "Peter Hall"),
+    ("Finance Minister Ravi Menon said that inflation would ease next year.", "inflation would ease", "Ravi Menon"),
+    ("Sarah Klein, the company's chief executive, told reporters the plant would close.", "plant would close", "Sarah Klein"),
+    ("Ravi Menon met union leaders on Monday.\n\n“Nobody will lose their job,” he said.", "Nobody will lose", "Ravi Menon"),
+    ("Health Minister Joan Carter visited the ward. The minister said the hospital needed more nurses.", "hospital needed more nurses", "Joan Carter"),
+    ("A senior police officer, speaking on condition of anonymity, said the suspect had fled.", "suspect had fled", "officer"),
+    ("Tom Reyes stressed the importance of keeping schools open during the storm.", "importance of keeping schools open", "Tom Reyes"),
+    ("The plan is dead, Senator Mark Ellis said on Friday.", "The plan is dead", "Mark Ellis"),
+    ("Lena Ortiz called the proposal “a reckless gamble with public money.”", "reckless gamble", "Lena Ortiz"),
+    ("Governor Amy Blake said the state would “do whatever it takes” to help farmers.", "do whatever it takes", "Amy Blake"),
+]
+
+
+@pytest.mark.parametrize(("text", "content", "speaker"), CASES)
+def test_convention(extract, text, content, speaker):
+    quotes = extract(text)
+    match = [q for q in quotes if content in q.text]
+    assert match, f"no quote containing {content!r} in {[q.text for q in quotes]}"
+    assert speaker in match[0].speaker.name, match[0].speaker
+
+
+def test_split_quote_shares_the_cue(extract):
+    quotes = extract("“We tried,” the striker Jon Bell said, “but it was not our day.”")
+    texts = {q.text for q in quotes}
+    assert any("We tried" in t for t in texts) and any("not our day" in t for t in texts)
+    assert all("Jon Bell" in q.speaker.name for q in quotes)
+
+
+def test_relay_quoted_as_saying(extract):
+    text = "Ana Lopez warned that the dam was unsafe, the local newspaper quoted Lopez as telling residents."
+    (quote,) = [q for q in extract(text) if "dam was unsafe" in q.text]
+    assert "Lopez" in quote.speaker.name
+    assert quote.via and "newspaper" in quote.via
+
+
+def test_according_to_relays(extract):
+    text = "Mayor Ana Lopez told council members that the budget was balanced, according to the city newspaper."
+    (quote,) = [q for q in extract(text) if "budget was balanced" in q.text]
+    assert "Ana Lopez" in quote.speaker.name and quote.via and "newspaper" in quote.via
+
+
+def test_continuation_paragraph_inherits_speaker(extract):
+    text = "“The river rose fast,” Fire Chief Dan Moore said.\n\n“We had people on roofs within an hour.”"
+    quotes = extract(text)
+    second = [q for q in quotes if "people on roofs" in q.text]
+    assert second and "Dan Moore" in second[0].speaker.name
+
+
+def test_unbalanced_mark_does_not_shift_later_quotes(extract):
+    text = ("The coach said “we were unlucky today.\n\nThe team flew home on Sunday.\n\n"
+            "“We will come back stronger,” captain Eva Lind said.")
+    quotes = extract(text)
+    later = [q for q in quotes if "come back stronger" in q.text]
+    assert later and "Eva Lind" in later[0].speaker.name
+    assert not any("team flew home" in q.text for q in quotes)
+
+
+def test_scare_quotes_are_not_quotes(extract):
+    assert extract("The so-called “balloon” drifted over the city on Tuesday.") == []
+
+
+def test_boilerplate_gives_nothing(extract):
+    text = "Follow us on\n\nShare this\n\nRelated News\n\nLeave a Comment"
+    assert extract(text) == []
+
+
+def test_pronoun_picks_the_gender_matching_person(extract):
+    text = ("Mr. Paul Ward met Ms. Rita Stone in Paris. “The talks went well,” she said.")
+    (quote,) = [q for q in extract(text) if "talks went well" in q.text]
+    assert "Rita Stone" in quote.speaker.name
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300))
+def test_never_crashes_and_offsets_point_into_the_text(extract, text):
+    if not text.strip():
+        return
+    first = extract(text)
+    for q in first:
+        assert 0 <= q.start < q.end <= len(text)
+    assert [(q.start, q.end, q.speaker.name) for q in first] == [
+        (q.start, q.end, q.speaker.name) for q in extract(text)
+    ]
