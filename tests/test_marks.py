@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -47,9 +48,15 @@ def test_lost_marks_as_question_marks():
     assert spans(text) == ["We will act now,", "It is time,"]
 
 
-def test_pairing_is_linear_on_a_one_megabyte_article():
-    para = "The minister said “this is fine” and then “left early. Others stayed.\n\n"
-    small, big = para * 500, para * 15000
+@pytest.mark.parametrize(
+    "para",
+    [
+        "The minister said “this is fine” and then “left early. Others stayed.\n\n",
+        "The minister said it was fine and left early? Others stayed.\n\n",  # no double marks
+    ],
+)
+def test_pairing_is_linear_on_a_one_megabyte_article(para):
+    small, big = para * 500, para * 17000
     t0 = time.perf_counter()
     find_quoted_spans(small, paragraph_spans(small))
     t_small = time.perf_counter() - t0

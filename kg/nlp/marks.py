@@ -61,8 +61,13 @@ class QuotedSpan:
         return len(text[self.start : self.end].split())
 
 
-def find_marks(text: str, start: int = 0, end: int | None = None) -> list[Mark]:
+def find_marks(
+    text: str, start: int = 0, end: int | None = None, lost_marks: bool | None = None
+) -> list[Mark]:
     """Classify every quotation mark in ``text[start:end]``; apostrophes are dropped.
+
+    `lost_marks` says whether ``?`` stands for quote marks in this text; callers that
+    look at many ranges of one text decide it once (`uses_lost_marks` reads the whole text).
 
     >>> [(m.start, m.role.value) for m in find_marks('He said “yes” and I’m “fine”now.')]
     [(8, 'open'), (12, 'close'), (22, 'open'), (27, 'close')]
@@ -73,7 +78,7 @@ def find_marks(text: str, start: int = 0, end: int | None = None) -> list[Mark]:
         mark = _classify(text, match.start(), match.end())
         if mark is not None:
             marks.append(mark)
-    if uses_lost_marks(text):
+    if uses_lost_marks(text) if lost_marks is None else lost_marks:
         marks.extend(_lost_marks(text, start, end))
         marks.sort(key=lambda m: m.start)
     return marks
@@ -146,13 +151,19 @@ def find_quoted_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[Quot
     >>> [t[q.start:q.end] for q in find_quoted_spans(t, paragraph_spans(t))]
     ['One,', 'two.\\n\\n“Three.', 'now']
     """
-    doubles = _pair(text, paragraphs, double=True, blocked=[])
-    singles = _pair(text, paragraphs, double=False, blocked=doubles)
+    lost = uses_lost_marks(text)
+    marks = [find_marks(text, start, end, lost) for start, end in paragraphs]
+    doubles = _pair(text, paragraphs, marks, double=True, blocked=[])
+    singles = _pair(text, paragraphs, marks, double=False, blocked=doubles)
     return sorted(doubles + singles, key=lambda q: q.start)
 
 
 def _pair(
-    text: str, paragraphs: list[tuple[int, int]], double: bool, blocked: list[QuotedSpan]
+    text: str,
+    paragraphs: list[tuple[int, int]],
+    paragraph_marks: list[list[Mark]],
+    double: bool,
+    blocked: list[QuotedSpan],
 ) -> list[QuotedSpan]:
     spans: list[QuotedSpan] = []
     pending: Mark | None = None
@@ -167,8 +178,8 @@ def _pair(
             QuotedSpan(opening.end, content_end, opening.start, outer_end, closed, double, pending_paras)
         )
 
-    for para_start, para_end in paragraphs:
-        marks = [m for m in find_marks(text, para_start, para_end) if m.double == double]
+    for (para_start, para_end), found in zip(paragraphs, paragraph_marks):
+        marks = [m for m in found if m.double == double]
         if blocked:
             kept = []
             for m in marks:
