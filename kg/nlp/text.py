@@ -7,6 +7,7 @@ returns both the clean text and an `OffsetMap` between the two.
 
 from __future__ import annotations
 
+import bisect
 import re
 from array import array
 from dataclasses import dataclass
@@ -102,11 +103,13 @@ def prepare(
     edits: list[Edit] = []
     for start, end in ignored:
         edits.append(Edit(start, end, re.sub(r"[^\n]", " ", raw[start:end])))
-    blanked = [(s, e) for s, e in ignored]
+    ignored_starts = [s for s, _ in ignored]
     for start, end in paragraphs:
-        for k in range(start, end):
-            if raw[k] == "\n" and not _inside(k, blanked):
+        k = raw.find("\n", start, end)
+        while k >= 0:
+            if not _inside(k, ignored, ignored_starts):
                 edits.append(Edit(k, k + 1, " "))
+            k = raw.find("\n", k + 1, end)
     for q in quotes:
         opener, closer = ("“", "”") if q.double else ("‘", "’")
         if q.start > q.outer_start:
@@ -140,5 +143,7 @@ def _dedupe(edits: list[Edit]) -> list[Edit]:
     return kept
 
 
-def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s <= pos < e for s, e in spans)
+def _inside(pos: int, spans: list[tuple[int, int]], starts: list[int]) -> bool:
+    """Whether `pos` lies in one of the sorted, disjoint `spans` (`starts` are their starts)."""
+    i = bisect.bisect_right(starts, pos) - 1
+    return i >= 0 and pos < spans[i][1]
