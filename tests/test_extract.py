@@ -18,6 +18,8 @@ CASES = [
     ("Tom Reyes stressed the importance of keeping schools open during the storm.", "importance of keeping schools open", "Tom Reyes"),
     ("The plan is dead, Senator Mark Ellis said on Friday.", "The plan is dead", "Mark Ellis"),
     ("Lena Ortiz called the proposal “a reckless gamble with public money.”", "reckless gamble", "Lena Ortiz"),
+    ("Labour MP Jane Doe toured the estate. The Labour MP said the homes were damp.", "homes were damp", "Jane Doe"),
+    ("The Chinese FM Li Wei arrived on Monday. The FM said the talks were useful.", "talks were useful", "Li Wei"),
     ("Governor Amy Blake said the state would “do whatever it takes” to help farmers.", "do whatever it takes", "Amy Blake"),
 ]
 

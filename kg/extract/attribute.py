@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Token
 from kg.extract.cues import Cue, find_cues, token_quote_index
 from kg.extract.lexicon import MEDIA_WORDS, PERSON_ROLE_NOUNS, PRONOUN_GENDER, ROLE_ABBREVIATIONS
 from kg.extract.model import ArticleQuotes, Quote, Speaker
-from kg.extract.people import PeopleIndex, Person, clean_name, role_words
+from kg.extract.people import PeopleIndex, Person, clean_name, role_head, role_words
 from kg.extract.topics import Taxonomy, default_taxonomy, topics_for
 from kg.nlp.marks import QuotedSpan
 from kg.nlp.pipeline import ParsedArticle
@@ -57,6 +57,7 @@ class _Article:
         self.quoted: list[QuotedSpan] = self.doc._.quoted or []
         self.in_quote = token_quote_index(self.doc)
         self.people = PeopleIndex(self.doc)
+        self.entity_at = {i: ent for ent in self.doc.ents for i in range(ent.start, ent.end)}
         self.breaks = [m.start() for m in re.finditer(r"\n", self.text)]
         self.mentions = sorted(
             (t.idx, person, t.dep_ in ("nsubj", "nsubjpass"))
@@ -69,6 +70,11 @@ class _Article:
     def paragraph(self, char: int) -> int:
         return bisect.bisect_right(self.breaks, char)
 
+    def paragraph_start(self, char: int) -> int:
+        """Offset just after the line break that opens `char`'s paragraph (0 for the first)."""
+        number = self.paragraph(char)
+        return self.breaks[number - 1] + 1 if number else 0
+
     # -- speakers -------------------------------------------------------------------------
     def speaker(self, token: Token | None) -> Speaker | None:
         if token is None:
@@ -79,17 +85,15 @@ class _Article:
         if person is not None:
             return Speaker(person.name, self._phrase_text(token), person.kind)
         if token.ent_type_ in ("ORG", "GPE", "NORP", "FAC"):
-            ent = next((e for e in self.doc.ents if e.start <= token.i < e.end), None)
+            ent = self.entity_at.get(token.i)
             name = ent.text if ent is not None else token.text
             return Speaker(_strip_article(name), self._phrase_text(token), "organization")
         lemma = token.lemma_.lower()
         phrase = self._phrase_text(token)
         if lemma in PERSON_ROLE_NOUNS or token.lower_ in ROLE_ABBREVIATIONS:
-            head = role_words([token])
-            head_word = next(iter(head)) if len(head) == 1 else ("minister" if "minister" in head else lemma)
             if not self._indefinite(token):
                 words = role_words(list(self.doc[token.left_edge.i : token.i + 1]))
-                person = self.people.by_role(words, head_word, before=None)
+                person = self.people.by_role(words, role_head(token.lower_), before=None)
                 if person is not None:
                     return Speaker(person.name, phrase, "person")
             return Speaker(phrase, phrase, "anonymous")
@@ -119,7 +123,7 @@ class _Article:
         for child in token.rights:
             if child.dep_ == "prep" and child.lower_ in ("of", "for", "at") and child.right_edge.i - token.i <= 6 or child.dep_ in ("compound", "flat"):
                 end = child.right_edge.i + 1
-        ent = next((e for e in doc.ents if e.start <= token.i < e.end), None)
+        ent = self.entity_at.get(token.i)
         if ent is not None:
             start, end = min(start, ent.start), max(end, ent.end)
         return doc[start:end].text.strip(" ,“”\"'‘’")
@@ -197,7 +201,7 @@ def extract_quotes(parsed: ParsedArticle, taxonomy: Taxonomy | None = None) -> A
     cues = list(find_cues(art.doc, art.in_quote))
     candidates = _from_cue_content(art, cues)
     claimed = {q for c in candidates for q in c.quotes}
-    candidates += _from_adjacent_cues(art, cues, claimed, candidates)
+    candidates += _from_adjacent_cues(art, cues, claimed)
     candidates.sort(key=lambda c: c.start)
     candidates = _resolve_and_continue(art, candidates, claimed)
     quotes = [_to_quote(art, c, taxonomy) for c in candidates]
@@ -247,11 +251,16 @@ def _from_cue_content(art: _Article, cues: list[Cue]) -> list[Candidate]:
 
 
 def _via_text(art: _Article, cue: Cue) -> str | None:
+    """Who relays through this cue: "X quoted Y as saying" -> X; "according to X" -> X."""
     if cue.kind == "relay" and cue.via is not None:
-        return _strip_article(art._phrase_text(cue.via))
+        return _relayer_name(art, cue.via)
     if cue.kind == "according" and cue.speaker is not None:
-        return _strip_article(art._phrase_text(cue.speaker))
+        return _relayer_name(art, cue.speaker)
     return None
+
+
+def _relayer_name(art: _Article, token: Token) -> str:
+    return _strip_article(art._phrase_text(token))
 
 
 def _mostly_one_quote(art: _Article, start: int, end: int) -> bool:
@@ -287,9 +296,7 @@ def _substantive(art: _Article, q: QuotedSpan) -> bool:
     return words >= MIN_QUOTE_WORDS + 1 or (words >= MIN_QUOTE_WORDS and art.text[q.start : q.end].rstrip()[-1:] in ".!?,")
 
 
-def _from_adjacent_cues(
-    art: _Article, cues: list[Cue], claimed: set[int], existing: list[Candidate]
-) -> list[Candidate]:
+def _from_adjacent_cues(art: _Article, cues: list[Cue], claimed: set[int]) -> list[Candidate]:
     """Rule 3: a quotation takes the cue right before or after it."""
     out: list[Candidate] = []
     free_cues = [c for c in cues if c.content is None and c.speaker is not None]
@@ -333,13 +340,12 @@ def _clean_gap(gap: str) -> bool:
 
 def _resolve_and_continue(art: _Article, candidates: list[Candidate], claimed: set[int]) -> list[Candidate]:
     """Rules 4 and 5, in text order so each pronoun sees the speakers before it."""
-    by_start = sorted(candidates, key=lambda c: c.start)
     free = [
         (q.start, i)
         for i, q in enumerate(art.quoted)
         if i not in claimed and _substantive(art, q)
     ]
-    events = sorted([(c.start, 0, c) for c in by_start] + [(s, 1, i) for s, i in free], key=lambda e: (e[0], e[1]))
+    events = sorted([(c.start, 0, c) for c in candidates] + [(s, 1, i) for s, i in free], key=lambda e: (e[0], e[1]))
     out: list[Candidate] = []
     last: Candidate | None = None
     for _, is_free, item in events:
@@ -352,13 +358,13 @@ def _resolve_and_continue(art: _Article, candidates: list[Candidate], claimed: s
                     candidate.via = relayer.name if relayer is not None else None
             if candidate.cue is not None:
                 candidate.speaker = art.speaker(candidate.cue.speaker)
-                if candidate.cue.kind == "relay" and candidate.cue.via is not None and candidate.via is None:
-                    candidate.via = _strip_article(art._phrase_text(candidate.cue.via))
+                if candidate.cue.kind == "relay" and candidate.via is None:
+                    candidate.via = _via_text(art, candidate.cue)
                 if candidate.cue.addressee is not None:
                     addressee = art.speaker(candidate.cue.addressee)
                     candidate.addressee = addressee.name if addressee else None
                     if _is_media(candidate.cue.addressee) and candidate.via is None:
-                        candidate.via = _strip_article(art._phrase_text(candidate.cue.addressee))
+                        candidate.via = _relayer_name(art, candidate.cue.addressee)
             if candidate.speaker is None:
                 continue
             art.remember(candidate)
@@ -369,7 +375,7 @@ def _resolve_and_continue(art: _Article, candidates: list[Candidate], claimed: s
         if last is None or last.speaker is None:
             continue
         gap_paragraphs = art.paragraph(q.outer_start) - art.paragraph(last.end)
-        starts_paragraph = not art.text[art.breaks[art.paragraph(q.outer_start) - 1] + 1 if art.paragraph(q.outer_start) else 0 : q.outer_start].strip()
+        starts_paragraph = not art.text[art.paragraph_start(q.outer_start) : q.outer_start].strip()
         if gap_paragraphs > 2 or (gap_paragraphs == 0 and not starts_paragraph and q.outer_start - last.end > 200):
             continue
         confidence = 0.6 if gap_paragraphs <= 1 else 0.45

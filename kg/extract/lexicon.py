@@ -44,21 +44,21 @@ MEDIA_WORDS = frozenset(
     ["media", "broadcaster", "broadcasters", "news", "agency", "newspaper", "paper", "daily", "television", "tv", "radio", "channel", "outlet", "outlets", "press", "wire", "times", "post", "herald", "tribune", "journal", "gazette", "telegraph", "mirror", "guardian", "network", "station", "website", "tabloid", "magazine"]
 )
 
-# Abbreviated titles that stand for a role ("the Chinese FM").
+# Abbreviated titles that stand for a role ("the Chinese FM"); the head noun comes last.
 ROLE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "fm": ("foreign", "minister"),
     "pm": ("prime", "minister"),
     "ceo": ("chief", "executive"),
     "cfo": ("chief", "financial", "officer"),
     "coo": ("chief", "operating", "officer"),
-    "mp": ("member", "parliament"),
-    "mep": ("member", "parliament"),
+    "mp": ("parliament", "member"),
+    "mep": ("parliament", "member"),
     "sec": ("secretary",),
     "gov": ("governor",),
     "sen": ("senator",),
     "rep": ("representative",),
     "amb": ("ambassador",),
-    "dg": ("director", "general"),
+    "dg": ("general", "director"),
 }
 
 # Spelling variants of the same role.

@@ -72,6 +72,15 @@ def role_words_from_text(text: str) -> set[str]:
     return words
 
 
+def role_head(word: str) -> str:
+    """The head noun of a role word, abbreviations expanded (English titles are head-final).
+
+    >>> role_head("FM"), role_head("spokeswoman"), role_head("officials")
+    ('minister', 'spokesperson', 'official')
+    """
+    return _normalise_role(word.lower().strip("."))[-1]
+
+
 def _normalise_role(word: str) -> tuple[str, ...]:
     if word in ROLE_ABBREVIATIONS:
         return ROLE_ABBREVIATIONS[word]
