@@ -71,7 +71,6 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--store", required=True, metavar="DIR")
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="bind a declared parameter (repeatable)")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    p.add_argument("--list", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_query)
 
     p = sub.add_parser("queries", help="list the named queries and their parameters")
@@ -209,12 +208,12 @@ def _store_articles(store, corpus, taxonomy, out: Path, prune: bool) -> tuple[in
     for info in corpus.articles:
         name = str(graph_iri(info.id))
         current.add(name)
-        graph = article_triples(info, by_article[info.id], taxonomy, corpus.wikidata)
-        digest = hashlib.sha256("\n".join(sorted(graph.serialize(format="nt").splitlines())).encode()).hexdigest()
+        ntriples = article_triples(info, by_article[info.id], taxonomy, corpus.wikidata).serialize(format="nt")
+        digest = hashlib.sha256("\n".join(sorted(ntriples.splitlines())).encode()).hexdigest()
         if manifest.get(name) == digest and name in present:
             unchanged += 1
             continue
-        store.replace_graph(name, graph)
+        store.replace_graph(name, ntriples)
         manifest[name] = digest
         written += 1
     if prune:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from kg.extract.lexicon import (
     ADDRESSEE_OBJECT_VERBS,
@@ -302,6 +302,3 @@ def _trim(doc: Doc, span: tuple[int, int], verb: Token | None = None) -> tuple[i
         end -= 1
     return (start, end) if end > start else None
 
-
-def sentence_of(doc: Doc, token: Token) -> Span:
-    return token.sent

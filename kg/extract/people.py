@@ -17,9 +17,7 @@ from kg.extract.lexicon import (
     GENDERED_ROLES,
     HONORIFICS,
     NOT_NAMES,
-    ORG_SPEAKER_NOUNS,
     PERSON_ROLE_NOUNS,
-    PRONOUN_GENDER,
     ROLE_ABBREVIATIONS,
     ROLE_SYNONYMS,
 )
@@ -52,7 +50,8 @@ def clean_name(text: str) -> tuple[str, str | None]:
 def role_words(tokens: list[Token]) -> set[str]:
     """Normalised role vocabulary of some tokens: lemmas, abbreviations expanded.
 
-    >>> sorted(role_words_from_text("the Chinese FM"))
+    >>> import spacy
+    >>> sorted(role_words(list(spacy.blank("en")("the Chinese FM"))))
     ['chinese', 'foreign', 'minister']
     """
     words: set[str] = set()
@@ -63,13 +62,6 @@ def role_words(tokens: list[Token]) -> set[str]:
     return words
 
 
-def role_words_from_text(text: str) -> set[str]:
-    words: set[str] = set()
-    for w in re.findall(r"[A-Za-z][A-Za-z\-]*", text):
-        if w.lower() in {"the", "a", "an", "of", "his", "her", "its", "their"}:
-            continue
-        words.update(_normalise_role(w.lower()))
-    return words
 
 
 def role_head(word: str) -> str:
@@ -237,9 +229,8 @@ class PeopleIndex:
 
     def by_role(self, words: set[str], head: str, before: int | None = None) -> Person | None:
         """The person the article gives this role to: the role's head noun must match,
-        then the most shared modifiers, then the most recent mention.
-
-        >>> # "the Chinese FM" -> the person introduced as "Foreign Minister Qin Gang"
+        then the most shared modifiers, then the most recent mention ("the Chinese FM"
+        -> the person introduced as "Chinese Foreign Minister Qin Gang").
         """
         best: tuple[int, int, Person] | None = None
         for person in self.people:
@@ -252,8 +243,6 @@ class PeopleIndex:
                 best = (overlap, recent, person)
         return best[2] if best else None
 
-    def gender_of(self, person: Person) -> str | None:
-        return person.gender
 
 
 def _same_person(a: Person, b: Person, ratio) -> bool:
@@ -272,17 +261,3 @@ def _same_person(a: Person, b: Person, ratio) -> bool:
         min(len(sa), len(sb)) >= 5 and (sa.startswith(sb) or sb.startswith(sa) or ratio(sa, sb) >= 88)
     )
     return surname_close and ratio(ta[0], tb[0]) >= 80
-
-
-def pronoun_gender(token: Token) -> str | None:
-    return PRONOUN_GENDER.get(token.lower_)
-
-
-def is_role_noun(word: str) -> bool:
-    base = word.lower()
-    base = base[:-1] if base.endswith("s") and base[:-1] in PERSON_ROLE_NOUNS else base
-    return base in PERSON_ROLE_NOUNS or base in ROLE_ABBREVIATIONS
-
-
-def is_org_noun(word: str) -> bool:
-    return word.lower() in ORG_SPEAKER_NOUNS

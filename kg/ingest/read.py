@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import glob
 import json
-import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -159,8 +158,3 @@ def _looks_like_html(text: str) -> bool:
 
 def _hidden(relative: Path) -> bool:
     return any(part.startswith(".") for part in relative.parts) or relative.name in {"Thumbs.db"}
-
-
-def describe(path: str) -> str:
-    """A short human description of where an article came from."""
-    return os.path.basename(path) or path

@@ -16,11 +16,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from kg.errors import KgError, StoreBusyError
-from kg.rdf.triples import GRAPH
-from kg.rdf.vocab import PREFIXES
+from kg.rdf.vocab import GRAPH, PREFIXES
 
 STORE_DIR = "store"
 LOCK_FILE = "store.lock"
@@ -68,10 +66,9 @@ class KgStore:
                 raise StoreBusyError(f"{self.root}: store cannot be opened for writing ({exc})") from None
 
     # -- writing --------------------------------------------------------------------------
-    def replace_graph(self, name: str, graph: Graph) -> None:
-        """Replace one named graph by `graph`'s triples, in one transaction."""
-        body = graph.serialize(format="nt")
-        self.store.update(f"DROP SILENT GRAPH <{name}> ;\nINSERT DATA {{ GRAPH <{name}> {{\n{body}\n}} }}")
+    def replace_graph(self, name: str, ntriples: str) -> None:
+        """Replace one named graph by these N-Triples, in one transaction."""
+        self.store.update(f"DROP SILENT GRAPH <{name}> ;\nINSERT DATA {{ GRAPH <{name}> {{\n{ntriples}\n}} }}")
 
     def remove_graph(self, name: str) -> None:
         self.store.update(f"DROP SILENT GRAPH <{name}>")

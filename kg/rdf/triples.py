@@ -164,7 +164,3 @@ def _date_literal(value: str) -> Literal:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         return Literal(value, datatype=XSD.date)
     return Literal(value)
-
-
-def graph_name(article_id: str) -> URIRef:
-    return graph_iri(article_id)
