@@ -32,9 +32,11 @@ def test_encodings_are_detected(tmp_path):
     (tmp_path / "bom.txt").write_bytes(codecs.BOM_UTF8 + text.encode())
     (tmp_path / "u16.txt").write_bytes(text.encode("utf-16"))
     (tmp_path / "cp.txt").write_bytes("The café owner said prices rose sharply this year.".encode("cp1252"))
+    (tmp_path / "short.txt").write_bytes("Café “open”".encode("cp1252"))
     got = {a.doc: a.text for a in read(tmp_path)}
     assert got["bom.txt"] == text and got["u16.txt"] == text
     assert "café" in got["cp.txt"]
+    assert got["short.txt"] == "Café “open”"
 
 
 def test_leading_date_becomes_metadata_and_text_stays_exact(tmp_path):

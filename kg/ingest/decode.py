@@ -44,6 +44,11 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    if _lone_high_bytes(data):
+        # Every non-ASCII byte stands alone, as accented letters do in a Windows/Latin-1
+        # file; multi-byte encodings come in runs. A statistical guess on so little
+        # evidence often takes such text for a CJK encoding.
+        return data.decode("cp1252", errors="strict") if _is_cp1252(data) else data.decode("latin-1")
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -53,6 +58,18 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> str:
     if _mostly_unprintable(text):
         raise InputError(path, "undecodable: not text in any known encoding")
     return text
+
+
+def _lone_high_bytes(data: bytes) -> bool:
+    return not any(a >= 0x80 and b >= 0x80 for a, b in zip(data, data[1:]))
+
+
+def _is_cp1252(data: bytes) -> bool:
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _strict(data: bytes, encoding: str, path: str) -> str:
