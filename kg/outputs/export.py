@@ -22,16 +22,14 @@ def serialize(store: KgStore, fmt: str) -> str:
     if fmt not in FORMATS:
         raise ValueError(f"unknown RDF format {fmt!r}")
     rdflib_format = FORMATS[fmt][0]
-    dataset = store.to_rdflib()
     if rdflib_format in ("trig", "nquads"):
-        return dataset.serialize(format=rdflib_format)
+        return store.to_rdflib().serialize(format=rdflib_format)
     from rdflib import Graph
 
     union = Graph()
     for prefix, ns in PREFIXES.items():
         union.bind(prefix, ns, override=True)
-    for subject, predicate, obj, _ in dataset.quads((None, None, None, None)):
-        union.add((subject, predicate, obj))
+    union.parse(data=store.sorted_ntriples(), format="nt")
     if rdflib_format == "json-ld":
         context = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
         return union.serialize(format="json-ld", context=context, indent=1)

@@ -112,9 +112,8 @@ class KgStore:
         return dataset
 
     def sorted_ntriples(self) -> str:
-        """The union graph as sorted N-Triples: equal strings mean identical graphs."""
-        data = self.store.dump(format=ox.RdfFormat.N_QUADS)
-        lines = set()
-        for quad in ox.parse(data, format=ox.RdfFormat.N_QUADS):
-            lines.add(f"{quad.subject} {quad.predicate} {quad.object} .")
+        """The union of all graphs as sorted, distinct N-Triples: equal strings mean
+        identical graphs (there are no blank nodes)."""
+        triples = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        lines = {f"{t.subject} {t.predicate} {t.object} ." for t in triples}
         return "\n".join(sorted(lines)) + "\n"
