@@ -55,12 +55,14 @@ def seed_build(tmp_path_factory):
 
 
 def score(pred_lines: str, gold: Path = SEED_GOLD, docs: Path = SEEDS) -> dict:
+    """The shared scorer's result (its --json output) for these prediction lines."""
     import tempfile
 
-    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as fh:
-        fh.write(pred_lines)
-    result = subprocess.run(
-        [sys.executable, str(SCORER), str(gold), fh.name, str(docs), "--json"],
-        capture_output=True, text=True, check=True,
-    )
+    with tempfile.TemporaryDirectory() as folder:
+        pred = Path(folder) / "pred.jsonl"
+        pred.write_text(pred_lines, encoding="utf-8")
+        result = subprocess.run(
+            [sys.executable, str(SCORER), str(gold), str(pred), str(docs), "--json"],
+            capture_output=True, text=True, check=True,
+        )
     return json.loads(result.stdout)
