@@ -104,32 +104,37 @@ def _corpus(args):
 
     aliases = AliasTable.load(args.aliases) if args.aliases else None
     taxonomy = Taxonomy.load(args.topics) if args.topics else None
-    progress = _progress(args)
-    corpus = run(args.paths, args.max_bytes, aliases, taxonomy, progress)
-    if hasattr(progress, "close"):
+    progress = _Progress(args.quiet)
+    try:
+        corpus = run(args.paths, args.max_bytes, aliases, taxonomy, progress)
+    finally:
         progress.close()
     return corpus, taxonomy
 
 
-def _progress(args):
-    from kg.ingest import Skipped
+class _Progress:
+    """Per-article callback: a progress bar on a terminal, and a line per skipped file."""
 
-    quiet = args.quiet
-    bar = None
-    if not quiet and sys.stderr.isatty():
-        from tqdm import tqdm
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.bar = None
+        if not quiet and sys.stderr.isatty():
+            from tqdm import tqdm
 
-        bar = tqdm(unit="article", file=sys.stderr, leave=False)
+            self.bar = tqdm(unit="article", file=sys.stderr, leave=False)
 
-    def on_article(item) -> None:
+    def __call__(self, item) -> None:
+        from kg.ingest import Skipped
+
         if isinstance(item, Skipped):
-            if not quiet:
+            if not self.quiet:
                 print(f"kg: skipped {item}", file=sys.stderr)
-        elif bar is not None:
-            bar.update(1)
+        elif self.bar is not None:
+            self.bar.update(1)
 
-    on_article.close = (lambda: bar.close()) if bar is not None else (lambda: None)
-    return on_article
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def cmd_quotes(args) -> int:
