@@ -213,7 +213,10 @@ def _store_articles(store, corpus, taxonomy, out: Path, prune: bool) -> tuple[in
     for info in corpus.articles:
         name = str(graph_iri(info.id))
         current.add(name)
-        ntriples = article_triples(info, by_article[info.id], taxonomy, corpus.wikidata).serialize(format="nt")
+        ntriples = article_triples(
+            info, by_article[info.id], taxonomy, corpus.wikidata,
+            alternate_names=corpus.alternate_names.get(info.id),
+        ).serialize(format="nt")
         digest = hashlib.sha256("\n".join(sorted(ntriples.splitlines())).encode()).hexdigest()
         if manifest.get(name) == digest and name in present:
             unchanged += 1

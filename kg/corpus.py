@@ -16,6 +16,7 @@ from kg.extract.topics import Taxonomy, default_taxonomy
 from kg.ingest import Article, Skipped, iter_articles
 from kg.nlp import load_pipeline, parse_articles
 from kg.resolve import AliasTable, canonical_people, cluster_statements
+from kg.resolve.people import is_spelling_of
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class Corpus:
     quotes: list[Quote] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     wikidata: dict[str, str] = field(default_factory=dict)
+    alternate_names: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -79,9 +81,11 @@ def resolve_corpus(extracted: Iterable[Extracted], aliases: AliasTable | None = 
     """Canonical people across articles, then one statement id per cross-article statement."""
     aliases = aliases or AliasTable()
     corpus = Corpus(wikidata=dict(aliases.wikidata))
+    variants_by_article = {}
     for item in extracted:
         corpus.articles.append(item.info)
         corpus.quotes.extend(item.quotes.quotes)
+        variants_by_article[item.info.id] = item.quotes.people
     names = [q.speaker.name for q in corpus.quotes if q.speaker.kind == "person"]
     names += [n for q in corpus.quotes for n in (q.via, q.addressee) if n]
     canonical = canonical_people(names, aliases)
@@ -90,11 +94,27 @@ def resolve_corpus(extracted: Iterable[Extracted], aliases: AliasTable | None = 
             q.speaker = replace(q.speaker, name=canonical.get(q.speaker.name, q.speaker.name))
         q.via = canonical.get(q.via, q.via) if q.via else None
         q.addressee = canonical.get(q.addressee, q.addressee) if q.addressee else None
+    for article_id, people in variants_by_article.items():
+        corpus.alternate_names[article_id] = _alternate_names(people, canonical, aliases)
     keys = [f"{q.article_id}:{q.start}:{q.end}" for q in corpus.quotes]
     ids = cluster_statements([(k, q.speaker.name, q.text) for k, q in zip(keys, corpus.quotes)])
     for q, statement in zip(corpus.quotes, ids):
         q.statement = statement
     return corpus
+
+
+def _alternate_names(
+    people: dict[str, list[str]], canonical: dict[str, str], aliases: AliasTable
+) -> dict[str, list[str]]:
+    """Other spellings of each person one article names: its own variants plus the alias file's."""
+    result = {}
+    for name, variants in people.items():
+        main = canonical.get(name, name)
+        spelt = {v for v in (name, *variants) if is_spelling_of(v, main)}
+        others = (spelt | set(aliases.aliases_of(main))) - {main}
+        if others:
+            result[main] = sorted(others)
+    return result
 
 
 def run(paths: list[str], max_bytes: int, aliases: AliasTable | None = None,

@@ -2,13 +2,15 @@
 
 A query file declares its parameters in comments::
 
-    # param: speaker  a speaker's name or any alias
+    # param: speaker  required: a speaker's name or any alias
+    # param: topic    optional: a topic label
 
 `kg query NAME --param speaker="Qin Gang"` binds ``?speaker`` to the literal
 "Qin Gang": each value becomes an RDF term (`pyoxigraph.Literal` or `NamedNode`),
 serialised with its own escaping into a ``VALUES`` block at the start of the WHERE
 clause. A value such as ``x" } ; DROP ALL ; #`` is therefore only a string, and queries
-are read-only anyway. Parameters left out stay unbound (``!BOUND(?speaker)``).
+are read-only anyway. A parameter described as "required" must be given; the others,
+left out, stay unbound (``!BOUND(?topic)``).
 """
 
 from __future__ import annotations
@@ -80,6 +82,9 @@ def bind(query: NamedQuery, values: dict[str, str]) -> str:
             f"query {query.name!r} has no parameter {', '.join(sorted(unknown))}"
             f" (it takes: {', '.join(query.params) or 'none'})"
         )
+    missing = [name for name, about in query.params.items() if about.startswith("required") and name not in values]
+    if missing:
+        raise KgError(f"query {query.name!r} needs --param {missing[0]}=VALUE ({query.params[missing[0]]})")
     if not values:
         return query.text
     names, terms = [], []

@@ -77,8 +77,13 @@ def article_triples(
     taxonomy: Taxonomy | None = None,
     wikidata: dict[str, str] | None = None,
     graph: Graph | None = None,
+    alternate_names: dict[str, list[str]] | None = None,
 ) -> Graph:
-    """The named graph of one article: the article, its quotations, speakers and topics."""
+    """The named graph of one article: the article, its quotations, speakers and topics.
+
+    `alternate_names` maps a canonical name to the other spellings this article (or the
+    user's alias file) uses; they become schema:alternateName so queries match any of them.
+    """
     g = graph if graph is not None else new_graph()
     wikidata = wikidata or {}
     concept_by_label = {c.label: URIRef(c.iri) for c in taxonomy.concepts} if taxonomy else {}
@@ -101,6 +106,11 @@ def article_triples(
         g.add((outlet, SCHEMA.name, Literal(info.outlet)))
     for q in quotes:
         _quote_triples(g, a, q, concept_by_label, wikidata)
+    named = {str(o) for o in g.objects(None, SCHEMA.name)}
+    for name, others in (alternate_names or {}).items():
+        if name in named:
+            for other in others:
+                g.add((agent_iri(name), SCHEMA.alternateName, Literal(other)))
     return g
 
 

@@ -38,6 +38,7 @@ class AliasTable:
 
     canonical: dict[str, str] = field(default_factory=dict)
     wikidata: dict[str, str] = field(default_factory=dict)
+    spellings: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: str | Path | None) -> AliasTable:
@@ -72,10 +73,15 @@ class AliasTable:
         self.canonical[fold(name)] = name
         for alias in aliases:
             self.canonical[fold(str(alias))] = name
+            self.spellings.setdefault(name, []).append(str(alias))
         if qid:
             if not _QID.match(str(qid)):
                 raise KgError(f"{where}: wikidata id {qid!r} is not of the form Q123")
             self.wikidata[name] = str(qid)
+
+    def aliases_of(self, name: str) -> list[str]:
+        """The other spellings the file lists for a canonical name."""
+        return list(self.spellings.get(name, []))
 
     def lookup(self, name: str) -> str | None:
         return self.canonical.get(fold(name))

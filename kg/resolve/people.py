@@ -47,6 +47,26 @@ def first_names_agree(a: str, b: str) -> bool:
     return ratio(a, b) >= FIRST_NAME_SIMILARITY
 
 
+def is_spelling_of(variant: str, name: str) -> bool:
+    """Whether `variant` is a plausible way of writing `name` (part of it, or a close spelling).
+
+    >>> is_spelling_of("Blinken", "Antony Blinken"), is_spelling_of("Anthony Blinken", "Antony Blinken")
+    (True, True)
+    >>> is_spelling_of("Beijing Blinken", "Antony Blinken")
+    False
+    """
+    v, n = fold(variant).split(), fold(name).split()
+    if not v or not n:
+        return False
+    if len(v) == 1:
+        return any(ratio(v[0], part) >= SURNAME_SIMILARITY for part in n)
+    if len(v) != len(n):
+        return False
+    return first_names_agree(v[0], n[0]) and all(
+        ratio(a, b) >= FIRST_NAME_SIMILARITY for a, b in zip(v[1:], n[1:])
+    )
+
+
 def canonical_people(names: Iterable[str], aliases: AliasTable | None = None) -> dict[str, str]:
     """Map every person name seen to its canonical spelling.
 

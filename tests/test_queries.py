@@ -1,0 +1,120 @@
+"""The named queries in queries/, run on the seeds' graph: each answers what a reader of the articles would."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kg.errors import KgError
+from kg.outputs.query import available_queries, load_query, run_query
+from kg.rdf.store import KgStore
+
+from .conftest import SEEDS, kg
+
+
+@pytest.fixture(scope="module")
+def ask(seed_build):
+    store = KgStore(seed_build, read_only=True)
+
+    def run(name: str, **params: str) -> list[dict]:
+        columns, rows = run_query(store, load_query(name), params)
+        return [dict(zip(columns, row)) for row in rows]
+
+    return run
+
+
+def test_every_named_query_is_shipped_and_described():
+    names = set(available_queries())
+    assert {
+        "who-said-what", "quotes-by-speaker", "quotes-about-topic", "speakers-on-topic", "who-spoke-to-whom",
+        "relayed-by", "statements-reported-by-several-articles", "speaker-timeline",
+    } <= names
+    for name in names:
+        assert load_query(name).description, name
+
+
+def test_quotes_by_speaker_accepts_an_alias_and_points_at_the_words(ask):
+    rows = ask("quotes-by-speaker", speaker="Blinken")
+    assert rows and {r["who"] for r in rows} == {"Antony Blinken"}
+    texts = {p.name: p.read_text(encoding="utf-8") for p in SEEDS.iterdir()}
+    for row in rows:
+        assert texts[row["doc"]][int(row["start"]) : int(row["end"])] == row["quote"]
+
+
+def test_a_required_parameter_must_be_given(ask):
+    with pytest.raises(KgError, match="needs --param speaker"):
+        ask("quotes-by-speaker")
+
+
+def test_quotes_about_taiwan_are_mostly_qin_gangs(ask):
+    rows = ask("quotes-about-topic", topic="taiwan")
+    assert sum(r["who"] == "Qin Gang" for r in rows) >= 3
+
+
+def test_speakers_on_topic_ranks_the_most_frequent_speaker_first(ask):
+    rows = ask("speakers-on-topic", topic="Taiwan")
+    assert rows[0]["who"] == "Qin Gang"
+    assert [int(r["quotes"]) for r in rows] == sorted((int(r["quotes"]) for r in rows), reverse=True)
+    assert {r["topicLabel"] for r in rows} == {"Taiwan"}
+
+
+def test_who_spoke_to_whom_has_the_two_ministers(ask):
+    pairs = {(r["who"], r["addressee"]) for r in ask("who-spoke-to-whom")}
+    assert ("Qin Gang", "Antony Blinken") in pairs
+    only_qin = {r["who"] for r in ask("who-spoke-to-whom", speaker="qin gang")}
+    assert only_qin == {"Qin Gang"}
+
+
+def test_relayed_by_the_state_broadcaster(ask):
+    rows = ask("relayed-by", via="CCTV")
+    assert rows and all("cctv" in r["relayer"].lower() for r in rows)
+    assert {r["who"] for r in rows} == {"Qin Gang"}
+
+
+def test_statements_reported_by_several_articles(ask):
+    rows = ask("statements-reported-by-several-articles")
+    assert rows and all(int(r["articles"]) >= 2 for r in rows)
+    assert any(r["who"] == "Qin Gang" and "Taiwan" in r["example"] and int(r["articles"]) >= 3 for r in rows)
+    at_least_four = ask("statements-reported-by-several-articles", minimum="4")
+    assert at_least_four and len(at_least_four) < len(rows)
+    assert all(int(r["articles"]) >= 4 for r in at_least_four)
+
+
+def test_speaker_timeline_is_in_date_order_with_undated_last(ask):
+    rows = ask("speaker-timeline", speaker="Biden")
+    assert rows and {r["who"] for r in rows} == {"Joe Biden"}
+    dates = [r["date"] for r in rows]
+    dated = [d for d in dates if d]
+    assert dated == sorted(dated) and dates == dated + [""] * (len(dates) - len(dated))
+
+
+NAME_PARAMS = ("speaker", "topic", "via")
+
+
+@pytest.mark.parametrize(
+    "name", sorted(n for n in available_queries() if set(load_query(n).params) & set(NAME_PARAMS))
+)
+def test_no_parameter_value_escapes_its_term(ask, name):
+    payload = 'x" } ; DROP ALL ; #'
+    values = {p: payload for p in load_query(name).params if p in NAME_PARAMS}
+    assert ask(name, **values) == []
+    assert ask("who-said-what")
+
+
+def test_an_alias_file_names_people_and_links_wikidata(tmp_path):
+    aliases = tmp_path / "people.toml"
+    aliases.write_text(
+        '[[person]]\nname = "Antony Blinken"\naliases = ["Tony Blinken"]\nwikidata = "Q4109573"\n', "utf-8"
+    )
+    source = tmp_path / "in"
+    source.mkdir()
+    seed = sorted(SEEDS.iterdir())[0]
+    (source / seed.name).write_text(seed.read_text("utf-8"), "utf-8")
+    kg("build", str(source), "--out", str(tmp_path / "out"), "--aliases", str(aliases), "--quiet")
+    rows = json.loads(kg("query", "quotes-by-speaker", "--store", str(tmp_path / "out"),
+                         "--param", "speaker=tony blinken", "--format", "json").stdout)
+    assert rows and {r["who"] for r in rows} == {"Antony Blinken"}
+    same = kg("query", "SELECT ?id WHERE { ?a schema:name 'Antony Blinken' ; owl:sameAs ?id }",
+              "--store", str(tmp_path / "out"), "--format", "json").stdout
+    assert {r["id"] for r in json.loads(same)} == {"http://www.wikidata.org/entity/Q4109573"}
