@@ -48,28 +48,63 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def inputs(p: argparse.ArgumentParser) -> None:
-        p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (recursive) or glob patterns (.txt, .html, .jsonl)")
-        p.add_argument("--aliases", metavar="FILE", help="alias file (TOML or YAML): canonical names, aliases, Wikidata ids")
-        p.add_argument("--topics", metavar="FILE", help="SKOS topic taxonomy in Turtle (default: the shipped one)")
-        p.add_argument("--max-bytes", type=int, default=5 * 1024 * 1024, help="skip files larger than this (default 5 MiB)")
-        p.add_argument("--quiet", "-q", action="store_true", help="no progress bar or per-file messages")
+        p.add_argument(
+            "paths",
+            nargs="+",
+            metavar="PATH",
+            help="files, folders (recursive) or glob patterns (.txt, .html, .jsonl)",
+        )
+        p.add_argument(
+            "--aliases",
+            metavar="FILE",
+            help="alias file (TOML or YAML): canonical names, aliases, Wikidata ids",
+        )
+        p.add_argument(
+            "--topics",
+            metavar="FILE",
+            help="SKOS topic taxonomy in Turtle (default: the shipped one)",
+        )
+        p.add_argument(
+            "--max-bytes",
+            type=int,
+            default=5 * 1024 * 1024,
+            help="skip files larger than this (default 5 MiB)",
+        )
+        p.add_argument(
+            "--quiet", "-q", action="store_true", help="no progress bar or per-file messages"
+        )
 
     p = sub.add_parser("quotes", help="print the quotes found in articles")
     inputs(p)
     p.add_argument("--format", choices=["jsonl", "table", "csv"], default="table")
     p.set_defaults(func=cmd_quotes)
 
-    p = sub.add_parser("build", help="extract, store the graph and write graph.ttl, graph.html, quotes.jsonl, report.json")
+    p = sub.add_parser(
+        "build",
+        help="extract, store the graph and write graph.ttl, graph.html, quotes.jsonl, report.json",
+    )
     inputs(p)
-    p.add_argument("--out", required=True, metavar="DIR", help="output folder (the store lives in DIR/store)")
-    p.add_argument("--prune", action="store_true", help="remove articles from the store that are no longer in PATH")
+    p.add_argument(
+        "--out", required=True, metavar="DIR", help="output folder (the store lives in DIR/store)"
+    )
+    p.add_argument(
+        "--prune",
+        action="store_true",
+        help="remove articles from the store that are no longer in PATH",
+    )
     p.add_argument("--max-nodes", type=int, default=2000, help="largest graph drawn in graph.html")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("query", help="run a named SPARQL query, a .rq file or SPARQL text")
     p.add_argument("query", metavar="NAME|FILE.rq|SPARQL")
     p.add_argument("--store", required=True, metavar="DIR")
-    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="bind a declared parameter (repeatable)")
+    p.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="bind a declared parameter (repeatable)",
+    )
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=cmd_query)
 
@@ -83,14 +118,22 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--max-nodes", type=int, default=2000)
     p.set_defaults(func=cmd_html)
 
-    p = sub.add_parser("stats", help="graph analytics: top speakers, who addresses whom, topics, communities")
+    p = sub.add_parser(
+        "stats", help="graph analytics: top speakers, who addresses whom, topics, communities"
+    )
     p.add_argument("--store", required=True, metavar="DIR")
     p.add_argument("--top", type=int, default=10)
     p.set_defaults(func=cmd_stats)
 
-    p = sub.add_parser("export", help="export the graph: turtle, nt, trig, nquads, jsonld, graphml, gexf")
+    p = sub.add_parser(
+        "export", help="export the graph: turtle, nt, trig, nquads, jsonld, graphml, gexf"
+    )
     p.add_argument("--store", required=True, metavar="DIR")
-    p.add_argument("--format", required=True, choices=["turtle", "nt", "trig", "nquads", "jsonld", "graphml", "gexf"])
+    p.add_argument(
+        "--format",
+        required=True,
+        choices=["turtle", "nt", "trig", "nquads", "jsonld", "graphml", "gexf"],
+    )
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
     p.set_defaults(func=cmd_export)
     return parser
@@ -149,7 +192,12 @@ def cmd_quotes(args) -> int:
         columns = list(records[0]) if records else ["doc", "start", "end", "text", "speaker"]
         writer.writerow(columns)
         for record in records:
-            writer.writerow(["; ".join(v) if isinstance(v, list) else ("" if v is None else v) for v in record.values()])
+            writer.writerow(
+                [
+                    "; ".join(v) if isinstance(v, list) else ("" if v is None else v)
+                    for v in record.values()
+                ]
+            )
     else:
         from kg.outputs.query import table
 
@@ -174,20 +222,30 @@ def cmd_build(args) -> int:
         store = KgStore(out)
         written, unchanged, removed = _store_articles(store, corpus, taxonomy, out, args.prune)
         store.flush()
-        atomic_write(out / "quotes.jsonl", "".join(json.dumps(q.to_json(), ensure_ascii=False) + "\n" for q in corpus.quotes))
+        atomic_write(
+            out / "quotes.jsonl",
+            "".join(json.dumps(q.to_json(), ensure_ascii=False) + "\n" for q in corpus.quotes),
+        )
         from kg.outputs.export import serialize
         from kg.outputs.graph import project
         from kg.outputs.html import build_page
 
         atomic_write(out / "graph.ttl", serialize(store, "turtle"))
         atomic_write(out / "graph.html", build_page(project(store), args.max_nodes))
-        counts = {"graphs_written": written, "graphs_unchanged": unchanged, "graphs_removed": removed,
-                  "triples": store.triple_count()}
+        counts = {
+            "graphs_written": written,
+            "graphs_unchanged": unchanged,
+            "graphs_removed": removed,
+            "triples": store.triple_count(),
+        }
         _write_report(out, corpus, counts, started)
     if not args.quiet:
         speakers = len({q.speaker.name for q in corpus.quotes})
-        print(f"kg: {len(corpus.articles)} articles, {len(corpus.quotes)} quotes, {speakers} speakers, "
-              f"{len(corpus.skipped)} skipped -> {out}/", file=sys.stderr)
+        print(
+            f"kg: {len(corpus.articles)} articles, {len(corpus.quotes)} quotes, {speakers} speakers, "
+            f"{len(corpus.skipped)} skipped -> {out}/",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -214,7 +272,10 @@ def _store_articles(store, corpus, taxonomy, out: Path, prune: bool) -> tuple[in
         name = str(graph_iri(info.id))
         current.add(name)
         ntriples = article_triples(
-            info, by_article[info.id], taxonomy, corpus.wikidata,
+            info,
+            by_article[info.id],
+            taxonomy,
+            corpus.wikidata,
             alternate_names=corpus.alternate_names.get(info.id),
         ).serialize(format="nt")
         digest = hashlib.sha256("\n".join(sorted(ntriples.splitlines())).encode()).hexdigest()

@@ -35,8 +35,14 @@ class ArticleInfo:
     @classmethod
     def of(cls, article: Article) -> ArticleInfo:
         return cls(
-            article.id, article.doc, article.path, len(article.text),
-            article.title, article.url, article.date, article.outlet,
+            article.id,
+            article.doc,
+            article.path,
+            len(article.text),
+            article.title,
+            article.url,
+            article.date,
+            article.outlet,
         )
 
 
@@ -117,8 +123,13 @@ def _alternate_names(
     return result
 
 
-def run(paths: list[str], max_bytes: int, aliases: AliasTable | None = None,
-        taxonomy: Taxonomy | None = None, on_article=None) -> Corpus:
+def run(
+    paths: list[str],
+    max_bytes: int,
+    aliases: AliasTable | None = None,
+    taxonomy: Taxonomy | None = None,
+    on_article=None,
+) -> Corpus:
     """Ingest, extract and resolve everything under `paths`."""
     skipped: list[Skipped] = []
     started = time.perf_counter()
@@ -147,4 +158,13 @@ def run(paths: list[str], max_bytes: int, aliases: AliasTable | None = None,
     return corpus
 
 
-__all__ = ["ArticleInfo", "Corpus", "Extracted", "Speaker", "extract_article", "extract_stream", "resolve_corpus", "run"]
+__all__ = [
+    "ArticleInfo",
+    "Corpus",
+    "Extracted",
+    "Speaker",
+    "extract_article",
+    "extract_stream",
+    "resolve_corpus",
+    "run",
+]

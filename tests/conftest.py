@@ -40,7 +40,11 @@ def extract(nlp):
 
 def kg(*args: str, cwd: Path | None = None, check: bool = True) -> subprocess.CompletedProcess:
     result = subprocess.run(
-        [sys.executable, "-m", "kg", *args], capture_output=True, text=True, cwd=cwd or ROOT, timeout=600
+        [sys.executable, "-m", "kg", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        timeout=600,
     )
     if check and result.returncode != 0:
         raise AssertionError(f"kg {' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
@@ -63,6 +67,8 @@ def score(pred_lines: str, gold: Path = SEED_GOLD, docs: Path = SEEDS) -> dict:
         pred.write_text(pred_lines, encoding="utf-8")
         result = subprocess.run(
             [sys.executable, str(SCORER), str(gold), str(pred), str(docs), "--json"],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         )
     return json.loads(result.stdout)

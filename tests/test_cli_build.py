@@ -17,8 +17,21 @@ def seed_jsonl():
 
 
 def test_jsonl_has_exactly_the_scorer_fields_and_exact_offsets(seed_jsonl):
-    fields = {"doc", "start", "end", "text", "speaker", "speaker_mention", "cue", "kind", "via",
-              "addressee", "topics", "statement", "confidence"}
+    fields = {
+        "doc",
+        "start",
+        "end",
+        "text",
+        "speaker",
+        "speaker_mention",
+        "cue",
+        "kind",
+        "via",
+        "addressee",
+        "topics",
+        "statement",
+        "confidence",
+    }
     texts = {p.name: p.read_text(encoding="utf-8") for p in SEEDS.iterdir()}
     lines = [json.loads(line) for line in seed_jsonl.splitlines()]
     assert lines
@@ -28,7 +41,9 @@ def test_jsonl_has_exactly_the_scorer_fields_and_exact_offsets(seed_jsonl):
         assert record["kind"] in ("direct", "mixed", "indirect", "unquoted")
 
 
-@pytest.mark.skipif(not SCORER.exists(), reason="../shared/eval/score.py is not beside this checkout")
+@pytest.mark.skipif(
+    not SCORER.exists(), reason="../shared/eval/score.py is not beside this checkout"
+)
 def test_seed_scores_beat_the_textacy_baseline(seed_jsonl):
     result = score(seed_jsonl)
     assert result["attribution_f1"] > 0.508
@@ -54,14 +69,34 @@ def test_who_said_what_names_the_seed_speakers(seed_build):
 
 
 def test_query_parameter_is_bound_as_a_term_not_text(seed_build):
-    rows = json.loads(kg("query", "who-said-what", "--store", str(seed_build), "--param", "speaker=qin gang",
-                         "--format", "json").stdout)
+    rows = json.loads(
+        kg(
+            "query",
+            "who-said-what",
+            "--store",
+            str(seed_build),
+            "--param",
+            "speaker=qin gang",
+            "--format",
+            "json",
+        ).stdout
+    )
     assert rows and {r["who"] for r in rows} == {"Qin Gang"}
     payload = 'x" } ; DROP ALL ; #'
-    injected = kg("query", "who-said-what", "--store", str(seed_build), "--param", f"speaker={payload}",
-                  "--format", "json")
+    injected = kg(
+        "query",
+        "who-said-what",
+        "--store",
+        str(seed_build),
+        "--param",
+        f"speaker={payload}",
+        "--format",
+        "json",
+    )
     assert json.loads(injected.stdout) == []
-    again = json.loads(kg("query", "who-said-what", "--store", str(seed_build), "--format", "json").stdout)
+    again = json.loads(
+        kg("query", "who-said-what", "--store", str(seed_build), "--format", "json").stdout
+    )
     assert len(again) >= len(rows)
 
 
@@ -108,7 +143,9 @@ def test_graph_conforms_to_the_shacl_shapes(seed_build):
 
     from kg.rdf.store import KgStore
 
-    data = rdflib.Graph().parse(data=KgStore(seed_build, read_only=True).sorted_ntriples(), format="nt")
+    data = rdflib.Graph().parse(
+        data=KgStore(seed_build, read_only=True).sorted_ntriples(), format="nt"
+    )
     shapes = rdflib.Graph().parse(SEEDS.parent / "kg" / "shapes.ttl", format="turtle")
     conforms, _, text = pyshacl.validate(data, shacl_graph=shapes, advanced=True)
     assert conforms, text
@@ -117,14 +154,17 @@ def test_graph_conforms_to_the_shacl_shapes(seed_build):
 def test_shacl_catches_a_broken_quotation(seed_build):
     import pyshacl
 
-    bad = rdflib.Graph().parse(data="""
+    bad = rdflib.Graph().parse(
+        data="""
       @prefix schema: <http://schema.org/> . @prefix kg: <https://kg.example.org/ns#> .
       @prefix nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#> .
       @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
       <urn:a> a schema:NewsArticle ; kg:charLength 10 ; kg:docName "a" .
       <urn:q> a schema:Quotation ; schema:text "x" ; schema:isPartOf <urn:a> ; kg:kind "shouted" ;
         nif:beginIndex "5"^^xsd:integer ; nif:endIndex "50"^^xsd:integer .
-    """, format="turtle")
+    """,
+        format="turtle",
+    )
     shapes = rdflib.Graph().parse(SEEDS.parent / "kg" / "shapes.ttl", format="turtle")
     conforms, _, text = pyshacl.validate(bad, shacl_graph=shapes, advanced=True)
     assert not conforms and "creator" in text and "offsets" in text
@@ -153,7 +193,14 @@ def test_html_is_self_contained_and_escapes_markup(seed_build, tmp_path):
 
     g = nx.MultiDiGraph()
     g.add_node("s", kind="speaker", label="<img src=x onerror=alert(1)>", quotes=1)
-    g.add_node("q", kind="quote", label="</script><script>window.pwned=1</script>", speaker="x", doc="d", date="")
+    g.add_node(
+        "q",
+        kind="quote",
+        label="</script><script>window.pwned=1</script>",
+        speaker="x",
+        doc="d",
+        date="",
+    )
     g.add_edge("s", "q", kind="said")
     evil = build_page(g)
     assert "</script><script>window.pwned" not in evil and "<img src=x" not in evil

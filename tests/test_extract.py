@@ -8,19 +8,63 @@ from hypothesis import strategies as st
 
 CASES = [
     # (text, expected substring of the quote, expected speaker substring)
-    ('“The bridge will reopen in May,” Mayor Ana Lopez said on Tuesday.', "bridge will reopen", "Ana Lopez"),
+    (
+        "“The bridge will reopen in May,” Mayor Ana Lopez said on Tuesday.",
+        "bridge will reopen",
+        "Ana Lopez",
+    ),
     ('"We lost focus," said coach Peter Hall after the match.', "We lost focus", "Peter Hall"),
-    ("Finance Minister Ravi Menon said that inflation would ease next year.", "inflation would ease", "Ravi Menon"),
-    ("Sarah Klein, the company's chief executive, told reporters the plant would close.", "plant would close", "Sarah Klein"),
-    ("Ravi Menon met union leaders on Monday.\n\n“Nobody will lose their job,” he said.", "Nobody will lose", "Ravi Menon"),
-    ("Health Minister Joan Carter visited the ward. The minister said the hospital needed more nurses.", "hospital needed more nurses", "Joan Carter"),
-    ("A senior police officer, speaking on condition of anonymity, said the suspect had fled.", "suspect had fled", "officer"),
-    ("Tom Reyes stressed the importance of keeping schools open during the storm.", "importance of keeping schools open", "Tom Reyes"),
+    (
+        "Finance Minister Ravi Menon said that inflation would ease next year.",
+        "inflation would ease",
+        "Ravi Menon",
+    ),
+    (
+        "Sarah Klein, the company's chief executive, told reporters the plant would close.",
+        "plant would close",
+        "Sarah Klein",
+    ),
+    (
+        "Ravi Menon met union leaders on Monday.\n\n“Nobody will lose their job,” he said.",
+        "Nobody will lose",
+        "Ravi Menon",
+    ),
+    (
+        "Health Minister Joan Carter visited the ward. The minister said the hospital needed more nurses.",
+        "hospital needed more nurses",
+        "Joan Carter",
+    ),
+    (
+        "A senior police officer, speaking on condition of anonymity, said the suspect had fled.",
+        "suspect had fled",
+        "officer",
+    ),
+    (
+        "Tom Reyes stressed the importance of keeping schools open during the storm.",
+        "importance of keeping schools open",
+        "Tom Reyes",
+    ),
     ("The plan is dead, Senator Mark Ellis said on Friday.", "The plan is dead", "Mark Ellis"),
-    ("Lena Ortiz called the proposal “a reckless gamble with public money.”", "reckless gamble", "Lena Ortiz"),
-    ("Labour MP Jane Doe toured the estate. The Labour MP said the homes were damp.", "homes were damp", "Jane Doe"),
-    ("The Chinese FM Li Wei arrived on Monday. The FM said the talks were useful.", "talks were useful", "Li Wei"),
-    ("Governor Amy Blake said the state would “do whatever it takes” to help farmers.", "do whatever it takes", "Amy Blake"),
+    (
+        "Lena Ortiz called the proposal “a reckless gamble with public money.”",
+        "reckless gamble",
+        "Lena Ortiz",
+    ),
+    (
+        "Labour MP Jane Doe toured the estate. The Labour MP said the homes were damp.",
+        "homes were damp",
+        "Jane Doe",
+    ),
+    (
+        "The Chinese FM Li Wei arrived on Monday. The FM said the talks were useful.",
+        "talks were useful",
+        "Li Wei",
+    ),
+    (
+        "Governor Amy Blake said the state would “do whatever it takes” to help farmers.",
+        "do whatever it takes",
+        "Amy Blake",
+    ),
 ]
 
 
@@ -60,8 +104,10 @@ def test_continuation_paragraph_inherits_speaker(extract):
 
 
 def test_unbalanced_mark_does_not_shift_later_quotes(extract):
-    text = ("The coach said “we were unlucky today.\n\nThe team flew home on Sunday.\n\n"
-            "“We will come back stronger,” captain Eva Lind said.")
+    text = (
+        "The coach said “we were unlucky today.\n\nThe team flew home on Sunday.\n\n"
+        "“We will come back stronger,” captain Eva Lind said."
+    )
     quotes = extract(text)
     later = [q for q in quotes if "come back stronger" in q.text]
     assert later and "Eva Lind" in later[0].speaker.name
@@ -78,12 +124,16 @@ def test_boilerplate_gives_nothing(extract):
 
 
 def test_pronoun_picks_the_gender_matching_person(extract):
-    text = ("Mr. Paul Ward met Ms. Rita Stone in Paris. “The talks went well,” she said.")
+    text = "Mr. Paul Ward met Ms. Rita Stone in Paris. “The talks went well,” she said."
     (quote,) = [q for q in extract(text) if "talks went well" in q.text]
     assert "Rita Stone" in quote.speaker.name
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300))
 def test_never_crashes_and_offsets_point_into_the_text(extract, text):
     if not text.strip():

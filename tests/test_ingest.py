@@ -31,7 +31,9 @@ def test_encodings_are_detected(tmp_path):
     text = "The minister said “café prices” rose."
     (tmp_path / "bom.txt").write_bytes(codecs.BOM_UTF8 + text.encode())
     (tmp_path / "u16.txt").write_bytes(text.encode("utf-16"))
-    (tmp_path / "cp.txt").write_bytes("The café owner said prices rose sharply this year.".encode("cp1252"))
+    (tmp_path / "cp.txt").write_bytes(
+        "The café owner said prices rose sharply this year.".encode("cp1252")
+    )
     (tmp_path / "short.txt").write_bytes("Café “open”".encode("cp1252"))
     got = {a.doc: a.text for a in read(tmp_path)}
     assert got["bom.txt"] == text and got["u16.txt"] == text
@@ -62,13 +64,21 @@ def test_jsonl_articles_and_bad_lines(tmp_path):
     ]
     (tmp_path / "batch.jsonl").write_text("\n".join(lines), encoding="utf-8")
     items = read(tmp_path / "batch.jsonl")
-    assert isinstance(items[0], Article) and items[0].outlet == "Wire" and items[0].doc == "batch.jsonl#1"
+    assert (
+        isinstance(items[0], Article)
+        and items[0].outlet == "Wire"
+        and items[0].doc == "batch.jsonl#1"
+    )
     reasons = [s.reason for s in items if isinstance(s, Skipped)]
     assert any("invalid JSON" in r for r in reasons) and any("'text'" in r for r in reasons)
 
 
 def test_html_main_text_is_extracted(tmp_path):
-    body = "<p>" + " ".join(["The mayor said the bridge would reopen next week after repairs."] * 5) + "</p>"
+    body = (
+        "<p>"
+        + " ".join(["The mayor said the bridge would reopen next week after repairs."] * 5)
+        + "</p>"
+    )
     html = f"<html><head><title>Bridge</title></head><body><nav>Home | News</nav><article>{body}</article></body></html>"
     (tmp_path / "page.html").write_text(html, encoding="utf-8")
     (article,) = read(tmp_path / "page.html")
@@ -108,8 +118,16 @@ def test_cli_reports_skips_and_fails_only_when_nothing_usable(tmp_path):
 
 
 def test_boilerplate_lines():
-    for line in ["  • Follow us on", "(Also read: Headline here)", "Home News Washington welcomes",
-                 "by admin", "Related News", "Leave a Comment", "WATCH WION LIVE HERE", "sequel after announcement"]:
+    for line in [
+        "  • Follow us on",
+        "(Also read: Headline here)",
+        "Home News Washington welcomes",
+        "by admin",
+        "Related News",
+        "Leave a Comment",
+        "WATCH WION LIVE HERE",
+        "sequel after announcement",
+    ]:
         assert is_boilerplate_line(line), line
     for line in ['"This was a real conversation," he said.', "The minister spoke for an hour."]:
         assert not is_boilerplate_line(line), line

@@ -18,7 +18,10 @@ def spans(text):
 
 
 def test_curly_straight_and_glued_marks():
-    assert spans('He said “we are ready”and left. She said "no way" twice.') == ["we are ready", "no way"]
+    assert spans('He said “we are ready”and left. She said "no way" twice.') == [
+        "we are ready",
+        "no way",
+    ]
 
 
 def test_unclosed_quote_is_repaired_at_paragraph_end_not_swallowing_the_rest():
@@ -78,7 +81,10 @@ def test_spans_are_ordered_inside_the_text_and_deterministic(text):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(max_size=200), st.lists(st.tuples(st.integers(0, 200), st.integers(0, 3), st.text(max_size=3)), max_size=6))
+@given(
+    st.text(max_size=200),
+    st.lists(st.tuples(st.integers(0, 200), st.integers(0, 3), st.text(max_size=3)), max_size=6),
+)
 def test_offset_map_round_trips(raw, edit_specs):
     edits = []
     for pos, length, new in edit_specs:

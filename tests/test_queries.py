@@ -27,8 +27,14 @@ def ask(seed_build):
 def test_every_named_query_is_shipped_and_described():
     names = set(available_queries())
     assert {
-        "who-said-what", "quotes-by-speaker", "quotes-about-topic", "speakers-on-topic", "who-spoke-to-whom",
-        "relayed-by", "statements-reported-by-several-articles", "speaker-timeline",
+        "who-said-what",
+        "quotes-by-speaker",
+        "quotes-about-topic",
+        "speakers-on-topic",
+        "who-spoke-to-whom",
+        "relayed-by",
+        "statements-reported-by-several-articles",
+        "speaker-timeline",
     } <= names
     for name in names:
         assert load_query(name).description, name
@@ -55,7 +61,9 @@ def test_quotes_about_taiwan_are_mostly_qin_gangs(ask):
 def test_speakers_on_topic_ranks_the_most_frequent_speaker_first(ask):
     rows = ask("speakers-on-topic", topic="Taiwan")
     assert rows[0]["who"] == "Qin Gang"
-    assert [int(r["quotes"]) for r in rows] == sorted((int(r["quotes"]) for r in rows), reverse=True)
+    assert [int(r["quotes"]) for r in rows] == sorted(
+        (int(r["quotes"]) for r in rows), reverse=True
+    )
     assert {r["topicLabel"] for r in rows} == {"Taiwan"}
 
 
@@ -75,7 +83,10 @@ def test_relayed_by_the_state_broadcaster(ask):
 def test_statements_reported_by_several_articles(ask):
     rows = ask("statements-reported-by-several-articles")
     assert rows and all(int(r["articles"]) >= 2 for r in rows)
-    assert any(r["who"] == "Qin Gang" and "Taiwan" in r["example"] and int(r["articles"]) >= 3 for r in rows)
+    assert any(
+        r["who"] == "Qin Gang" and "Taiwan" in r["example"] and int(r["articles"]) >= 3
+        for r in rows
+    )
     at_least_four = ask("statements-reported-by-several-articles", minimum="4")
     assert at_least_four and len(at_least_four) < len(rows)
     assert all(int(r["articles"]) >= 4 for r in at_least_four)
@@ -105,16 +116,33 @@ def test_no_parameter_value_escapes_its_term(ask, name):
 def test_an_alias_file_names_people_and_links_wikidata(tmp_path):
     aliases = tmp_path / "people.toml"
     aliases.write_text(
-        '[[person]]\nname = "Antony Blinken"\naliases = ["Tony Blinken"]\nwikidata = "Q4109573"\n', "utf-8"
+        '[[person]]\nname = "Antony Blinken"\naliases = ["Tony Blinken"]\nwikidata = "Q4109573"\n',
+        "utf-8",
     )
     source = tmp_path / "in"
     source.mkdir()
     seed = sorted(SEEDS.iterdir())[0]
     (source / seed.name).write_text(seed.read_text("utf-8"), "utf-8")
     kg("build", str(source), "--out", str(tmp_path / "out"), "--aliases", str(aliases), "--quiet")
-    rows = json.loads(kg("query", "quotes-by-speaker", "--store", str(tmp_path / "out"),
-                         "--param", "speaker=tony blinken", "--format", "json").stdout)
+    rows = json.loads(
+        kg(
+            "query",
+            "quotes-by-speaker",
+            "--store",
+            str(tmp_path / "out"),
+            "--param",
+            "speaker=tony blinken",
+            "--format",
+            "json",
+        ).stdout
+    )
     assert rows and {r["who"] for r in rows} == {"Antony Blinken"}
-    same = kg("query", "SELECT ?id WHERE { ?a schema:name 'Antony Blinken' ; owl:sameAs ?id }",
-              "--store", str(tmp_path / "out"), "--format", "json").stdout
+    same = kg(
+        "query",
+        "SELECT ?id WHERE { ?a schema:name 'Antony Blinken' ; owl:sameAs ?id }",
+        "--store",
+        str(tmp_path / "out"),
+        "--format",
+        "json",
+    ).stdout
     assert {r["id"] for r in json.loads(same)} == {"http://www.wikidata.org/entity/Q4109573"}

@@ -112,16 +112,25 @@ class _Article:
         dets = [c.lower_ for c in token.children if c.dep_ in ("det", "nummod", "amod")]
         if any(d in _INDEFINITE for d in dets):
             return True
-        return token.tag_ in ("NNS", "NNPS") and not any(c.dep_ in ("det", "poss") for c in token.children)
+        return token.tag_ in ("NNS", "NNPS") and not any(
+            c.dep_ in ("det", "poss") for c in token.children
+        )
 
     def _phrase_text(self, token: Token) -> str:
         doc = self.doc
         start = token.left_edge.i
-        while start < token.i and (doc[start].is_punct or doc[start].lower_ in ("the",) or self.in_quote[start] >= 0):
+        while start < token.i and (
+            doc[start].is_punct or doc[start].lower_ in ("the",) or self.in_quote[start] >= 0
+        ):
             start += 1
         end = token.i + 1
         for child in token.rights:
-            if child.dep_ == "prep" and child.lower_ in ("of", "for", "at") and child.right_edge.i - token.i <= 6 or child.dep_ in ("compound", "flat"):
+            if (
+                child.dep_ == "prep"
+                and child.lower_ in ("of", "for", "at")
+                and child.right_edge.i - token.i <= 6
+                or child.dep_ in ("compound", "flat")
+            ):
                 end = child.right_edge.i + 1
         ent = self.entity_at.get(token.i)
         if ent is not None:
@@ -183,7 +192,10 @@ class _Article:
         tokens = [
             t
             for t in cue.token.subtree
-            if sent.start <= t.i < sent.end and self.in_quote[t.i] < 0 and not t.is_punct and not t.is_space
+            if sent.start <= t.i < sent.end
+            and self.in_quote[t.i] < 0
+            and not t.is_punct
+            and not t.is_space
             and (cue.content is None or not (cue.content[0] <= t.i < cue.content[1]))
         ]
         if not tokens:
@@ -236,11 +248,17 @@ def _from_cue_content(art: _Article, cues: list[Cue]) -> list[Candidate]:
         if len(_WORD.findall(art.text[start:end])) < 2:
             continue
         candidate = Candidate(start, end, kind, cue, quotes=overlapping)
-        candidate.confidence = {"direct": 0.9, "mixed": 0.85, "indirect": 0.75, "unquoted": 0.7}[kind]
+        candidate.confidence = {"direct": 0.9, "mixed": 0.85, "indirect": 0.75, "unquoted": 0.7}[
+            kind
+        ]
         candidate.relayed_by = outer_of.get(id(cue))
         if candidate.relayed_by is None:
             candidate.relayed_by = next(
-                (c for c in cues if c is not cue and c.kind == "according" and c.token.sent == cue.token.sent),
+                (
+                    c
+                    for c in cues
+                    if c is not cue and c.kind == "according" and c.token.sent == cue.token.sent
+                ),
                 None,
             )
         out.append(candidate)
@@ -272,7 +290,9 @@ def _mostly_one_quote(art: _Article, start: int, end: int) -> bool:
     return False
 
 
-def _kind_of(art: _Article, start: int, end: int, overlapping: list[int], cue: Cue) -> tuple[str, int, int]:
+def _kind_of(
+    art: _Article, start: int, end: int, overlapping: list[int], cue: Cue
+) -> tuple[str, int, int]:
     if not overlapping:
         first_person = re.match(r"\s*(I|We|My|Our)\b", art.text[start:end]) is not None
         return ("unquoted" if cue.content_before and first_person else "indirect"), start, end
@@ -293,7 +313,9 @@ def _content_end(text: str, q: QuotedSpan) -> int:
 
 def _substantive(art: _Article, q: QuotedSpan) -> bool:
     words = len(_WORD.findall(art.text[q.start : q.end]))
-    return words >= MIN_QUOTE_WORDS + 1 or (words >= MIN_QUOTE_WORDS and art.text[q.start : q.end].rstrip()[-1:] in ".!?,")
+    return words >= MIN_QUOTE_WORDS + 1 or (
+        words >= MIN_QUOTE_WORDS and art.text[q.start : q.end].rstrip()[-1:] in ".!?,"
+    )
 
 
 def _from_adjacent_cues(art: _Article, cues: list[Cue], claimed: set[int]) -> list[Candidate]:
@@ -329,7 +351,11 @@ def _from_adjacent_cues(art: _Article, cues: list[Cue], claimed: set[int]) -> li
         if best is None:
             continue
         cue = best[1]
-        out.append(Candidate(q.start, _content_end(art.text, q), "direct", cue, confidence=0.85, quotes=[index]))
+        out.append(
+            Candidate(
+                q.start, _content_end(art.text, q), "direct", cue, confidence=0.85, quotes=[index]
+            )
+        )
         claimed.add(index)
     return out
 
@@ -338,14 +364,17 @@ def _clean_gap(gap: str) -> bool:
     return len(gap) <= 12 and not gap.strip(" \t,;:.—–-\u2014")
 
 
-def _resolve_and_continue(art: _Article, candidates: list[Candidate], claimed: set[int]) -> list[Candidate]:
+def _resolve_and_continue(
+    art: _Article, candidates: list[Candidate], claimed: set[int]
+) -> list[Candidate]:
     """Rules 4 and 5, in text order so each pronoun sees the speakers before it."""
     free = [
-        (q.start, i)
-        for i, q in enumerate(art.quoted)
-        if i not in claimed and _substantive(art, q)
+        (q.start, i) for i, q in enumerate(art.quoted) if i not in claimed and _substantive(art, q)
     ]
-    events = sorted([(c.start, 0, c) for c in candidates] + [(s, 1, i) for s, i in free], key=lambda e: (e[0], e[1]))
+    events = sorted(
+        [(c.start, 0, c) for c in candidates] + [(s, 1, i) for s, i in free],
+        key=lambda e: (e[0], e[1]),
+    )
     out: list[Candidate] = []
     last: Candidate | None = None
     for _, is_free, item in events:
@@ -376,10 +405,22 @@ def _resolve_and_continue(art: _Article, candidates: list[Candidate], claimed: s
             continue
         gap_paragraphs = art.paragraph(q.outer_start) - art.paragraph(last.end)
         starts_paragraph = not art.text[art.paragraph_start(q.outer_start) : q.outer_start].strip()
-        if gap_paragraphs > 2 or (gap_paragraphs == 0 and not starts_paragraph and q.outer_start - last.end > 200):
+        if gap_paragraphs > 2 or (
+            gap_paragraphs == 0 and not starts_paragraph and q.outer_start - last.end > 200
+        ):
             continue
         confidence = 0.6 if gap_paragraphs <= 1 else 0.45
-        candidate = Candidate(q.start, _content_end(art.text, q), "direct", None, last.speaker, last.via, None, confidence, [item])
+        candidate = Candidate(
+            q.start,
+            _content_end(art.text, q),
+            "direct",
+            None,
+            last.speaker,
+            last.via,
+            None,
+            confidence,
+            [item],
+        )
         art.remember(candidate)
         out.append(candidate)
         last = candidate

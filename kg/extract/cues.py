@@ -123,14 +123,18 @@ def _verb_cue(verb: Token, in_quote: list[int]) -> Cue | None:
         return None
     if speaker is None and content is None:
         return None
-    if speaker is not None and speaker.lower_ in ("it", "this", "that", "which") and content is None:
+    if (
+        speaker is not None
+        and speaker.lower_ in ("it", "this", "that", "which")
+        and content is None
+    ):
         return None
     before = content is not None and content[1] <= verb.i
     return Cue(verb, "verb", speaker, content, addressee, None, before)
 
 
 def _relay(verb: Token) -> Cue | None:
-    """"X quoted Y as saying ..." / "Y was quoted as saying" / "X cited Y as saying"."""
+    """ "X quoted Y as saying ..." / "Y was quoted as saying" / "X cited Y as saying"."""
     as_prep = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"), None)
     if as_prep is None:
         return None
@@ -176,7 +180,7 @@ def _according(first: Token, to: Token) -> Cue | None:
 
 
 def _for_speaker(first: Token) -> Cue | None:
-    """"For Danny Russell, a former official, each side has an interest ..."."""
+    """ "For Danny Russell, a former official, each side has an interest ..."."""
     source = next((c for c in first.children if c.dep_ == "pobj"), None)
     if source is None:
         return None
@@ -201,7 +205,9 @@ def _content(verb: Token, in_quote: list[int] | None) -> tuple[int, int] | None:
         c
         for c in verb.children
         if c.dep_ in ("ccomp", "csubj")
-        and not (c.lemma_.lower() in RELAY_VERBS and any(g.dep_ in SUBJECT_DEPS for g in c.children))
+        and not (
+            c.lemma_.lower() in RELAY_VERBS and any(g.dep_ in SUBJECT_DEPS for g in c.children)
+        )
     ]
     if clauses:
         best = max(clauses, key=lambda c: c.right_edge.i - c.left_edge.i)
@@ -214,10 +220,24 @@ def _content(verb: Token, in_quote: list[int] | None) -> tuple[int, int] | None:
                     return _trim(verb.doc, span, verb)
     if lemma in ("call", "describe", "label", "term", "characterize", "characterise"):
         for child in verb.children:
-            if child.dep_ in ("oprd", "acomp", "xcomp") or (child.dep_ == "prep" and child.lower_ == "as"):
+            if child.dep_ in ("oprd", "acomp", "xcomp") or (
+                child.dep_ == "prep" and child.lower_ == "as"
+            ):
                 return _trim(verb.doc, (child.left_edge.i, child.right_edge.i + 1), verb)
     xcomp = next((c for c in verb.children if c.dep_ == "xcomp"), None)
-    if xcomp is not None and lemma in ("urge", "warn", "ask", "promise", "vow", "pledge", "tell", "call", "threaten", "advise", "caution"):
+    if xcomp is not None and lemma in (
+        "urge",
+        "warn",
+        "ask",
+        "promise",
+        "vow",
+        "pledge",
+        "tell",
+        "call",
+        "threaten",
+        "advise",
+        "caution",
+    ):
         obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
         start = obj.left_edge.i if obj is not None and obj.i < xcomp.i else xcomp.left_edge.i
         return _trim(verb.doc, (start, xcomp.right_edge.i + 1), verb)
@@ -231,7 +251,7 @@ def _content(verb: Token, in_quote: list[int] | None) -> tuple[int, int] | None:
 
 
 def _content_from_head(verb: Token) -> tuple[int, int] | None:
-    """"Relations are at a low, Qin said": the cue hangs off the reported clause."""
+    """ "Relations are at a low, Qin said": the cue hangs off the reported clause."""
     if verb.dep_ not in ("parataxis", "ccomp", "advcl") or verb.head is verb:
         return None
     head = verb.head
@@ -249,9 +269,17 @@ def _addressee(verb: Token, content: tuple[int, int] | None) -> Token | None:
     for child in verb.children:
         if content and content[0] <= child.i < content[1]:
             continue
-        if child.dep_ in ("dobj", "dative") and lemma in ADDRESSEE_OBJECT_VERBS and _is_person_like(child):
+        if (
+            child.dep_ in ("dobj", "dative")
+            and lemma in ADDRESSEE_OBJECT_VERBS
+            and _is_person_like(child)
+        ):
             return child
-        if child.dep_ in ("dative", "prep") and child.lower_ == "to" and lemma not in ("agree", "point"):
+        if (
+            child.dep_ in ("dative", "prep")
+            and child.lower_ == "to"
+            and lemma not in ("agree", "point")
+        ):
             pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
             if pobj is not None and _is_person_like(pobj):
                 return pobj
@@ -264,11 +292,21 @@ def _is_person_like(token: Token) -> bool:
     if token.ent_type_ in PERSONISH_ENTS:
         return True
     lemma = token.lemma_.lower()
-    return lemma in PERSON_ROLE_NOUNS or lemma in ("reporter", "journalist", "people", "audience", "crowd", "media", "counterpart", "lawmaker", "supporter")
+    return lemma in PERSON_ROLE_NOUNS or lemma in (
+        "reporter",
+        "journalist",
+        "people",
+        "audience",
+        "crowd",
+        "media",
+        "counterpart",
+        "lawmaker",
+        "supporter",
+    )
 
 
 def _is_fixed_phrase(verb: Token) -> bool:
-    """"that is to say", "needless to say", "so to say"."""
+    """ "that is to say", "needless to say", "so to say"."""
     prev = verb.nbor(-1) if verb.i > 0 else None
     return prev is not None and prev.lower_ == "to" and verb.dep_ in ("xcomp", "advcl", "acl")
 
@@ -296,9 +334,14 @@ def _trim(doc: Doc, span: tuple[int, int], verb: Token | None = None) -> tuple[i
             end = verb.i
         else:
             start = verb.i + 1
-    while start < end and (doc[start].is_space or (doc[start].is_punct and doc[start].text not in "“‘\"'(") or (doc[start].lower_ in ("that", "whether") and doc[start].dep_ == "mark")):
+    while start < end and (
+        doc[start].is_space
+        or (doc[start].is_punct and doc[start].text not in "“‘\"'(")
+        or (doc[start].lower_ in ("that", "whether") and doc[start].dep_ == "mark")
+    ):
         start += 1
-    while end > start and (doc[end - 1].is_space or (doc[end - 1].is_punct and doc[end - 1].text not in "”’\"')…?!")):
+    while end > start and (
+        doc[end - 1].is_space or (doc[end - 1].is_punct and doc[end - 1].text not in "”’\"')…?!")
+    ):
         end -= 1
     return (start, end) if end > start else None
-

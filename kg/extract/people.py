@@ -62,8 +62,6 @@ def role_words(tokens: list[Token]) -> set[str]:
     return words
 
 
-
-
 def role_head(word: str) -> str:
     """The head noun of a role word, abbreviations expanded (English titles are head-final).
 
@@ -186,7 +184,11 @@ class PeopleIndex:
     def _learn_roles(self, person: Person, ent: Span) -> None:
         head = ent.root
         doc = self.doc
-        left = [t for t in doc[head.left_edge.i : ent.start] if t.dep_ in _ROLE_DEPS or t.pos_ in ("NOUN", "ADJ", "PROPN")]
+        left = [
+            t
+            for t in doc[head.left_edge.i : ent.start]
+            if t.dep_ in _ROLE_DEPS or t.pos_ in ("NOUN", "ADJ", "PROPN")
+        ]
         words = role_words(left)
         for child in head.children:
             if child.dep_ == "appos" and child.i > head.i:
@@ -244,7 +246,6 @@ class PeopleIndex:
         return best[2] if best else None
 
 
-
 def _same_person(a: Person, b: Person, ratio) -> bool:
     """Two names of one article that denote the same person.
 
@@ -258,6 +259,7 @@ def _same_person(a: Person, b: Person, ratio) -> bool:
         return True
     sa, sb = ta[-1], tb[-1]
     surname_close = sa == sb or (
-        min(len(sa), len(sb)) >= 5 and (sa.startswith(sb) or sb.startswith(sa) or ratio(sa, sb) >= 88)
+        min(len(sa), len(sb)) >= 5
+        and (sa.startswith(sb) or sb.startswith(sa) or ratio(sa, sb) >= 88)
     )
     return surname_close and ratio(ta[0], tb[0]) >= 80

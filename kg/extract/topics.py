@@ -39,7 +39,10 @@ class Taxonomy:
 
         graph = rdflib.Graph()
         if path is None:
-            graph.parse(data=resources.files("kg.data").joinpath("topics.ttl").read_text("utf-8"), format="turtle")
+            graph.parse(
+                data=resources.files("kg.data").joinpath("topics.ttl").read_text("utf-8"),
+                format="turtle",
+            )
         else:
             graph.parse(str(path), format="turtle")
         pref = rdflib.URIRef(SKOS + "prefLabel")
@@ -118,6 +121,11 @@ def topics_for(spans: list[Span], taxonomy: Taxonomy, limit: int = 5) -> list[st
     if len(labels) < 2:
         for chunk in quote.noun_chunks:
             root = chunk.root
-            if root.pos_ == "NOUN" and not root.is_stop and len(root.text) > 3 and root.lemma_ not in labels:
+            if (
+                root.pos_ == "NOUN"
+                and not root.is_stop
+                and len(root.text) > 3
+                and root.lemma_ not in labels
+            ):
                 labels.append(root.lemma_.lower())
     return labels[:limit]

@@ -48,7 +48,9 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> str:
         # Every non-ASCII byte stands alone, as accented letters do in a Windows/Latin-1
         # file; multi-byte encodings come in runs. A statistical guess on so little
         # evidence often takes such text for a CJK encoding.
-        return data.decode("cp1252", errors="strict") if _is_cp1252(data) else data.decode("latin-1")
+        return (
+            data.decode("cp1252", errors="strict") if _is_cp1252(data) else data.decode("latin-1")
+        )
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()

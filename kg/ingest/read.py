@@ -36,7 +36,9 @@ def iter_sources(paths: Iterable[str]) -> Iterator[Path | Skipped]:
                 yield Skipped(str(path), "empty folder: no files to read")
                 continue
         elif glob.has_magic(raw):
-            candidates = sorted(Path(p) for p in glob.glob(raw, recursive=True) if Path(p).is_file())
+            candidates = sorted(
+                Path(p) for p in glob.glob(raw, recursive=True) if Path(p).is_file()
+            )
             if not candidates:
                 yield Skipped(raw, "no file matches this pattern")
                 continue
@@ -106,7 +108,9 @@ def html_article(html: str, path: Path) -> Article:
     """The main text of a web page, with its title, date, site name and address."""
     import trafilatura
 
-    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_recall=True)
+    text = trafilatura.extract(
+        html, include_comments=False, include_tables=False, favor_recall=True
+    )
     if not text or not text.strip():
         raise InputError(str(path), "no article text found in this HTML page")
     meta = trafilatura.extract_metadata(html)

@@ -92,7 +92,7 @@ def uses_lost_marks(text: str) -> bool:
     >>> uses_lost_marks("Why? Because “it works”.")
     False
     """
-    if any(ch in text for ch in "\"“”"):
+    if any(ch in text for ch in '"“”'):
         return False
     return len(_LOST_MARK_RE.findall(text)) >= 2
 
@@ -175,7 +175,9 @@ def _pair(
     def emit(opening: Mark, content_end: int, outer_end: int, closed: bool) -> None:
         content_end = max(content_end, opening.end)
         spans.append(
-            QuotedSpan(opening.end, content_end, opening.start, outer_end, closed, double, pending_paras)
+            QuotedSpan(
+                opening.end, content_end, opening.start, outer_end, closed, double, pending_paras
+            )
         )
 
     for (para_start, para_end), found in zip(paragraphs, paragraph_marks):
@@ -189,7 +191,9 @@ def _pair(
                     kept.append(m)
             marks = kept
         if pending is not None:
-            opens_paragraph = marks and marks[0].start == para_start and marks[0].role is not Role.CLOSE
+            opens_paragraph = (
+                marks and marks[0].start == para_start and marks[0].role is not Role.CLOSE
+            )
             if double and opens_paragraph and pending_paras < MAX_CONTINUED_PARAGRAPHS:
                 marks = marks[1:]
                 pending_paras += 1

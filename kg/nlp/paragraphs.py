@@ -6,7 +6,7 @@ import re
 from statistics import median
 
 _BLOCK_BREAK = re.compile(r"\n[ \t\u00a0]*\n\s*")
-_TERMINAL = tuple(".!?:;\"”’»)]")
+_TERMINAL = tuple('.!?:;"”’»)]')
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:

@@ -82,7 +82,9 @@ class OffsetMap:
         return i if self._to_clean is None else self._to_clean[i]
 
 
-def _copy(raw: str, start: int, end: int, pieces: list[str], to_raw: array, to_clean: array) -> None:
+def _copy(
+    raw: str, start: int, end: int, pieces: list[str], to_raw: array, to_clean: array
+) -> None:
     if end <= start:
         return
     base = len(to_raw)

@@ -53,8 +53,15 @@ def project(store, speaker: str | None = None) -> nx.MultiDiGraph:
         q, s, a = row["q"].value, row["speaker"].value, row["article"].value
         date = row["date"].value if row["date"] is not None else ""
         node(s, "speaker", name)
-        node(q, "quote", row["text"].value, speaker=name, quote_kind=row["kind"].value,
-             doc=row["doc"].value, date=date)
+        node(
+            q,
+            "quote",
+            row["text"].value,
+            speaker=name,
+            quote_kind=row["kind"].value,
+            doc=row["doc"].value,
+            date=date,
+        )
         node(a, "article", row["doc"].value, date=date)
         edge(s, q, "said")
         edge(q, a, "reported_in")
@@ -80,14 +87,20 @@ def speakers_by_quotes(graph: nx.MultiDiGraph) -> list[tuple[str, int]]:
     >>> speakers_by_quotes(g)
     [('A', 2)]
     """
-    rows = [(d["label"], d.get("quotes", 0)) for _, d in graph.nodes(data=True) if d["kind"] == "speaker"]
+    rows = [
+        (d["label"], d.get("quotes", 0))
+        for _, d in graph.nodes(data=True)
+        if d["kind"] == "speaker"
+    ]
     return sorted(rows, key=lambda r: (-r[1], r[0]))
 
 
 def speakers_by_degree(graph: nx.MultiDiGraph) -> list[tuple[str, int]]:
     """Speakers ranked by degree in the speaker network (who they address or relay)."""
     people = speaker_network(graph)
-    return sorted(((people.nodes[n]["label"], d) for n, d in people.degree()), key=lambda r: (-r[1], r[0]))
+    return sorted(
+        ((people.nodes[n]["label"], d) for n, d in people.degree()), key=lambda r: (-r[1], r[0])
+    )
 
 
 def speaker_network(graph: nx.MultiDiGraph) -> nx.DiGraph:
@@ -152,7 +165,9 @@ def communities(graph: nx.MultiDiGraph) -> list[list[str]]:
     groups = nx.community.greedy_modularity_communities(undirected, weight="weight")
     out = []
     for group in groups:
-        names = sorted(graph.nodes[n]["label"] for n in group if graph.nodes[n]["kind"] == "speaker")
+        names = sorted(
+            graph.nodes[n]["label"] for n in group if graph.nodes[n]["kind"] == "speaker"
+        )
         if names:
             out.append(names)
     return out

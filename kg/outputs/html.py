@@ -26,7 +26,9 @@ def vis_assets() -> tuple[str, str]:
     import pyvis
 
     lib = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
-    return (lib / "vis-network.min.js").read_text("utf-8"), (lib / "vis-network.css").read_text("utf-8")
+    return (lib / "vis-network.min.js").read_text("utf-8"), (lib / "vis-network.css").read_text(
+        "utf-8"
+    )
 
 
 def keep_top_speakers(graph: nx.MultiDiGraph, max_nodes: int) -> nx.MultiDiGraph:
@@ -57,7 +59,11 @@ def build_page(graph: nx.MultiDiGraph, max_nodes: int = 2000, title: str = "kg")
     graph = keep_top_speakers(graph, max_nodes)
     net = Network(directed=True, cdn_resources="in_line")
     big = graph.number_of_nodes() > LAYOUT_THRESHOLD
-    positions = nx.spring_layout(nx.Graph(graph), seed=7, iterations=30) if big and graph.number_of_nodes() else {}
+    positions = (
+        nx.spring_layout(nx.Graph(graph), seed=7, iterations=30)
+        if big and graph.number_of_nodes()
+        else {}
+    )
     for key, data in graph.nodes(data=True):
         kind = data["kind"]
         style = KIND_STYLE[kind]
@@ -66,7 +72,15 @@ def build_page(graph: nx.MultiDiGraph, max_nodes: int = 2000, title: str = "kg")
         if key in positions:
             extra = {"x": float(positions[key][0]) * 2000, "y": float(positions[key][1]) * 2000}
         size = 10 + 4 * min(data.get("quotes", 0), 15) if kind == "speaker" else 12
-        net.add_node(key, label=label, group=kind, color=style["color"], shape=style["shape"], size=size, **extra)
+        net.add_node(
+            key,
+            label=label,
+            group=kind,
+            color=style["color"],
+            shape=style["shape"],
+            size=size,
+            **extra,
+        )
     for a, b, data in graph.edges(data=True):
         net.add_edge(a, b, label=data["kind"], arrows="to")
     nodes, edges, *_ = net.get_network_data()
@@ -79,7 +93,11 @@ def build_page(graph: nx.MultiDiGraph, max_nodes: int = 2000, title: str = "kg")
         item["tip"] = _tooltip(data)
         item["label"] = str(item["label"])
         if data["kind"] == "quote":
-            item.update(speaker=data.get("speaker", ""), date=data.get("date", ""), topics=topics_of.get(item["id"], []))
+            item.update(
+                speaker=data.get("speaker", ""),
+                date=data.get("date", ""),
+                topics=topics_of.get(item["id"], []),
+            )
     options = {
         "physics": {"enabled": not big, "stabilization": {"iterations": 150}},
         "interaction": {"hover": True, "tooltipDelay": 100},
@@ -87,10 +105,15 @@ def build_page(graph: nx.MultiDiGraph, max_nodes: int = 2000, title: str = "kg")
     }
     data = {
         "nodes": nodes,
-        "edges": [{"from": e["from"], "to": e["to"], "label": e.get("label", ""), "arrows": "to"} for e in edges],
+        "edges": [
+            {"from": e["from"], "to": e["to"], "label": e.get("label", ""), "arrows": "to"}
+            for e in edges
+        ],
         "options": options,
         "kinds": KIND_STYLE,
-        "speakers": sorted({d["label"] for _, d in graph.nodes(data=True) if d["kind"] == "speaker"}),
+        "speakers": sorted(
+            {d["label"] for _, d in graph.nodes(data=True) if d["kind"] == "speaker"}
+        ),
         "topics": sorted({d["label"] for _, d in graph.nodes(data=True) if d["kind"] == "topic"}),
     }
     js, css = vis_assets()
@@ -107,9 +130,13 @@ def script_json(value: object) -> str:
     '{"t": "\\\\u003c/script\\\\u003e\\\\u003cimg src=x onerror=alert(1)\\\\u003e"}'
     """
     text = json.dumps(value, ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace(
-        "\u2028", "\\u2028"
-    ).replace("\u2029", "\\u2029")
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 def _tooltip(data: dict) -> str:

@@ -82,9 +82,15 @@ def bind(query: NamedQuery, values: dict[str, str]) -> str:
             f"query {query.name!r} has no parameter {', '.join(sorted(unknown))}"
             f" (it takes: {', '.join(query.params) or 'none'})"
         )
-    missing = [name for name, about in query.params.items() if about.startswith("required") and name not in values]
+    missing = [
+        name
+        for name, about in query.params.items()
+        if about.startswith("required") and name not in values
+    ]
     if missing:
-        raise KgError(f"query {query.name!r} needs --param {missing[0]}=VALUE ({query.params[missing[0]]})")
+        raise KgError(
+            f"query {query.name!r} needs --param {missing[0]}=VALUE ({query.params[missing[0]]})"
+        )
     if not values:
         return query.text
     names, terms = [], []
@@ -102,7 +108,9 @@ def bind(query: NamedQuery, values: dict[str, str]) -> str:
     return query.text[: where.end()] + " " + block + query.text[where.end() :]
 
 
-def run_query(store, query: NamedQuery, values: dict[str, str]) -> tuple[list[str], list[list[str]]]:
+def run_query(
+    store, query: NamedQuery, values: dict[str, str]
+) -> tuple[list[str], list[list[str]]]:
     """Columns and rows (as plain strings) of a SELECT; ASK gives one boolean row."""
     try:
         result = store.query(bind(query, values))
@@ -111,9 +119,14 @@ def run_query(store, query: NamedQuery, values: dict[str, str]) -> tuple[list[st
     if isinstance(result, ox.QueryBoolean):
         return ["answer"], [[str(bool(result)).lower()]]
     if isinstance(result, ox.QueryTriples):
-        return ["subject", "predicate", "object"], [[_plain(t.subject), _plain(t.predicate), _plain(t.object)] for t in result]
+        return ["subject", "predicate", "object"], [
+            [_plain(t.subject), _plain(t.predicate), _plain(t.object)] for t in result
+        ]
     columns = [v.value for v in result.variables]
-    rows = [[_plain(solution[c]) if solution[c] is not None else "" for c in columns] for solution in result]
+    rows = [
+        [_plain(solution[c]) if solution[c] is not None else "" for c in columns]
+        for solution in result
+    ]
     return columns, rows
 
 
@@ -123,7 +136,10 @@ def _plain(term) -> str:
 
 def format_rows(columns: list[str], rows: list[list[str]], fmt: str, width: int = 70) -> str:
     if fmt == "json":
-        return json.dumps([dict(zip(columns, row)) for row in rows], ensure_ascii=False, indent=1) + "\n"
+        return (
+            json.dumps([dict(zip(columns, row)) for row in rows], ensure_ascii=False, indent=1)
+            + "\n"
+        )
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
@@ -135,13 +151,17 @@ def format_rows(columns: list[str], rows: list[list[str]], fmt: str, width: int 
 
 def table(columns: list[str], rows: list[list[str]], width: int = 70) -> str:
     """A plain-text table, long cells shortened with an ellipsis."""
+
     def cut(value: str) -> str:
         value = " ".join(str(value).split())
         return value if len(value) <= width else value[: width - 1] + "…"
 
     cells = [[cut(c) for c in row] for row in rows]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)), "  ".join("-" * w for w in widths)]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(columns, widths)),
+        "  ".join("-" * w for w in widths),
+    ]
     lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)) for row in cells]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines) + "\n"

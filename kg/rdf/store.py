@@ -56,19 +56,25 @@ class KgStore:
         path = self.root / STORE_DIR
         if read_only:
             if not path.exists():
-                raise KgError(f"{self.root}: no kg store here (run `kg build ... --out {self.root}` first)")
+                raise KgError(
+                    f"{self.root}: no kg store here (run `kg build ... --out {self.root}` first)"
+                )
             self.store = ox.Store.read_only(str(path))
         else:
             path.mkdir(parents=True, exist_ok=True)
             try:
                 self.store = ox.Store(str(path))
             except OSError as exc:
-                raise StoreBusyError(f"{self.root}: store cannot be opened for writing ({exc})") from None
+                raise StoreBusyError(
+                    f"{self.root}: store cannot be opened for writing ({exc})"
+                ) from None
 
     # -- writing --------------------------------------------------------------------------
     def replace_graph(self, name: str, ntriples: str) -> None:
         """Replace one named graph by these N-Triples, in one transaction."""
-        self.store.update(f"DROP SILENT GRAPH <{name}> ;\nINSERT DATA {{ GRAPH <{name}> {{\n{ntriples}\n}} }}")
+        self.store.update(
+            f"DROP SILENT GRAPH <{name}> ;\nINSERT DATA {{ GRAPH <{name}> {{\n{ntriples}\n}} }}"
+        )
 
     def remove_graph(self, name: str) -> None:
         self.store.update(f"DROP SILENT GRAPH <{name}>")
@@ -95,7 +101,9 @@ class KgStore:
         return self.store.query(sparql, use_default_graph_as_union=True, prefixes=prefixes)
 
     def triple_count(self) -> int:
-        result = self.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
+        result = self.query(
+            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+        )
         return int(next(iter(result))["n"].value)
 
     def dump_nquads(self) -> bytes:

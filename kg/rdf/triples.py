@@ -136,7 +136,9 @@ def _quote_triples(g: Graph, article: URIRef, q: Quote, concepts: dict, wikidata
         g.add((node, KG.statement, statement))
         g.add((statement, RDF.type, KG.Statement))
     if q.via:
-        relay = _agent(g, q.via, "organization" if _looks_like_outlet(q.via) else "person", wikidata)
+        relay = _agent(
+            g, q.via, "organization" if _looks_like_outlet(q.via) else "person", wikidata
+        )
         g.add((node, KG.via, relay))
         g.add((node, PROV.wasDerivedFrom, relay))
         qualified = URIRef(str(node) + "-relay")
@@ -155,7 +157,13 @@ def _quote_triples(g: Graph, article: URIRef, q: Quote, concepts: dict, wikidata
 
 def _agent(g: Graph, name: str, kind: str, wikidata: dict[str, str]) -> URIRef:
     node = agent_iri(name)
-    cls = SCHEMA.Person if kind == "person" else SCHEMA.Organization if kind == "organization" else PROV.Agent
+    cls = (
+        SCHEMA.Person
+        if kind == "person"
+        else SCHEMA.Organization
+        if kind == "organization"
+        else PROV.Agent
+    )
     g.add((node, RDF.type, cls))
     g.add((node, RDF.type, PROV.Agent))
     g.add((node, SCHEMA.name, Literal(name)))

@@ -66,7 +66,12 @@ class AliasTable:
         for number, entry in enumerate(entries, 1):
             if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
                 raise KgError(f"{path}: entry {number} needs a 'name'")
-            table.add(entry["name"], entry.get("aliases") or [], entry.get("wikidata"), f"{path}: entry {number}")
+            table.add(
+                entry["name"],
+                entry.get("aliases") or [],
+                entry.get("wikidata"),
+                f"{path}: entry {number}",
+            )
         return table
 
     def add(self, name: str, aliases: list[str], qid: str | None = None, where: str = "") -> None:

@@ -21,11 +21,26 @@ SURNAME_SIMILARITY = 90
 NICKNAMES = {
     frozenset(p)
     for p in [
-        ("bill", "william"), ("bob", "robert"), ("rob", "robert"), ("dick", "richard"),
-        ("jim", "james"), ("mike", "michael"), ("tony", "anthony"), ("tony", "antony"),
-        ("liz", "elizabeth"), ("beth", "elizabeth"), ("kate", "katherine"), ("peggy", "margaret"),
-        ("ted", "edward"), ("ed", "edward"), ("chuck", "charles"), ("hank", "henry"),
-        ("jack", "john"), ("sandy", "alexandra"), ("alex", "alexander"), ("joe", "joseph"),
+        ("bill", "william"),
+        ("bob", "robert"),
+        ("rob", "robert"),
+        ("dick", "richard"),
+        ("jim", "james"),
+        ("mike", "michael"),
+        ("tony", "anthony"),
+        ("tony", "antony"),
+        ("liz", "elizabeth"),
+        ("beth", "elizabeth"),
+        ("kate", "katherine"),
+        ("peggy", "margaret"),
+        ("ted", "edward"),
+        ("ed", "edward"),
+        ("chuck", "charles"),
+        ("hank", "henry"),
+        ("jack", "john"),
+        ("sandy", "alexandra"),
+        ("alex", "alexander"),
+        ("joe", "joseph"),
     ]
 }
 
@@ -102,7 +117,9 @@ def canonical_people(names: Iterable[str], aliases: AliasTable | None = None) ->
         people: list[list[str]] = []
         for name in sorted(full, key=lambda n: (-counts[n], n)):
             first = fold(name).split()[0]
-            home = next((p for p in people if first_names_agree(first, fold(p[0]).split()[0])), None)
+            home = next(
+                (p for p in people if first_names_agree(first, fold(p[0]).split()[0])), None
+            )
             if home is None:
                 people.append([name])
             else:
@@ -131,7 +148,9 @@ def _merge_close_surnames(groups: dict[str, list[str]]) -> dict[str, list[str]]:
             (
                 k
                 for k in merged
-                if len(key) >= 5 and len(k) >= 5 and (ratio(key, k) >= SURNAME_SIMILARITY or key.rstrip("s") == k)
+                if len(key) >= 5
+                and len(k) >= 5
+                and (ratio(key, k) >= SURNAME_SIMILARITY or key.rstrip("s") == k)
             ),
             None,
         )
