@@ -3,7 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-.venv/bin/ruff check kg tests
+.venv/bin/ruff check kg tests bench
+.venv/bin/ruff format --check kg tests bench
 set +e
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
 status=$?

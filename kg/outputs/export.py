@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kg.rdf.store import KgStore
-from kg.rdf.vocab import PREFIXES
+from kg.rdf.vocab import PREFIXES, bind_prefixes
 
 FORMATS = {
     "turtle": ("turtle", ".ttl"),
@@ -26,9 +26,7 @@ def serialize(store: KgStore, fmt: str) -> str:
         return store.to_rdflib().serialize(format=rdflib_format)
     from rdflib import Graph
 
-    union = Graph()
-    for prefix, ns in PREFIXES.items():
-        union.bind(prefix, ns, override=True)
+    union = bind_prefixes(Graph())
     union.parse(data=store.sorted_ntriples(), format="nt")
     if rdflib_format == "json-ld":
         context = {prefix: str(ns) for prefix, ns in PREFIXES.items()}

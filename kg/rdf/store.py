@@ -18,7 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import KgError, StoreBusyError
-from kg.rdf.vocab import GRAPH, PREFIXES
+from kg.rdf.vocab import GRAPH, PREFIXES, bind_prefixes
 
 STORE_DIR = "store"
 LOCK_FILE = "store.lock"
@@ -115,9 +115,7 @@ class KgStore:
 
         dataset = Dataset()
         dataset.parse(data=self.dump_nquads(), format="nquads")
-        for prefix, ns in PREFIXES.items():
-            dataset.bind(prefix, ns, override=True)
-        return dataset
+        return bind_prefixes(dataset)
 
     def sorted_ntriples(self) -> str:
         """The union of all graphs as sorted, distinct N-Triples: equal strings mean

@@ -23,7 +23,6 @@ from kg.rdf.vocab import (
     KG,
     NIF,
     OWL,
-    PREFIXES,
     PROV,
     QUOTE,
     RDF,
@@ -33,6 +32,7 @@ from kg.rdf.vocab import (
     TOPIC,
     WD,
     XSD,
+    bind_prefixes,
 )
 
 
@@ -65,10 +65,7 @@ def agent_iri(name: str) -> URIRef:
 
 
 def new_graph() -> Graph:
-    graph = Graph()
-    for prefix, ns in PREFIXES.items():
-        graph.bind(prefix, ns, override=True)
-    return graph
+    return bind_prefixes(Graph())
 
 
 def article_triples(
@@ -147,7 +144,9 @@ def _quote_triples(g: Graph, article: URIRef, q: Quote, concepts: dict, wikidata
         g.add((qualified, PROV.agent, relay))
         g.add((qualified, PROV.hadRole, KG.Relay))
     if q.addressee:
-        g.add((node, KG.addressee, _agent(g, q.addressee, "person", wikidata)))
+        # "reporters", "the committee": an audience, not a named person
+        kind = "person" if q.addressee[:1].isupper() else "audience"
+        g.add((node, KG.addressee, _agent(g, q.addressee, kind, wikidata)))
     for label in q.topics:
         concept = concepts.get(label) or TOPIC[slug(label)]
         g.add((node, SCHEMA.about, concept))

@@ -39,7 +39,16 @@ PREFIXES = {
     "statement": STATEMENT,
 }
 
+
+def bind_prefixes(graph):
+    """Bind the model's prefixes, replacing rdflib's defaults (its `schema:` is https://schema.org/)."""
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True, replace=True)
+    return graph
+
+
 __all__ = [
+    "bind_prefixes",
     "AGENT",
     "ARTICLE",
     "BASE",
