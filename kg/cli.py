@@ -19,6 +19,7 @@ EPILOG = """examples:
   kg build seeds --out out
   kg query who-said-what --store out --param speaker="Qin Gang"
   kg html --store out -o graph.html --speaker "Joe Biden"
+  kg push --store out --endpoint http://localhost:8890/sparql-graph-crud --graph https://example.org/news
 """
 
 
@@ -136,6 +137,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "push", help="send the graph to a SPARQL store (SPARQL 1.1 Graph Store HTTP Protocol)"
+    )
+    p.add_argument("--store", required=True, metavar="DIR")
+    p.add_argument("--endpoint", required=True, metavar="URL", help="the server's graph store URL")
+    target = p.add_mutually_exclusive_group()
+    target.add_argument(
+        "--graph", metavar="IRI", help="target graph for all articles (default: the default graph)"
+    )
+    target.add_argument(
+        "--per-article",
+        action="store_true",
+        help="one graph per article, under the same IRIs as the local store",
+    )
+    p.add_argument("--user", metavar="NAME:PASSWORD", help="HTTP basic/digest credentials")
+    p.set_defaults(func=cmd_push)
     return parser
 
 
@@ -398,6 +416,17 @@ def cmd_export(args) -> int:
         atomic_write(args.output, data)
     else:
         sys.stdout.write(data)
+    return 0
+
+
+def cmd_push(args) -> int:
+    from kg.outputs.push import push
+
+    result = push(_open_store(args.store), args.endpoint, args.graph, args.per_article, args.user)
+    print(
+        f"kg: pushed {result.triples} triples in {result.graphs} graph(s) to {args.endpoint}",
+        file=sys.stderr,
+    )
     return 0
 
 

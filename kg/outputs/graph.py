@@ -10,9 +10,11 @@ from collections import Counter
 
 import networkx as nx
 
+# Matched inside each article's graph: shared names and labels are stated once per graph,
+# so joining in the union graph would multiply the rows.
 PROJECTION = """
-SELECT DISTINCT ?q ?text ?kind ?speaker ?speakerName ?article ?doc ?date ?via ?viaName ?addr ?addrName ?topic ?topicLabel
-WHERE {
+SELECT ?q ?text ?kind ?speaker ?speakerName ?article ?doc ?date ?via ?viaName ?addr ?addrName ?topic ?topicLabel
+WHERE { GRAPH ?g {
   ?q a schema:Quotation ; schema:text ?text ; kg:kind ?kind ; schema:creator ?speaker ;
      schema:isPartOf ?article .
   ?speaker schema:name ?speakerName .
@@ -21,7 +23,7 @@ WHERE {
   OPTIONAL { ?q kg:via ?via . ?via schema:name ?viaName }
   OPTIONAL { ?q kg:addressee ?addr . ?addr schema:name ?addrName }
   OPTIONAL { ?q schema:about ?topic . ?topic skos:prefLabel ?topicLabel }
-}
+} }
 """
 
 

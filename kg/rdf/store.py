@@ -106,6 +106,10 @@ class KgStore:
         )
         return int(next(iter(result))["n"].value)
 
+    def graph_ntriples(self, name: str) -> bytes:
+        """One named graph as N-Triples."""
+        return self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name))
+
     def dump_nquads(self) -> bytes:
         return self.store.dump(format=ox.RdfFormat.N_QUADS)
 
