@@ -19,6 +19,7 @@ KIND_STYLE = {
     "article": {"color": "#a0a0a0", "shape": "square"},
 }
 LAYOUT_THRESHOLD = 400
+CORE_NODES = 450  # networkx's spring layout stays dense and quick below 500 nodes
 
 
 def vis_assets() -> tuple[str, str]:
@@ -52,6 +53,61 @@ def keep_top_speakers(graph: nx.MultiDiGraph, max_nodes: int) -> nx.MultiDiGraph
     return graph.subgraph(keep).copy()
 
 
+def precomputed_layout(
+    graph: nx.MultiDiGraph, scale: float = 3000
+) -> dict[str, tuple[float, float]]:
+    """Fixed positions for a graph too big for live physics, in time linear in its size.
+
+    The most connected speakers and topics get a spring layout (networkx); every other
+    speaker goes on an outer ring; quotes circle their speaker on a golden-angle spiral;
+    articles and remaining topics sit at the centre of their quotes.
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("s", kind="speaker", quotes=2); g.add_node("q1", kind="quote"); g.add_node("q2", kind="quote")
+    >>> g.add_edge("s", "q1", kind="said"); g.add_edge("s", "q2", kind="said")
+    >>> sorted(precomputed_layout(g))
+    ['q1', 'q2', 's']
+    """
+    import math
+
+    kinds = nx.get_node_attributes(graph, "kind")
+    said = {q: s for s, q, k in graph.edges(data="kind") if k == "said"}
+    core = nx.Graph()
+    for q, s in said.items():
+        for t in graph.successors(q):
+            if kinds[t] == "topic":
+                weight = core.get_edge_data(s, t, {"weight": 0})["weight"] + 1
+                core.add_edge(s, t, weight=weight)
+    ranked = sorted(core.nodes, key=lambda n: (-core.degree(n, weight="weight"), str(n)))
+    core = core.subgraph(ranked[:CORE_NODES])
+    positions: dict[str, tuple[float, float]] = {}
+    if core.number_of_nodes():
+        for node, (x, y) in nx.spring_layout(core, seed=7, iterations=50).items():
+            positions[node] = (float(x) * scale, float(y) * scale)
+    outer = sorted(n for n, k in kinds.items() if k == "speaker" and n not in positions)
+    for i, node in enumerate(outer):
+        angle = 2 * math.pi * i / max(len(outer), 1)
+        positions[node] = (1.4 * scale * math.cos(angle), 1.4 * scale * math.sin(angle))
+    golden = math.pi * (3 - math.sqrt(5))
+    placed: dict[str, int] = {}
+    for q, s in sorted(said.items()):
+        i = placed[s] = placed.get(s, 0) + 1
+        x, y = positions[s]
+        r = 40 + 18 * math.sqrt(i)
+        positions[q] = (x + r * math.cos(i * golden), y + r * math.sin(i * golden))
+    for node in kinds:
+        if node not in positions:
+            near = [positions[q] for q in nx.all_neighbors(graph, node) if q in positions]
+            if near:
+                positions[node] = (
+                    sum(p[0] for p in near) / len(near),
+                    sum(p[1] for p in near) / len(near),
+                )
+            else:
+                positions[node] = (0.0, 0.0)
+    return positions
+
+
 def build_page(graph: nx.MultiDiGraph, max_nodes: int = 2000, title: str = "kg") -> str:
     """The complete HTML page for a projected graph."""
     from pyvis.network import Network
@@ -59,18 +115,14 @@ def build_page(graph: nx.MultiDiGraph, max_nodes: int = 2000, title: str = "kg")
     graph = keep_top_speakers(graph, max_nodes)
     net = Network(directed=True, cdn_resources="in_line")
     big = graph.number_of_nodes() > LAYOUT_THRESHOLD
-    positions = (
-        nx.spring_layout(nx.Graph(graph), seed=7, iterations=30)
-        if big and graph.number_of_nodes()
-        else {}
-    )
+    positions = precomputed_layout(graph) if big else {}
     for key, data in graph.nodes(data=True):
         kind = data["kind"]
         style = KIND_STYLE[kind]
         label = data["label"] if kind != "quote" else _short(data["label"], 40)
         extra = {}
         if key in positions:
-            extra = {"x": float(positions[key][0]) * 2000, "y": float(positions[key][1]) * 2000}
+            extra = {"x": positions[key][0], "y": positions[key][1]}
         size = 10 + 4 * min(data.get("quotes", 0), 15) if kind == "speaker" else 12
         net.add_node(
             key,
@@ -100,13 +152,22 @@ def build_page(graph: nx.MultiDiGraph, max_nodes: int = 2000, title: str = "kg")
             )
     options = {
         "physics": {"enabled": not big, "stabilization": {"iterations": 150}},
-        "interaction": {"hover": True, "tooltipDelay": 100},
+        "interaction": {"hover": True, "tooltipDelay": 100, "hideEdgesOnDrag": big},
         "edges": {"font": {"size": 9}, "smooth": False},
+        "layout": {"improvedLayout": not big},
+        # pyvis drops a node's colour when it has a group: style the groups instead
+        "groups": {kind: dict(style) for kind, style in KIND_STYLE.items()},
     }
+    # on a big graph edge labels cost more to draw than the rest together: hover tells the kind
     data = {
         "nodes": nodes,
         "edges": [
-            {"from": e["from"], "to": e["to"], "label": e.get("label", ""), "arrows": "to"}
+            {
+                "from": e["from"],
+                "to": e["to"],
+                "label": "" if big else e.get("label", ""),
+                "arrows": "to",
+            }
             for e in edges
         ],
         "options": options,

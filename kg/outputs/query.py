@@ -102,10 +102,10 @@ def bind(query: NamedQuery, values: dict[str, str]) -> str:
         names.append(str(ox.Variable(key)))
         terms.append(str(term))
     block = f"VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}"
-    where = _WHERE.search(query.text)
-    if where is None:
+    if not _WHERE.search(query.text):
         raise KgError(f"query {query.name!r} has no WHERE {{ ... }} to bind parameters in")
-    return query.text[: where.end()] + " " + block + query.text[where.end() :]
+    # every WHERE, sub-selects included: a sub-select does not see the outer bindings
+    return _WHERE.sub(lambda m: m.group(0) + " " + block, query.text)
 
 
 def run_query(
