@@ -64,7 +64,7 @@ def precomputed_layout(
 
     >>> g = nx.MultiDiGraph()
     >>> g.add_node("s", kind="speaker", quotes=2); g.add_node("q1", kind="quote"); g.add_node("q2", kind="quote")
-    >>> g.add_edge("s", "q1", kind="said"); g.add_edge("s", "q2", kind="said")
+    >>> _ = g.add_edge("s", "q1", kind="said"), g.add_edge("s", "q2", kind="said")
     >>> sorted(precomputed_layout(g))
     ['q1', 'q2', 's']
     """
