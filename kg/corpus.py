@@ -8,6 +8,7 @@ reduce step, `resolve_corpus`, needs only the small extracted records, never the
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
@@ -16,7 +17,7 @@ from kg.extract.topics import Taxonomy, default_taxonomy
 from kg.ingest import Article, Skipped, iter_articles
 from kg.nlp import load_pipeline, parse_articles
 from kg.resolve import AliasTable, canonical_people, cluster_statements
-from kg.resolve.people import is_spelling_of
+from kg.resolve.people import is_spelling_of, prefer_corpus_spelling
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,11 @@ def resolve_corpus(extracted: Iterable[Extracted], aliases: AliasTable | None = 
         corpus.articles.append(item.info)
         corpus.quotes.extend(item.quotes.quotes)
         variants_by_article[item.info.id] = item.quotes.people
+    frequency = Counter(q.speaker.name for q in corpus.quotes if q.speaker.kind == "person")
+    for q in corpus.quotes:
+        renamed = prefer_corpus_spelling(variants_by_article[q.article_id], frequency)
+        if q.speaker.kind == "person" and q.speaker.name in renamed:
+            q.speaker = replace(q.speaker, name=renamed[q.speaker.name])
     names = [q.speaker.name for q in corpus.quotes if q.speaker.kind == "person"]
     names += [n for q in corpus.quotes for n in (q.via, q.addressee) if n]
     canonical = canonical_people(names, aliases)

@@ -144,3 +144,51 @@ def test_never_crashes_and_offsets_point_into_the_text(extract, text):
     assert [(q.start, q.end, q.speaker.name) for q in first] == [
         (q.start, q.end, q.speaker.name) for q in extract(text)
     ]
+
+
+NOT_QUOTES = [
+    # a label the writer uses, not words anyone is reported to have said
+    "The meeting has been described as useful by both sides.",
+    "The ship sailed into what officials called disputed waters on Monday.",
+    "The army shot down what it said was a weather balloon drifting over the border.",
+    # a subordinate clause and a passive with a non-person subject
+    "The visit is the first by a minister since the government accused the firm of fraud.",
+    "The two leaders will meet again in the autumn, although no date was announced.",
+    # an agreement reached, not words reported
+    "Both ministers agreed that the talks would resume in Geneva next month.",
+    # a headline line, no sentence punctuation
+    "Mayor praises the “historic” deal with the rail union\n\nThe council met on Tuesday.",
+    # an evaluation of a thing
+    "Ana Lopez welcomed the agreement signed by the two unions on Friday.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_QUOTES)
+def test_not_a_quote(extract, text):
+    assert [(q.text, q.speaker.name) for q in extract(text)] == []
+
+
+def test_characterisation_in_quote_marks_is_a_quote(extract):
+    quotes = extract("Ana Lopez called the talks “frank and constructive” after the meeting.")
+    assert [(q.speaker.name, q.kind) for q in quotes] == [("Ana Lopez", "mixed")]
+
+
+def test_according_to_around_a_report_relays_it(extract):
+    text = (
+        "“The border must stay open to trade,” Minister Karl Berg told his counterpart, "
+        "according to the state news agency."
+    )
+    (quote,) = extract(text)
+    assert quote.speaker.name == "Karl Berg" and quote.kind == "direct"
+    assert quote.via and "news agency" in quote.via
+    assert quote.addressee == "counterpart" or "counterpart" in (quote.addressee or "")
+
+
+def test_role_picks_the_title_not_a_word_in_a_long_description(extract):
+    text = (
+        "President Ana Lopez visited the port on Monday. For Tom Reyes, a former vice president "
+        "of the Harbour Policy Institute, the visit matters.\n\n"
+        "“The port will grow,” the president told reporters."
+    )
+    quotes = [q for q in extract(text) if "port will grow" in q.text]
+    assert [q.speaker.name for q in quotes] == ["Ana Lopez"]

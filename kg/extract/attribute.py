@@ -70,6 +70,15 @@ class _Article:
     def paragraph(self, char: int) -> int:
         return bisect.bisect_right(self.breaks, char)
 
+    def is_headline(self, char: int) -> bool:
+        """Whether `char` lies in a short line with no closing punctuation: a headline,
+        a caption or a navigation line, whose words repeat or label the story."""
+        start = self.paragraph_start(char)
+        number = self.paragraph(char)
+        end = self.breaks[number] if number < len(self.breaks) else len(self.text)
+        line = self.text[start:end].strip()
+        return len(line.split()) <= 20 and line[-1:] not in ".!?\"”’'…:)]"
+
     def paragraph_start(self, char: int) -> int:
         """Offset just after the line break that opens `char`'s paragraph (0 for the first)."""
         number = self.paragraph(char)
@@ -245,7 +254,7 @@ def _from_cue_content(art: _Article, cues: list[Cue]) -> list[Candidate]:
         for i in overlapping:
             start, end = min(start, art.quoted[i].outer_start), max(end, art.quoted[i].outer_end)
         kind, start, end = _kind_of(art, start, end, overlapping, cue)
-        if len(_WORD.findall(art.text[start:end])) < 2:
+        if len(_WORD.findall(art.text[start:end])) < 2 or art.is_headline(start):
             continue
         candidate = Candidate(start, end, kind, cue, quotes=overlapping)
         candidate.confidence = {"direct": 0.9, "mixed": 0.85, "indirect": 0.75, "unquoted": 0.7}[
@@ -253,19 +262,24 @@ def _from_cue_content(art: _Article, cues: list[Cue]) -> list[Candidate]:
         ]
         candidate.relayed_by = outer_of.get(id(cue))
         if candidate.relayed_by is None:
-            candidate.relayed_by = next(
-                (
-                    c
-                    for c in cues
-                    if c is not cue and c.kind == "according" and c.token.sent == cue.token.sent
-                ),
-                None,
-            )
+            candidate.relayed_by = _according_beside(cues, cue)
         out.append(candidate)
     for cue in cues:
         if id(cue) in outers:
             cue.content = None  # its words are the inner speaker's; the cue may still claim a quote
     return out
+
+
+def _according_beside(cues: list[Cue], cue: Cue) -> Cue | None:
+    """The "according to X" of the cue's sentence: X relayed what the cue reports."""
+    return next(
+        (
+            c
+            for c in cues
+            if c is not cue and c.kind == "according" and c.token.sent == cue.token.sent
+        ),
+        None,
+    )
 
 
 def _via_text(art: _Article, cue: Cue) -> str | None:
@@ -321,10 +335,12 @@ def _substantive(art: _Article, q: QuotedSpan) -> bool:
 def _from_adjacent_cues(art: _Article, cues: list[Cue], claimed: set[int]) -> list[Candidate]:
     """Rule 3: a quotation takes the cue right before or after it."""
     out: list[Candidate] = []
-    free_cues = [c for c in cues if c.content is None and c.speaker is not None]
+    free_cues = [
+        c for c in cues if c.content is None and c.speaker is not None and not c.relays_only
+    ]
     bounds = {id(c): art.clause_bounds(c) for c in free_cues}
     for index, q in enumerate(art.quoted):
-        if index in claimed or not _substantive(art, q):
+        if index in claimed or not _substantive(art, q) or art.is_headline(q.start):
             continue
         para = art.paragraph(q.outer_start)
         best: tuple[float, Cue] | None = None
@@ -351,11 +367,11 @@ def _from_adjacent_cues(art: _Article, cues: list[Cue], claimed: set[int]) -> li
         if best is None:
             continue
         cue = best[1]
-        out.append(
-            Candidate(
-                q.start, _content_end(art.text, q), "direct", cue, confidence=0.85, quotes=[index]
-            )
+        candidate = Candidate(
+            q.start, _content_end(art.text, q), "direct", cue, confidence=0.85, quotes=[index]
         )
+        candidate.relayed_by = _according_beside(cues, cue)
+        out.append(candidate)
         claimed.add(index)
     return out
 

@@ -28,6 +28,13 @@ from kg.extract.lexicon import (
     WEAK_VERBS,
 )
 
+# Verbs whose object is an opinion of a thing, not words: a content only when quoted.
+EVALUATIVE_VERBS = frozenset(["welcome", "hail", "praise", "condemn", "criticize", "criticise"])
+AGREEMENT_VERBS = frozenset(["agree", "concur"])
+CHARACTERISING_VERBS = frozenset(
+    ["call", "describe", "label", "term", "characterize", "characterise", "dub"]
+)
+
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 INHERIT_SUBJECT_DEPS = ("advcl", "xcomp", "conj", "pcomp", "acl")
 PERSONISH_ENTS = ("PERSON", "ORG", "GPE", "NORP")
@@ -44,6 +51,7 @@ class Cue:
     addressee: Token | None = None
     via: Token | None = None
     content_before: bool = False
+    relays_only: bool = False  # an "according to" around another cue: a relayer, never a speaker
 
     @property
     def text(self) -> str:
@@ -116,8 +124,15 @@ def _verb_cue(verb: Token, in_quote: list[int]) -> Cue | None:
             return relay
     if lemma == "say" and _is_fixed_phrase(verb):
         return None
+    if lemma in WEAK_VERBS and _is_infinitive(verb):
+        return None
     speaker = subject_of(verb)
+    if speaker is not None and speaker.dep_ == "nsubjpass" and not _is_person_like(speaker):
+        speaker = None  # "no date was announced": the subject is what was said, not who
     content = _content(verb, in_quote)
+    if content is not None and not _has_quote(verb.doc, content, in_quote):
+        if _is_free_relative(verb, content) or lemma in AGREEMENT_VERBS:
+            return None  # a borrowed label, or an agreement reached: not a report of words
     addressee = _addressee(verb, content)
     if content is None and lemma in WEAK_VERBS and not _ends_clause(verb):
         return None
@@ -176,7 +191,20 @@ def _according(first: Token, to: Token) -> Cue | None:
     content = left if _span_words(first.doc, left) >= _span_words(first.doc, right) else right
     if _span_words(first.doc, content) < 3:
         return None
+    if _reports_inside(first.doc, content):
+        # "Qin told Blinken ..., according to CCTV": CCTV relays Qin's report, it says nothing
+        return Cue(first, "according", source, None, None, None, False, relays_only=True)
     return Cue(first, "according", source, _trim(first.doc, content), None, None, content == left)
+
+
+def _reports_inside(doc: Doc, span: tuple[int, int]) -> bool:
+    """Whether a span holds its own reporting verb with a subject ("Qin told ...")."""
+    return any(
+        t.pos_ == "VERB"
+        and t.lemma_.lower() in REPORTING_VERBS
+        and any(c.dep_ in SUBJECT_DEPS for c in t.children)
+        for t in doc[span[0] : span[1]]
+    )
 
 
 def _for_speaker(first: Token) -> Cue | None:
@@ -216,14 +244,24 @@ def _content(verb: Token, in_quote: list[int] | None) -> tuple[int, int] | None:
         for child in verb.children:
             if child.dep_ == "dobj" and not _is_person_like(child):
                 span = (child.left_edge.i, child.right_edge.i + 1)
-                if _span_words(verb.doc, span) >= 3 or _has_quote(verb.doc, span, in_quote):
+                quoted = _has_quote(verb.doc, span, in_quote)
+                if quoted or (_span_words(verb.doc, span) >= 3 and lemma not in EVALUATIVE_VERBS):
                     return _trim(verb.doc, span, verb)
-    if lemma in ("call", "describe", "label", "term", "characterize", "characterise"):
+    if lemma in CHARACTERISING_VERBS:
+        # "called the talks 'candid'" reports words; "described as useful" only labels
         for child in verb.children:
             if child.dep_ in ("oprd", "acomp", "xcomp") or (
                 child.dep_ == "prep" and child.lower_ == "as"
             ):
-                return _trim(verb.doc, (child.left_edge.i, child.right_edge.i + 1), verb)
+                span = (child.left_edge.i, child.right_edge.i + 1)
+                if _has_quote(verb.doc, span, in_quote):
+                    return _trim(verb.doc, span, verb)
+                return None
+        for child in verb.children:  # the quoted label parsed inside the object
+            if child.dep_ == "dobj":
+                span = (child.left_edge.i, child.right_edge.i + 1)
+                if _has_quote(verb.doc, span, in_quote):
+                    return _trim(verb.doc, span, verb)
     xcomp = next((c for c in verb.children if c.dep_ == "xcomp"), None)
     if xcomp is not None and lemma in (
         "urge",
@@ -251,9 +289,15 @@ def _content(verb: Token, in_quote: list[int] | None) -> tuple[int, int] | None:
 
 
 def _content_from_head(verb: Token) -> tuple[int, int] | None:
-    """ "Relations are at a low, Qin said": the cue hangs off the reported clause."""
+    """ "Relations are at a low, Qin said": the cue hangs off the reported clause.
+
+    Not for an infinitive ("agreed that Qin would travel to Washington to continue
+    talks"): a purpose clause reports nothing.
+    """
     if verb.dep_ not in ("parataxis", "ccomp", "advcl") or verb.head is verb:
         return None
+    if _is_infinitive(verb) or any(c.dep_ == "mark" for c in verb.children):
+        return None  # "... since the US accused Beijing": a subordinate clause, no report
     head = verb.head
     if head.i > verb.i:
         return None
@@ -303,6 +347,22 @@ def _is_person_like(token: Token) -> bool:
         "lawmaker",
         "supporter",
     )
+
+
+def _is_infinitive(verb: Token) -> bool:
+    return any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children)
+
+
+def _is_free_relative(verb: Token, content: tuple[int, int] | None) -> bool:
+    """ "what officials called candid talks", "what it said was a spy balloon": a label
+    the writer borrows, not a report of what was said."""
+    for child in verb.children:
+        if child.lower_ == "what" and child.dep_ in ("dobj", "nsubj", "nsubjpass", "oprd"):
+            return True
+        if content and child.dep_ == "ccomp":
+            if any(g.lower_ == "what" and g.dep_ in SUBJECT_DEPS for g in child.children):
+                return True
+    return False
 
 
 def _is_fixed_phrase(verb: Token) -> bool:

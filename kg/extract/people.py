@@ -231,19 +231,21 @@ class PeopleIndex:
 
     def by_role(self, words: set[str], head: str, before: int | None = None) -> Person | None:
         """The person the article gives this role to: the role's head noun must match,
-        then the most shared modifiers, then the most recent mention ("the Chinese FM"
+        then the most shared modifiers, then the person the role describes best (a title
+        rather than a word in a long description: "the US president" is President Biden,
+        not a think tank's vice president), then the most recent mention ("the Chinese FM"
         -> the person introduced as "Chinese Foreign Minister Qin Gang").
         """
-        best: tuple[int, int, Person] | None = None
+        best: tuple[tuple[int, float, int], Person] | None = None
         for person in self.people:
             if head not in person.roles:
                 continue
             overlap = len(words & person.roles)
             recent = max((m for m in person.mentions if before is None or m < before), default=-1)
-            key = (overlap, recent)
-            if best is None or key > best[:2]:
-                best = (overlap, recent, person)
-        return best[2] if best else None
+            key = (overlap, round(overlap / len(person.roles), 2), recent)
+            if best is None or key > best[0]:
+                best = (key, person)
+        return best[1] if best else None
 
 
 def _same_person(a: Person, b: Person, ratio) -> bool:

@@ -82,6 +82,37 @@ def is_spelling_of(variant: str, name: str) -> bool:
     )
 
 
+def prefer_corpus_spelling(people: dict[str, list[str]], frequency: Counter) -> dict[str, str]:
+    """For one article, rename a person to the full-name spelling the rest of the corpus uses.
+
+    An article (often machine-translated) may name one person two ways; the spelling other
+    articles use most wins, so the article's quotes join that person.
+
+    Parameters
+    ----------
+    people : the article's canonical name -> the spellings it uses
+    frequency : how often each name is a speaker across the corpus
+
+    Returns
+    -------
+    dict from the article's names that should change to their corpus spelling
+
+    Example
+    -------
+    >>> prefer_corpus_spelling({"Chen Gang": ["Chen Gang", "Qin Gang"]}, Counter({"Qin Gang": 9, "Chen Gang": 2}))
+    {'Chen Gang': 'Qin Gang'}
+    """
+    renamed = {}
+    for name, variants in people.items():
+        full = [v for v in variants if len(v.split()) > 1 and v != name]
+        if not full:
+            continue
+        best = max(full, key=lambda v: (frequency[v], v))
+        if frequency[best] > frequency[name]:
+            renamed[name] = best
+    return renamed
+
+
 def canonical_people(names: Iterable[str], aliases: AliasTable | None = None) -> dict[str, str]:
     """Map every person name seen to its canonical spelling.
 
