@@ -192,3 +192,37 @@ def test_role_picks_the_title_not_a_word_in_a_long_description(extract):
     )
     quotes = [q for q in extract(text) if "port will grow" in q.text]
     assert [q.speaker.name for q in quotes] == ["Ana Lopez"]
+
+
+ORGANISATION_CASES = [
+    (
+        "Northwind Airlines cancelled 40 flights on Monday. The company said the storm had "
+        "grounded its fleet.",
+        "storm had grounded",
+    ),
+    (
+        "Northwind Airlines cancelled 40 flights on Monday. It said the storm had grounded "
+        "most of the fleet.",
+        "storm had grounded",
+    ),
+    (
+        "Passengers complained to Northwind Airlines, which said the storm had grounded "
+        "most of the fleet.",
+        "storm had grounded",
+    ),
+]
+
+
+@pytest.mark.parametrize("text, content", ORGANISATION_CASES)
+def test_organisation_anaphora(extract, text, content):
+    quotes = [q for q in extract(text) if content in q.text]
+    assert [q.speaker.name for q in quotes] == ["Northwind Airlines"]
+
+
+def test_via_names_the_outlet_not_its_description(extract):
+    text = (
+        "According to the state broadcaster NTV, Minister Karl Berg told his counterpart that "
+        "the border would reopen next week."
+    )
+    quotes = [q for q in extract(text) if "border would reopen" in q.text]
+    assert [(q.speaker.name, q.via) for q in quotes] == [("Karl Berg", "NTV")]

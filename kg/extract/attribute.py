@@ -21,7 +21,13 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from kg.extract.cues import Cue, find_cues, token_quote_index
-from kg.extract.lexicon import MEDIA_WORDS, PERSON_ROLE_NOUNS, PRONOUN_GENDER, ROLE_ABBREVIATIONS
+from kg.extract.lexicon import (
+    MEDIA_WORDS,
+    ORGANIZATION_NOUNS,
+    PERSON_ROLE_NOUNS,
+    PRONOUN_GENDER,
+    ROLE_ABBREVIATIONS,
+)
 from kg.extract.model import ArticleQuotes, Quote, Speaker
 from kg.extract.people import PeopleIndex, Person, clean_name, role_head, role_words
 from kg.extract.topics import Taxonomy, default_taxonomy, topics_for
@@ -88,8 +94,22 @@ class _Article:
     def speaker(self, token: Token | None) -> Speaker | None:
         if token is None:
             return None
+        if (
+            token.tag_ == "WDT"
+            and token.head.dep_ == "relcl"
+            and self._names_a_body(token.head.head)
+        ):
+            return self.speaker(token.head.head)  # "the ministry, which said ..."
+        if token.lower_ in ("it", "its"):
+            organization = self._organization_before(token)
+            if organization is not None:
+                return organization
         if token.lower_ in PRONOUN_GENDER or token.pos_ == "PRON":
             return self._pronoun(token)
+        if token.lemma_.lower() in ORGANIZATION_NOUNS and not self._indefinite(token):
+            organization = self._organization_before(token)  # "the company said"
+            if organization is not None:
+                return organization
         person = self.people.person_at(token) or self._person_in_phrase(token)
         if person is not None:
             return Speaker(person.name, self._phrase_text(token), person.kind)
@@ -110,6 +130,32 @@ class _Article:
             name, _ = clean_name(phrase)
             return Speaker(name or phrase, phrase, "person")
         return Speaker(phrase, phrase, "anonymous" if token.pos_ == "NOUN" else "unknown")
+
+    def _names_a_body(self, token: Token) -> bool:
+        """Whether a noun names an organisation ("the EU", "the ministry")."""
+        ent = self.entity_at.get(token.i)
+        return (
+            ent is not None and ent.label_ in ("ORG", "GPE")
+        ) or token.lemma_.lower() in ORGANIZATION_NOUNS
+
+    def _organization_before(self, token: Token) -> Speaker | None:
+        """The organisation "it" or "the company" refers to: the nearest organisation
+        named in this or the two paragraphs before."""
+        para = self.paragraph(token.idx)
+        best = None
+        for ent in self.doc.ents:
+            if ent.start >= token.i:
+                break
+            if ent.label_ == "ORG" and self.paragraph(ent.start_char) >= para - 2:
+                if (
+                    self.in_quote[ent.start] < 0
+                    and not _is_media_name(ent.text)
+                    and ent.start not in self.people.mention_at
+                ):
+                    best = ent
+        if best is None:
+            return None
+        return Speaker(_strip_article(best.text), token.text, "organization")
 
     def _person_in_phrase(self, token: Token) -> Person | None:
         for child in token.children:
@@ -237,9 +283,6 @@ def _from_cue_content(art: _Article, cues: list[Cue]) -> list[Candidate]:
     for outer in cues:
         if outer.content is None:
             continue
-        start, end = art.char_span(outer.content)
-        if _mostly_one_quote(art, start, end):
-            continue
         for inner in cues:
             if inner is not outer and inner.speaker is not None and inner.content is not None:
                 if outer.content[0] <= inner.token.i < outer.content[1]:
@@ -292,16 +335,18 @@ def _via_text(art: _Article, cue: Cue) -> str | None:
 
 
 def _relayer_name(art: _Article, token: Token) -> str:
+    """The relayer's name: the outlet's own name when the phrase gives one
+    ("the state-run broadcaster CCTV" -> "CCTV"), else the phrase."""
+    for child in (token, *token.children):
+        if child is token or child.dep_ in ("appos", "compound", "npadvmod", "nmod"):
+            ent = art.entity_at.get(child.i)
+            if (
+                ent is not None
+                and ent.label_ in ("ORG", "PERSON", "GPE", "NORP")
+                and child.pos_ == "PROPN"
+            ):
+                return _strip_article(ent.text)
     return _strip_article(art._phrase_text(token))
-
-
-def _mostly_one_quote(art: _Article, start: int, end: int) -> bool:
-    for i in art.quotes_overlapping(start, end):
-        q = art.quoted[i]
-        inside = len(_WORD.findall(art.text[max(start, q.start) : min(end, q.end)]))
-        if inside >= 0.8 * len(_WORD.findall(art.text[start:end])):
-            return True
-    return False
 
 
 def _kind_of(
@@ -503,6 +548,10 @@ def _compatible(pronoun: str | None, gender: str | None, kind: str) -> bool:
 def _is_media(token: Token) -> bool:
     words = {t.lower_ for t in token.subtree} | {token.lemma_.lower()}
     return bool(words & MEDIA_WORDS)
+
+
+def _is_media_name(text: str) -> bool:
+    return bool({w.lower() for w in _WORD.findall(text)} & MEDIA_WORDS)
 
 
 def _strip_article(text: str) -> str:

@@ -547,3 +547,38 @@ NOT_NAMES = frozenset(
         "tomorrow",
     ]
 )
+
+# Nouns that stand for an organisation named earlier: "the company said", "the ministry added".
+ORGANIZATION_NOUNS = frozenset(
+    [
+        "company",
+        "firm",
+        "group",
+        "ministry",
+        "department",
+        "agency",
+        "council",
+        "union",
+        "airline",
+        "bank",
+        "club",
+        "party",
+        "organisation",
+        "organization",
+        "authority",
+        "regulator",
+        "commission",
+        "board",
+        "bureau",
+        "insurer",
+        "retailer",
+        "carrier",
+        "manufacturer",
+        "maker",
+        "developer",
+        "operator",
+        "university",
+        "hospital",
+        "charity",
+    ]
+)
