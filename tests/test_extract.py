@@ -226,3 +226,30 @@ def test_via_names_the_outlet_not_its_description(extract):
     )
     quotes = [q for q in extract(text) if "border would reopen" in q.text]
     assert [(q.speaker.name, q.via) for q in quotes] == [("Karl Berg", "NTV")]
+
+
+def test_transcript_labels_attribute_the_paragraph(extract):
+    text = (
+        "Transcript of the weekly briefing\n\n"
+        "Official Spokesperson, Mr. Arun Patel: Good afternoon. We have no announcements today.\n\n"
+        "Question: Will the minister travel to Geneva?\n\n"
+        "Official Spokesperson, Mr. Arun Patel: The minister will travel next week. As we said "
+        "before, we expect the talks to go well.\n"
+    )
+    quotes = extract(text)
+    answers = [q for q in quotes if q.text.startswith(("Good afternoon", "The minister will"))]
+    assert [(q.speaker.name, q.kind) for q in answers] == [("Arun Patel", "unquoted")] * 2
+    assert not any("Geneva" in q.text for q in quotes), "a reporter's question is not a quote"
+    assert len(quotes) == 2, "a first-person cue inside a labelled answer is the same voice"
+
+
+def test_interview_answers_belong_to_the_interviewee(extract):
+    text = (
+        "Coach Maria Santos said her team had played well. “We never gave up,” Santos said.\n\n"
+        "How do you explain the defeat?\n\n"
+        "We made two mistakes at the back and they punished us.\n\n"
+        "What comes next?\n\n"
+        "Rest first. Then we prepare for the cup match on Sunday.\n"
+    )
+    answers = [q for q in extract(text) if q.text.startswith(("We made", "Rest first"))]
+    assert [(q.speaker.name, q.kind) for q in answers] == [("Maria Santos", "unquoted")] * 2

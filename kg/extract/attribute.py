@@ -31,6 +31,7 @@ from kg.extract.lexicon import (
 from kg.extract.model import ArticleQuotes, Quote, Speaker
 from kg.extract.people import PeopleIndex, Person, clean_name, role_head, role_words
 from kg.extract.topics import Taxonomy, default_taxonomy, topics_for
+from kg.extract.transcript import interview_answers, speaker_labels
 from kg.nlp.marks import QuotedSpan
 from kg.nlp.pipeline import ParsedArticle
 
@@ -130,6 +131,47 @@ class _Article:
             name, _ = clean_name(phrase)
             return Speaker(name or phrase, phrase, "person")
         return Speaker(phrase, phrase, "anonymous" if token.pos_ == "NOUN" else "unknown")
+
+    def label_speaker(self, start: int, end: int) -> Speaker | None:
+        """Who a transcript label names: a person of the article, a PERSON name, a role
+        ("Official Spokesperson"), or a capitalised surname ("SMITH")."""
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        if span is None or not len(span):
+            return None
+        mention = self.text[start:end]
+        for token in span:
+            person = self.people.person_at(token)
+            if person is not None:
+                return Speaker(person.name, mention, person.kind)
+        for ent in span.ents:
+            if ent.label_ == "PERSON":
+                name, _ = clean_name(ent.text)
+                if name:
+                    return Speaker(name, mention, "person")
+        if mention.isupper() and len(mention.split()) <= 3:
+            name, _ = clean_name(mention.title())
+            person = self.people.find_name(name) if name else None
+            if person is not None:
+                return Speaker(person.name, mention, person.kind)
+            return Speaker(name, mention, "person") if name else None
+        tail = []
+        for token in reversed(span):  # "Official Spokesperson, Jane Roe": the name ends the label
+            if token.pos_ != "PROPN" or not token.is_title:
+                break
+            tail.insert(0, token.text)
+        if len(tail) >= 2:
+            name, _ = clean_name(" ".join(tail))
+            if name and len(name.split()) >= 2:
+                person = self.people.find_name(name)
+                return Speaker(person.name if person else name, mention, "person")
+        head = span[-1]
+        if head.lemma_.lower() in PERSON_ROLE_NOUNS or head.lower_ in ROLE_ABBREVIATIONS:
+            words = role_words(list(span))
+            person = self.people.by_role(words, role_head(head.lower_), before=None)
+            if person is not None:
+                return Speaker(person.name, mention, "person")
+            return Speaker(_strip_article(mention), mention, "anonymous")
+        return None
 
     def _names_a_body(self, token: Token) -> bool:
         """Whether a noun names an organisation ("the EU", "the ministry")."""
@@ -269,12 +311,95 @@ def extract_quotes(parsed: ParsedArticle, taxonomy: Taxonomy | None = None) -> A
     candidates = _from_cue_content(art, cues)
     claimed = {q for c in candidates for q in c.quotes}
     candidates += _from_adjacent_cues(art, cues, claimed)
+    candidates = _from_speaker_labels(art, candidates, claimed)
     candidates.sort(key=lambda c: c.start)
     candidates = _resolve_and_continue(art, candidates, claimed)
+    candidates = _with_interview_answers(art, candidates)
     quotes = [_to_quote(art, c, taxonomy) for c in candidates]
     quotes = [q for q in quotes if q is not None]
     people = {p.name: sorted(p.variants) for p in art.people.people}
     return ArticleQuotes(parsed.article.id, parsed.article.doc, _drop_repeats(quotes), people)
+
+
+def _from_speaker_labels(
+    art: _Article, candidates: list[Candidate], claimed: set[int]
+) -> list[Candidate]:
+    """Transcript paragraphs opened by a speaker label ("Jane Roe: We will ..."): the
+    paragraph is the labelled speaker's; a first-person cue inside it is the same voice."""
+    labelled: list[Candidate] = []
+    for label in speaker_labels(art.text):
+        if label.question or art.is_headline(label.start):
+            continue
+        speaker = art.label_speaker(label.label_start, label.label_end)
+        if speaker is None:
+            continue
+        overlapping = art.quotes_overlapping(label.start, label.end)
+        kind = "unquoted"
+        start, end = label.start, label.end
+        if len(overlapping) == 1:
+            q = art.quoted[overlapping[0]]
+            if q.outer_start <= label.start + 1 and q.outer_end >= label.end - 2:
+                kind, start, end = "direct", q.start, _content_end(art.text, q)
+        claimed.update(overlapping)
+        labelled.append(
+            Candidate(start, end, kind, None, speaker, confidence=0.8, quotes=overlapping)
+        )
+    if not labelled:
+        return candidates
+    kept = [
+        c
+        for c in candidates
+        if not any(
+            lab.start <= c.start and c.end <= lab.end + 2 and _first_person_cue(c)
+            for lab in labelled
+        )
+    ]
+    return kept + labelled
+
+
+def _first_person_cue(candidate: Candidate) -> bool:
+    cue = candidate.cue
+    return cue is None or (cue.speaker is not None and cue.speaker.lower_ in ("i", "we"))
+
+
+def _with_interview_answers(art: _Article, candidates: list[Candidate]) -> list[Candidate]:
+    """An interview printed as questions and answers: each unmarked answer is the
+    interviewee's, the person quoted most before the questions start."""
+    pairs = interview_answers(art.text)
+    if not pairs:
+        return candidates
+    first_question = pairs[0][0].start
+    before = [
+        c.speaker.name
+        for c in candidates
+        if c.start < first_question and c.speaker is not None and c.speaker.kind == "person"
+    ]
+    if not before:
+        return candidates
+    interviewee = max(before, key=lambda name: (before.count(name), -before[::-1].index(name)))
+    speaker = next(
+        c.speaker for c in candidates if c.speaker is not None and c.speaker.name == interviewee
+    )
+    answers = []
+    for _, answer in pairs:
+        length = answer.end - answer.start
+        covered = any(
+            min(c.end, answer.end) - max(c.start, answer.start) >= 0.8 * length for c in candidates
+        )
+        if covered:
+            continue
+        for c in candidates:
+            if (
+                answer.start <= c.start
+                and c.end <= answer.end
+                and c.via is None
+                and c.speaker != speaker
+            ):
+                c.via = interviewee  # "He told me that ..." inside the answer: relayed by the interviewee
+        answers.append(
+            Candidate(answer.start, answer.end, "unquoted", None, speaker, confidence=0.55)
+        )
+    return sorted(candidates + answers, key=lambda c: c.start)
 
 
 def _from_cue_content(art: _Article, cues: list[Cue]) -> list[Candidate]:
