@@ -72,6 +72,12 @@ def _parser() -> argparse.ArgumentParser:
             help="skip files larger than this (default 5 MiB)",
         )
         p.add_argument(
+            "--max-quotes",
+            type=int,
+            default=2000,
+            help="keep at most this many quotes per article (default 2000)",
+        )
+        p.add_argument(
             "--quiet", "-q", action="store_true", help="no progress bar or per-file messages"
         )
 
@@ -167,7 +173,7 @@ def _corpus(args):
     taxonomy = Taxonomy.load(args.topics) if args.topics else None
     progress = _Progress(args.quiet)
     try:
-        corpus = run(args.paths, args.max_bytes, aliases, taxonomy, progress)
+        corpus = run(args.paths, args.max_bytes, aliases, taxonomy, progress, args.max_quotes)
     finally:
         progress.close()
     return corpus, taxonomy
@@ -190,7 +196,11 @@ class _Progress:
         if isinstance(item, Skipped):
             if not self.quiet:
                 print(f"kg: skipped {item}", file=sys.stderr)
-        elif self.bar is not None:
+            return
+        if not self.quiet:
+            for note in item.notes:
+                print(f"kg: {item.info.path}: {note}", file=sys.stderr)
+        if self.bar is not None:
             self.bar.update(1)
 
     def close(self) -> None:
@@ -226,8 +236,11 @@ def cmd_quotes(args) -> int:
 
 # -- build -----------------------------------------------------------------------------------
 def cmd_build(args) -> int:
-    from kg.outputs.files import atomic_write
-    from kg.rdf.store import KgStore, write_lock
+    from kg.files import atomic_output, atomic_write
+    from kg.outputs.export import write
+    from kg.outputs.graph import project
+    from kg.outputs.html import build_page
+    from kg.rdf.store import updating, write_lock
 
     out = Path(args.out)
     started = time.perf_counter()
@@ -237,24 +250,22 @@ def cmd_build(args) -> int:
             _write_report(out, corpus, {}, started)
             print("kg: error: no usable article in the given paths", file=sys.stderr)
             return 1
-        store = KgStore(out)
-        written, unchanged, removed = _store_articles(store, corpus, taxonomy, out, args.prune)
-        store.flush()
+        with updating(out, locked=True) as store:
+            written, unchanged, removed = _store_articles(store, corpus, taxonomy, args.prune)
+            triples = store.triple_count()
+            with atomic_output(out / "graph.ttl") as fh:
+                write(store, "turtle", fh)
+            page = build_page(project(store), args.max_nodes)
         atomic_write(
             out / "quotes.jsonl",
             "".join(json.dumps(q.to_json(), ensure_ascii=False) + "\n" for q in corpus.quotes),
         )
-        from kg.outputs.export import serialize
-        from kg.outputs.graph import project
-        from kg.outputs.html import build_page
-
-        atomic_write(out / "graph.ttl", serialize(store, "turtle"))
-        atomic_write(out / "graph.html", build_page(project(store), args.max_nodes))
+        atomic_write(out / "graph.html", page)
         counts = {
             "graphs_written": written,
             "graphs_unchanged": unchanged,
             "graphs_removed": removed,
-            "triples": store.triple_count(),
+            "triples": triples,
         }
         _write_report(out, corpus, counts, started)
     if not args.quiet:
@@ -267,19 +278,17 @@ def cmd_build(args) -> int:
     return 0
 
 
-def _store_articles(store, corpus, taxonomy, out: Path, prune: bool) -> tuple[int, int, int]:
+FLUSH_EVERY = 200
+
+
+def _store_articles(store, corpus, taxonomy, prune: bool) -> tuple[int, int, int]:
     from collections import defaultdict
 
     from kg.extract.topics import default_taxonomy
-    from kg.outputs.files import atomic_write
     from kg.rdf.triples import article_triples, graph_iri
 
     taxonomy = taxonomy or default_taxonomy()
-    manifest_path = out / "manifest.json"
-    try:
-        manifest = json.loads(manifest_path.read_text("utf-8"))
-    except (OSError, ValueError):
-        manifest = {}
+    manifest = store.manifest()
     by_article = defaultdict(list)
     for q in corpus.quotes:
         by_article[q.article_id].append(q)
@@ -303,17 +312,19 @@ def _store_articles(store, corpus, taxonomy, out: Path, prune: bool) -> tuple[in
         store.replace_graph(name, ntriples)
         manifest[name] = digest
         written += 1
+        if written % FLUSH_EVERY == 0:
+            store.flush()  # RocksDB's write buffers otherwise grow with the batch
     if prune:
         for name in sorted(present - current):
             store.remove_graph(name)
             manifest.pop(name, None)
             removed += 1
-    atomic_write(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
+    store.save_manifest(manifest)
     return written, unchanged, removed
 
 
 def _write_report(out: Path, corpus, counts: dict, started: float) -> None:
-    from kg.outputs.files import atomic_write
+    from kg.files import atomic_write
 
     report = {
         "articles_read": len(corpus.articles),
@@ -321,6 +332,7 @@ def _write_report(out: Path, corpus, counts: dict, started: float) -> None:
         "speakers": len({q.speaker.name for q in corpus.quotes}),
         "statements": len({q.statement for q in corpus.quotes}),
         "skipped": [{"path": s.path, "reason": s.reason} for s in corpus.skipped],
+        "limited": [{"path": path, "reason": note} for path, note in corpus.limited],
         "store": counts,
         "timings": {**corpus.timings, "total_seconds": round(time.perf_counter() - started, 3)},
     }
@@ -360,7 +372,7 @@ def cmd_queries(args) -> int:
 
 
 def cmd_html(args) -> int:
-    from kg.outputs.files import atomic_write
+    from kg.files import atomic_write
     from kg.outputs.graph import project
     from kg.outputs.html import build_page
 
@@ -396,26 +408,24 @@ def cmd_stats(args) -> int:
 
 
 def cmd_export(args) -> int:
+    from contextlib import nullcontext
+
+    from kg.files import atomic_output
+
     store = _open_store(args.store)
-    if args.format in ("graphml", "gexf"):
-        import networkx as nx
+    target = atomic_output(args.output) if args.output else nullcontext(sys.stdout.buffer)
+    with target as fh:
+        if args.format in ("graphml", "gexf"):
+            import networkx as nx
 
-        from kg.outputs.graph import project
+            from kg.outputs.graph import project
 
-        graph = nx.DiGraph(project(store))
-        buffer = io.BytesIO()
-        (nx.write_graphml if args.format == "graphml" else nx.write_gexf)(graph, buffer)
-        data = buffer.getvalue().decode("utf-8")
-    else:
-        from kg.outputs.export import serialize
+            graph = nx.DiGraph(project(store))
+            (nx.write_graphml if args.format == "graphml" else nx.write_gexf)(graph, fh)
+        else:
+            from kg.outputs.export import write
 
-        data = serialize(store, args.format)
-    if args.output:
-        from kg.outputs.files import atomic_write
-
-        atomic_write(args.output, data)
-    else:
-        sys.stdout.write(data)
+            write(store, args.format, fh)
     return 0
 
 

@@ -53,6 +53,7 @@ class Extracted:
 
     info: ArticleInfo
     quotes: ArticleQuotes
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -62,6 +63,7 @@ class Corpus:
     articles: list[ArticleInfo] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    limited: list[tuple[str, str]] = field(default_factory=list)
     wikidata: dict[str, str] = field(default_factory=dict)
     alternate_names: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
@@ -80,8 +82,13 @@ def extract_stream(
     taxonomy = taxonomy or default_taxonomy()
     for parsed in parse_articles(articles, load_pipeline()):
         result = extract_quotes(parsed, taxonomy)
-        result.quotes = result.quotes[:max_quotes]
-        yield Extracted(ArticleInfo.of(parsed.article), result)
+        notes = []
+        if len(result.quotes) > max_quotes:
+            notes.append(
+                f"kept the first {max_quotes} of {len(result.quotes)} quotes (raise --max-quotes)"
+            )
+            result.quotes = result.quotes[:max_quotes]
+        yield Extracted(ArticleInfo.of(parsed.article), result, notes)
 
 
 def resolve_corpus(extracted: Iterable[Extracted], aliases: AliasTable | None = None) -> Corpus:
@@ -135,6 +142,7 @@ def run(
     aliases: AliasTable | None = None,
     taxonomy: Taxonomy | None = None,
     on_article=None,
+    max_quotes: int = 2000,
 ) -> Corpus:
     """Ingest, extract and resolve everything under `paths`."""
     skipped: list[Skipped] = []
@@ -150,13 +158,16 @@ def run(
                 yield item
 
     extracted = []
-    for item in extract_stream(articles(), taxonomy):
+    limited = []
+    for item in extract_stream(articles(), taxonomy, max_quotes):
         extracted.append(item)
+        limited += [(item.info.path, note) for note in item.notes]
         if on_article:
             on_article(item)
     extract_seconds = time.perf_counter() - started
     corpus = resolve_corpus(extracted, aliases)
     corpus.skipped = skipped
+    corpus.limited = limited
     corpus.timings = {
         "extract_seconds": round(extract_seconds, 3),
         "resolve_seconds": round(time.perf_counter() - started - extract_seconds, 3),

@@ -1,18 +1,26 @@
-"""The embedded Oxigraph store: one named graph per article, replaced atomically.
+"""The embedded Oxigraph store: one named graph per article, published in generations.
 
 Writers take an exclusive lock file (``DIR/store.lock``) so a second build fails fast
-with the holder's PID instead of corrupting anything. Each article's graph is replaced
-by one SPARQL update (drop + insert in a single transaction), so readers see an article
-before or after a rebuild, never half of it.
+with the holder's PID instead of corrupting anything. A build never writes the store that
+readers use: `updating` clones the published generation (``DIR/store.N``; immutable
+RocksDB tables are hard-linked, so this is cheap), writes the new one, flushes it and only
+then points the ``DIR/store`` symlink at it with an atomic rename. Readers open the
+generation the link names, so they see the store before or after a build, never half of
+an article, and a build killed at any point leaves the published generation untouched.
+The previous generation is kept for readers still open on it; older ones are removed.
 """
 
 from __future__ import annotations
 
 import errno
 import fcntl
+import gc
+import json
 import os
+import re
+import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -22,6 +30,7 @@ from kg.rdf.vocab import GRAPH, PREFIXES, bind_prefixes
 
 STORE_DIR = "store"
 LOCK_FILE = "store.lock"
+_GENERATION = re.compile(r"^store\.(\d+)$")
 
 
 @contextmanager
@@ -45,6 +54,81 @@ def write_lock(root: Path) -> Iterator[None]:
         os.close(fd)
 
 
+def published(root: Path) -> Path | None:
+    """The generation directory readers should open, or None before the first build.
+
+    A store of the first layout (``DIR/store`` a plain directory) is read in place.
+    """
+    link = root / STORE_DIR
+    if link.is_symlink():
+        target = Path(os.path.realpath(link))
+        return target if target.is_dir() else None
+    return link if link.is_dir() else None
+
+
+def manifest_path(generation: Path) -> Path:
+    return generation.with_name(generation.name + ".manifest.json")
+
+
+@contextmanager
+def updating(root: str | Path, locked: bool = False) -> Iterator[KgStore]:
+    """A writable next generation of the store, published when the block succeeds.
+
+    `locked` says the caller already holds `write_lock(root)`.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     with updating(folder) as store:
+    ...         store.replace_graph("urn:g", "<urn:a> <urn:b> <urn:c> .")
+    ...     KgStore(folder, read_only=True).triple_count()
+    1
+    """
+    root = Path(root)
+    with nullcontext() if locked else write_lock(root):
+        current = published(root)
+        numbers = [int(m.group(1)) for p in root.iterdir() if (m := _GENERATION.match(p.name))]
+        staging = root / f"{STORE_DIR}.{max(numbers, default=0) + 1}"
+        _remove_generations(root, keep={current, staging})  # leftovers of killed builds
+        if current is not None:
+            _clone(current, staging)
+            if manifest_path(current).exists():
+                shutil.copyfile(manifest_path(current), manifest_path(staging))
+        staging.mkdir(parents=True, exist_ok=True)
+        store = KgStore._writable(root, staging)
+        yield store
+        store.flush()
+        del store.store  # close RocksDB before readers may open the generation
+        gc.collect()
+        link = root / f".{STORE_DIR}.link"
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        link.symlink_to(staging.name)
+        if (root / STORE_DIR).is_dir() and not (root / STORE_DIR).is_symlink():
+            (root / STORE_DIR).rename(root / f"{STORE_DIR}.0")  # first layout: keep as a generation
+        os.replace(link, root / STORE_DIR)
+        _remove_generations(root, keep={current, staging})
+
+
+def _clone(source: Path, target: Path) -> None:
+    """Copy a closed RocksDB directory: tables are immutable, so hard links suffice."""
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    for item in source.iterdir():
+        if item.suffix == ".sst":
+            os.link(item, target / item.name)
+        elif item.is_file():
+            shutil.copy2(item, target / item.name)
+
+
+def _remove_generations(root: Path, keep: set[Path | None]) -> None:
+    keep_names = {p.name for p in keep if p is not None}
+    for path in root.iterdir():
+        if _GENERATION.match(path.name) and path.name not in keep_names:
+            shutil.rmtree(path, ignore_errors=True)
+            manifest_path(path).unlink(missing_ok=True)
+
+
 class KgStore:
     """A kg knowledge graph on disk (``DIR/store``) or in memory (``path=None``)."""
 
@@ -53,21 +137,33 @@ class KgStore:
         if self.root is None:
             self.store = ox.Store()
             return
-        path = self.root / STORE_DIR
-        if read_only:
-            if not path.exists():
-                raise KgError(
-                    f"{self.root}: no kg store here (run `kg build ... --out {self.root}` first)"
-                )
-            self.store = ox.Store.read_only(str(path))
-        else:
-            path.mkdir(parents=True, exist_ok=True)
-            try:
-                self.store = ox.Store(str(path))
-            except OSError as exc:
-                raise StoreBusyError(
-                    f"{self.root}: store cannot be opened for writing ({exc})"
-                ) from None
+        if not read_only:
+            raise KgError("open a store for writing with kg.rdf.store.updating(root)")
+        path = published(self.root)
+        if path is None:
+            raise KgError(
+                f"{self.root}: no kg store here (run `kg build ... --out {self.root}` first)"
+            )
+        self.store = ox.Store.read_only(str(path))
+        self.manifest_path = manifest_path(path)
+
+    @classmethod
+    def _writable(cls, root: Path, path: Path) -> KgStore:
+        store = cls.__new__(cls)
+        store.root = root
+        try:
+            store.store = ox.Store(str(path))
+        except OSError as exc:
+            raise StoreBusyError(f"{root}: store cannot be opened for writing ({exc})") from None
+        store.manifest_path = manifest_path(path)
+        return store
+
+    def manifest(self) -> dict[str, str]:
+        """Digest of each article graph as last written (to skip unchanged articles)."""
+        try:
+            return json.loads(self.manifest_path.read_text("utf-8"))
+        except (OSError, ValueError, AttributeError):
+            return {}
 
     # -- writing --------------------------------------------------------------------------
     def replace_graph(self, name: str, ntriples: str) -> None:
@@ -89,6 +185,11 @@ class KgStore:
     def flush(self) -> None:
         if self.root is not None:
             self.store.flush()
+
+    def save_manifest(self, digests: dict[str, str]) -> None:
+        from kg.files import atomic_write
+
+        atomic_write(self.manifest_path, json.dumps(digests, indent=1, sort_keys=True))
 
     # -- reading --------------------------------------------------------------------------
     def query(self, sparql: str):
