@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import json
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -86,9 +87,17 @@ def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Articl
     yield text_article(text, path)
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def text_article(text: str, path: Path, **meta: str | None) -> Article:
-    """An article from plain text; a leading ``date YYYY-MM-DD`` marker becomes its date."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    """An article from plain text; a leading ``date YYYY-MM-DD`` marker becomes its date.
+
+    Lone surrogates (from JSON escapes such as ``\\ud800``) cannot be encoded and become
+    U+FFFD, one character for one, so offsets stay valid.
+    """
+    text = _LONE_SURROGATE.sub("\ufffd", text.replace("\r\n", "\n").replace("\r", "\n"))
+    meta = {k: _LONE_SURROGATE.sub("\ufffd", v) if v else v for k, v in meta.items()}
     if not text.strip():
         raise InputError(str(path), "empty article: no text")
     date, body_start = leading_date(text)
