@@ -211,3 +211,41 @@ def test_stats_and_graphml(seed_build):
     assert "Speakers by quotes" in stats and "Qin Gang" in stats
     graphml = kg("export", "--store", str(seed_build), "--format", "graphml").stdout
     assert graphml.startswith("<?xml") and "graphml" in graphml
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path):
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    primary, secondary = pty.openpty()
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kg", "quotes", str(SEEDS), "--format", "jsonl"],
+        stdout=subprocess.DEVNULL,
+        stderr=secondary,
+        cwd=SEEDS.parent,
+    )
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            data = os.read(primary, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait()
+    os.close(primary)
+    terminal = b"".join(chunks).decode("utf-8", "replace")
+    assert proc.returncode == 0
+    assert "article/s" in terminal, terminal
+    piped = kg("quotes", str(SEEDS), "--format", "jsonl")
+    assert "article" not in piped.stderr
+    quiet = kg("quotes", str(SEEDS), "--format", "jsonl", "--quiet")
+    assert quiet.stderr == ""
