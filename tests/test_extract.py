@@ -253,3 +253,31 @@ def test_interview_answers_belong_to_the_interviewee(extract):
     )
     answers = [q for q in extract(text) if q.text.startswith(("We made", "Rest first"))]
     assert [(q.speaker.name, q.kind) for q in answers] == [("Maria Santos", "unquoted")] * 2
+
+
+def test_a_statement_and_it_speak_for_the_body_that_issued_them(extract):
+    text = (
+        "In a statement, the Harbour Authority said the pier would close on Friday.\n\n"
+        "“Repairs will take a month,” the statement said.\n\n"
+        "It said the cost would be met from reserves."
+    )
+    speakers = {q.speaker.name for q in extract(text)}
+    assert speakers == {"Harbour Authority"}
+
+
+def test_the_newspaper_is_the_outlet_named_earlier(extract):
+    text = (
+        "The Valley Herald published the minister's letter on Sunday.\n\n"
+        "The minister had offered to resign, the newspaper reported."
+    )
+    quotes = [q for q in extract(text) if "offered to resign" in q.text]
+    assert [q.speaker.name for q in quotes] == ["Valley Herald"]
+
+
+def test_a_mistranslated_pronoun_still_finds_the_speaker_before_it(extract):
+    text = (
+        "Coach Maria Santos praised her players. “We defended well,” he said.\n\n"
+        "She added: “We must now win on Sunday.”"
+    )
+    quotes = [q for q in extract(text) if "win on Sunday" in q.text]
+    assert [q.speaker.name for q in quotes] == ["Maria Santos"]

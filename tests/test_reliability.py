@@ -62,23 +62,34 @@ def corpus_and_reference(tmp_path_factory):
 
 
 def test_killed_builds_resume_to_the_uninterrupted_graph(corpus_and_reference, tmp_path):
+    """SIGKILL once while extracting, then at random moments after the build starts
+    writing its new store generation; a final run must give the uninterrupted graph."""
     source, reference, seconds = corpus_and_reference
     expected = KgStore(reference, read_only=True).sorted_ntriples()
     out = tmp_path / "out"
     rng = random.Random(11)
-    kills_while_writing = 0
-    for _ in range(4):
+    kills_while_writing = attempts = 0
+    while kills_while_writing < 3 and attempts < 8:
+        attempts += 1
+        generations = set(out.glob("store.*[0-9]")) if out.exists() else set()
         proc = subprocess.Popen(
             [sys.executable, "-m", "kg", "build", str(source), "--out", str(out), "--quiet"],
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        time.sleep(rng.uniform(0.55, 0.95) * seconds)
+        if attempts == 1:
+            time.sleep(0.3 * seconds)  # still extracting
+        else:
+            deadline = time.monotonic() + 2 * seconds
+            while proc.poll() is None and time.monotonic() < deadline:
+                if set(out.glob("store.*[0-9]")) - generations:
+                    break  # the new generation exists: the build is writing
+                time.sleep(0.01)
+            time.sleep(rng.uniform(0.0, 1.5))
         if proc.poll() is None:
-            writing = (out / "store").exists()
             proc.send_signal(signal.SIGKILL)
-            kills_while_writing += writing
+            kills_while_writing += attempts > 1
         proc.wait()
         for path in [out / "report.json", *out.glob("store.*.manifest.json")]:
             if path.exists():  # replaced atomically: whole or absent, never half-written

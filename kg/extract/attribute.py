@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Token
 
 from kg.extract.cues import Cue, find_cues, token_quote_index
 from kg.extract.lexicon import (
+    DOCUMENT_NOUNS,
     MEDIA_WORDS,
     ORGANIZATION_NOUNS,
     PERSON_ROLE_NOUNS,
@@ -107,10 +108,16 @@ class _Article:
                 return organization
         if token.lower_ in PRONOUN_GENDER or token.pos_ == "PRON":
             return self._pronoun(token)
-        if token.lemma_.lower() in ORGANIZATION_NOUNS and not self._indefinite(token):
-            organization = self._organization_before(token)  # "the company said"
+        lemma = token.lemma_.lower()
+        if (
+            lemma in ORGANIZATION_NOUNS or lemma in DOCUMENT_NOUNS or lemma in MEDIA_WORDS
+        ) and not self._indefinite(token):
+            organization = self._organization_before(token)  # "the company/statement said"
             if organization is not None:
                 return organization
+            if lemma in ORGANIZATION_NOUNS:  # "police said": a body, even unnamed
+                phrase = self._phrase_text(token)
+                return Speaker(phrase, phrase, "organization")
         person = self.people.person_at(token) or self._person_in_phrase(token)
         if person is not None:
             return Speaker(person.name, self._phrase_text(token), person.kind)
@@ -181,17 +188,29 @@ class _Article:
         ) or token.lemma_.lower() in ORGANIZATION_NOUNS
 
     def _organization_before(self, token: Token) -> Speaker | None:
-        """The organisation "it" or "the company" refers to: the nearest organisation
-        named in this or the two paragraphs before."""
+        """The organisation "it", "the company" or "the statement" refers to.
+
+        An organisation (or a document's issuer) quoted in this or the two paragraphs
+        before comes first ("..., the statement said. It said ..."); else the nearest
+        organisation named there. "The newspaper" looks for an outlet, anything else
+        for an organisation that is not one.
+        """
         para = self.paragraph(token.idx)
+        for pos, speaker, _ in reversed(self.spoken):
+            if pos > token.idx or self.paragraph(pos) < para - 2:
+                break
+            if speaker.kind == "organization" and token.lemma_.lower() not in MEDIA_WORDS:
+                return Speaker(speaker.name, token.text, "organization")
+        wants_outlet = token.lemma_.lower() in MEDIA_WORDS
         best = None
         for ent in self.doc.ents:
             if ent.start >= token.i:
                 break
-            if ent.label_ == "ORG" and self.paragraph(ent.start_char) >= para - 2:
+            near = wants_outlet or self.paragraph(ent.start_char) >= para - 2  # outlets: named once
+            if ent.label_ == "ORG" and near:
                 if (
                     self.in_quote[ent.start] < 0
-                    and not _is_media_name(ent.text)
+                    and _is_media_name(ent.text) == wants_outlet
                     and ent.start not in self.people.mention_at
                 ):
                     best = ent
@@ -258,6 +277,16 @@ class _Article:
                 continue
             if _compatible(gender, person.gender, person.kind):
                 best = (score, Speaker(person.name, token.text, person.kind))
+        if best is None and gender in ("m", "f"):
+            # machine translation swaps he/she: the last person quoted just before still wins
+            best = next(
+                (
+                    (pos, sp)
+                    for pos, sp, _ in reversed(self.spoken)
+                    if pos <= here and self.paragraph(pos) >= para - 2 and sp.kind == "person"
+                ),
+                None,
+            )
         if best is None:
             return Speaker(token.text, token.text, "unknown")
         speaker = best[1]

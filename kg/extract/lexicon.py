@@ -580,5 +580,21 @@ ORGANIZATION_NOUNS = frozenset(
         "university",
         "hospital",
         "charity",
+        "police",
+    ]
+)
+
+# Documents that "say" things on behalf of whoever issued them: "the statement said".
+DOCUMENT_NOUNS = frozenset(
+    [
+        "statement",
+        "release",
+        "communique",
+        "communiqué",
+        "notice",
+        "letter",
+        "report",
+        "filing",
+        "readout",
     ]
 )
