@@ -281,3 +281,8 @@ def test_a_mistranslated_pronoun_still_finds_the_speaker_before_it(extract):
     )
     quotes = [q for q in extract(text) if "win on Sunday" in q.text]
     assert [q.speaker.name for q in quotes] == ["Maria Santos"]
+
+
+def test_titles_in_quote_marks_are_not_quotes(extract):
+    text = "Ana Lopez appeared on “The Late Morning Show” and praised the “Better Streets Plan”."
+    assert extract(text) == []

@@ -37,6 +37,22 @@ from kg.nlp.marks import QuotedSpan
 from kg.nlp.pipeline import ParsedArticle
 
 MIN_QUOTE_WORDS = 3
+MIN_REPORTED_WORDS = 4
+_TITLE_SMALL_WORDS = {
+    "a",
+    "an",
+    "the",
+    "of",
+    "and",
+    "or",
+    "in",
+    "on",
+    "to",
+    "for",
+    "at",
+    "by",
+    "with",
+}
 _WORD = re.compile(r"\w+")
 _INDEFINITE = {"a", "an", "one", "some", "several", "two", "three", "many", "other", "another"}
 
@@ -451,7 +467,10 @@ def _from_cue_content(art: _Article, cues: list[Cue]) -> list[Candidate]:
         for i in overlapping:
             start, end = min(start, art.quoted[i].outer_start), max(end, art.quoted[i].outer_end)
         kind, start, end = _kind_of(art, start, end, overlapping, cue)
-        if len(_WORD.findall(art.text[start:end])) < 2 or art.is_headline(start):
+        least = (
+            2 if kind in ("direct", "mixed") else MIN_REPORTED_WORDS
+        )  # "agreed to meet": no report
+        if len(_WORD.findall(art.text[start:end])) < least or art.is_headline(start):
             continue
         candidate = Candidate(start, end, kind, cue, quotes=overlapping)
         candidate.confidence = {"direct": 0.9, "mixed": 0.85, "indirect": 0.75, "unquoted": 0.7}[
@@ -525,9 +544,26 @@ def _content_end(text: str, q: QuotedSpan) -> int:
 
 
 def _substantive(art: _Article, q: QuotedSpan) -> bool:
-    words = len(_WORD.findall(art.text[q.start : q.end]))
-    return words >= MIN_QUOTE_WORDS + 1 or (
-        words >= MIN_QUOTE_WORDS and art.text[q.start : q.end].rstrip()[-1:] in ".!?,"
+    """Long enough to be someone's words, and not a title ("The Late Late Show")."""
+    text = art.text[q.start : q.end]
+    words = _WORD.findall(text)
+    if _is_title(words, text):
+        return False
+    return len(words) >= MIN_QUOTE_WORDS + 1 or (
+        len(words) >= MIN_QUOTE_WORDS and text.rstrip()[-1:] in ".!?,"
+    )
+
+
+def _is_title(words: list[str], text: str) -> bool:
+    """A name of a work or a show: every word capitalised, short, no sentence end.
+
+    >>> _is_title(["The", "Morning", "Show"], "The Morning Show"), _is_title(["We", "Will", "Win"], "We Will Win!")
+    (True, False)
+    """
+    return (
+        2 <= len(words) <= 8
+        and all(w[:1].isupper() or w.lower() in _TITLE_SMALL_WORDS for w in words)
+        and text.rstrip()[-1:] not in ".!?,"
     )
 
 
