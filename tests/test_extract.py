@@ -286,3 +286,23 @@ def test_a_mistranslated_pronoun_still_finds_the_speaker_before_it(extract):
 def test_titles_in_quote_marks_are_not_quotes(extract):
     text = "Ana Lopez appeared on “The Late Morning Show” and praised the “Better Streets Plan”."
     assert extract(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "«We will open the new school in the spring,» said Mayor Ana Lopez.",
+        "„We will open the new school in the spring“, said Mayor Ana Lopez.",
+        "‘We will open the new school in the spring,’ said Mayor Ana Lopez.",
+        "“We will open the new school in the spring.” — Mayor Ana Lopez, speaking on Monday",
+    ],
+)
+def test_marks_of_every_kind_and_dash_signatures(extract, text):
+    quotes = extract(text)
+    assert [(q.speaker.name, q.kind) for q in quotes] == [("Ana Lopez", "direct")]
+    assert quotes[0].text.startswith("We will open the new school in the spring")
+
+
+def test_a_spokesman_for_a_body_is_kept_as_a_described_source(extract):
+    (quote,) = extract("A spokesman for Acme Corp said the plant would stay open until March.")
+    assert quote.speaker.kind == "anonymous" and "Acme" in quote.speaker.name

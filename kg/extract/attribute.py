@@ -357,6 +357,7 @@ def extract_quotes(parsed: ParsedArticle, taxonomy: Taxonomy | None = None) -> A
     claimed = {q for c in candidates for q in c.quotes}
     candidates += _from_adjacent_cues(art, cues, claimed)
     candidates = _from_speaker_labels(art, candidates, claimed)
+    candidates += _from_dash_signatures(art, claimed)
     candidates.sort(key=lambda c: c.start)
     candidates = _resolve_and_continue(art, candidates, claimed)
     candidates = _with_interview_answers(art, candidates)
@@ -400,6 +401,36 @@ def _from_speaker_labels(
         )
     ]
     return kept + labelled
+
+
+_DASH_SIGNATURE = re.compile(r"[ \t]*[—–-]{1,2}[ \t]*(?=[A-Z])([^\n,;(]{2,80})")
+
+
+def _from_dash_signatures(art: _Article, claimed: set[int]) -> list[Candidate]:
+    """A quotation signed with a dash: “Cities must lead.” — Mayor Ana Lopez, in Lisbon."""
+    out = []
+    for index, q in enumerate(art.quoted):
+        if index in claimed or not _substantive(art, q):
+            continue
+        match = _DASH_SIGNATURE.match(art.text, q.outer_end)
+        if match is None:
+            continue
+        speaker = art.label_speaker(match.start(1), match.end(1))
+        if speaker is None:
+            continue
+        claimed.add(index)
+        out.append(
+            Candidate(
+                q.start,
+                _content_end(art.text, q),
+                "direct",
+                None,
+                speaker,
+                confidence=0.75,
+                quotes=[index],
+            )
+        )
+    return out
 
 
 def _first_person_cue(candidate: Candidate) -> bool:
