@@ -265,22 +265,28 @@ def test_a_statement_and_it_speak_for_the_body_that_issued_them(extract):
     assert speakers == {"Harbour Authority"}
 
 
-def test_the_newspaper_is_the_outlet_named_earlier(extract):
-    text = (
+SPEAKER_CASES = [
+    # "the newspaper" is the outlet named earlier
+    (
         "The Valley Herald published the minister's letter on Sunday.\n\n"
-        "The minister had offered to resign, the newspaper reported."
-    )
-    quotes = [q for q in extract(text) if "offered to resign" in q.text]
-    assert [q.speaker.name for q in quotes] == ["Valley Herald"]
-
-
-def test_a_mistranslated_pronoun_still_finds_the_speaker_before_it(extract):
-    text = (
+        "The minister had offered to resign, the newspaper reported.",
+        "offered to resign",
+        "Valley Herald",
+    ),
+    # a mistranslated pronoun still finds the person quoted just before
+    (
         "Coach Maria Santos praised her players. “We defended well,” he said.\n\n"
-        "She added: “We must now win on Sunday.”"
-    )
-    quotes = [q for q in extract(text) if "win on Sunday" in q.text]
-    assert [q.speaker.name for q in quotes] == ["Maria Santos"]
+        "She added: “We must now win on Sunday.”",
+        "win on Sunday",
+        "Maria Santos",
+    ),
+]
+
+
+@pytest.mark.parametrize("text, content, speaker", SPEAKER_CASES)
+def test_speaker_found_through_the_article(extract, text, content, speaker):
+    quotes = [q for q in extract(text) if content in q.text]
+    assert [q.speaker.name for q in quotes] == [speaker]
 
 
 def test_titles_in_quote_marks_are_not_quotes(extract):

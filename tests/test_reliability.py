@@ -43,6 +43,17 @@ def write_corpus(folder: Path, count: int, start: int = 0) -> Path:
     return folder
 
 
+def start_build(source: Path, out: Path, stderr=subprocess.DEVNULL) -> subprocess.Popen:
+    """`kg build SOURCE --out OUT` in the background."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "kg", "build", str(source), "--out", str(out), "--quiet"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+        text=True,
+    )
+
+
 def graph_quote_counts(out: Path) -> dict[str, int]:
     store = KgStore(out, read_only=True)
     rows = store.query(
@@ -72,12 +83,7 @@ def test_killed_builds_resume_to_the_uninterrupted_graph(corpus_and_reference, t
     while kills_while_writing < 3 and attempts < 8:
         attempts += 1
         generations = set(out.glob("store.*[0-9]")) if out.exists() else set()
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "kg", "build", str(source), "--out", str(out), "--quiet"],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        proc = start_build(source, out)
         if attempts == 1:
             time.sleep(0.3 * seconds)  # still extracting
         else:
@@ -103,13 +109,7 @@ def test_readers_see_whole_articles_while_a_build_writes(corpus_and_reference, t
     source, reference, _ = corpus_and_reference
     final = graph_quote_counts(reference)
     out = tmp_path / "out"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kg", "build", str(source), "--out", str(out), "--quiet"],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = start_build(source, out, stderr=subprocess.PIPE)
     observations = 0
     try:
         while proc.poll() is None:
@@ -134,12 +134,7 @@ def test_readers_see_whole_articles_while_a_build_writes(corpus_and_reference, t
 def test_a_second_build_on_the_same_store_fails_fast_naming_the_pid(corpus_and_reference, tmp_path):
     source, _, _ = corpus_and_reference
     out = tmp_path / "out"
-    first = subprocess.Popen(
-        [sys.executable, "-m", "kg", "build", str(source), "--out", str(out), "--quiet"],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    first = start_build(source, out)
     try:
         deadline = time.monotonic() + 60
         while not (out / "store.lock").exists():
