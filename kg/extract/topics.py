@@ -24,6 +24,7 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 class Concept:
     iri: str
     label: str
+    alt_labels: tuple[str, ...] = ()
 
 
 class Taxonomy:
@@ -55,8 +56,12 @@ class Taxonomy:
         for subject, label in sorted(graph.subject_objects(alt)):
             if str(subject) in concepts:
                 labels.append((str(subject), str(label)))
+                concept = concepts[str(subject)]
+                concepts[str(subject)] = Concept(
+                    concept.iri, concept.label, (*concept.alt_labels, str(label))
+                )
         phrases: dict[tuple[str, ...], Concept] = {}
-        for iri, label in labels:
+        for iri, label in labels:  # the concepts are complete now: map phrases to them
             key = lemma_key(label)
             if key and key not in phrases:
                 phrases[key] = concepts[iri]

@@ -25,11 +25,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import KgError
+from kg.resolve.aliases import fold
 
 QUERY_DIRS = [Path(__file__).resolve().parents[2] / "queries", Path.cwd() / "queries"]
 _PARAM = re.compile(r"^#\s*param:\s*(\w+)\s*(.*)$", re.MULTILINE)
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _IRI_PARAM = re.compile(r"^<([^<>\"{}|^`\\\s]+)>$")
+_IF = re.compile(r"#\s*if:\s*([\w ,]+)\s*$")
+_VALUES_MARK = re.compile(r"^[ \t]*#\s*values[ \t]*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -70,11 +73,25 @@ def load_query(spec: str) -> NamedQuery:
 def bind(query: NamedQuery, values: dict[str, str]) -> str:
     r"""The query text with parameter values bound as RDF terms in a VALUES block.
 
-    ``<iri>`` becomes an IRI, anything else a plain string literal.
+    ``<iri>`` becomes an IRI, anything else a plain string literal; each parameter
+    ``p`` also binds ``?p_key``, its folded form (lower case, no accents), to match the
+    graph's ``kg:nameKey``/``kg:labelKey``. A line ending in ``# if: p`` is kept only when
+    ``p`` is given. The block goes where a ``# values`` line stands (put it inside the
+    ``GRAPH`` pattern it should drive), else after every ``WHERE {``.
 
     >>> q = NamedQuery("q", "SELECT ?x WHERE { ?x ?p ?speaker }", {"speaker": ""}, "")
     >>> bind(q, {"speaker": 'x" } ; DROP ALL ; #'})
     'SELECT ?x WHERE { VALUES (?speaker) { ("x\\" } ; DROP ALL ; #") } ?x ?p ?speaker }'
+    >>> q = NamedQuery("q", "SELECT ?a WHERE {\n # values\n ?a kg:nameKey ?who_key . # if: who\n}", {"who": ""}, "")
+    >>> print(bind(q, {"who": "José Ruiz"}))
+    SELECT ?a WHERE {
+    VALUES (?who ?who_key) { ("José Ruiz" "jose ruiz") }
+     ?a kg:nameKey ?who_key .
+    }
+    >>> print(bind(q, {}))
+    SELECT ?a WHERE {
+     # values
+    }
     """
     unknown = set(values) - set(query.params)
     if unknown and query.name != "inline":
@@ -91,21 +108,40 @@ def bind(query: NamedQuery, values: dict[str, str]) -> str:
         raise KgError(
             f"query {query.name!r} needs --param {missing[0]}=VALUE ({query.params[missing[0]]})"
         )
+    text = _conditional_lines(query.text, set(values))
     if not values:
-        return query.text
+        return text
     names, terms = [], []
     for key, value in values.items():
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
             raise KgError(f"parameter name {key!r} is not a SPARQL variable name")
         iri = _IRI_PARAM.match(value)
-        term = ox.NamedNode(iri.group(1)) if iri else ox.Literal(value)
         names.append(str(ox.Variable(key)))
-        terms.append(str(term))
+        terms.append(str(ox.NamedNode(iri.group(1)) if iri else ox.Literal(value)))
+        if f"?{key}_key" in text:
+            names.append(str(ox.Variable(f"{key}_key")))
+            terms.append(str(ox.Literal(fold(value))))
     block = f"VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}"
-    if not _WHERE.search(query.text):
+    if _VALUES_MARK.search(text):
+        return _VALUES_MARK.sub(lambda m: block, text)
+    if not _WHERE.search(text):
         raise KgError(f"query {query.name!r} has no WHERE {{ ... }} to bind parameters in")
     # every WHERE, sub-selects included: a sub-select does not see the outer bindings
-    return _WHERE.sub(lambda m: m.group(0) + " " + block, query.text)
+    return _WHERE.sub(lambda m: m.group(0) + " " + block, text)
+
+
+def _conditional_lines(text: str, given: set[str]) -> str:
+    """Drop the lines marked ``# if: a, b`` unless every named parameter is given."""
+    kept = []
+    for line in text.splitlines():
+        match = _IF.search(line)
+        if match is not None:
+            needed = {n.strip() for n in match.group(1).split(",") if n.strip()}
+            if not needed <= given:
+                continue
+            line = line[: match.start()].rstrip()
+        kept.append(line)
+    return "\n".join(kept) + ("\n" if text.endswith("\n") else "")
 
 
 def run_query(

@@ -34,6 +34,7 @@ from kg.rdf.vocab import (
     XSD,
     bind_prefixes,
 )
+from kg.resolve.aliases import fold
 
 
 def slug(text: str) -> str:
@@ -83,7 +84,7 @@ def article_triples(
     """
     g = graph if graph is not None else new_graph()
     wikidata = wikidata or {}
-    concept_by_label = {c.label: URIRef(c.iri) for c in taxonomy.concepts} if taxonomy else {}
+    concept_by_label = {c.label: c for c in taxonomy.concepts} if taxonomy else {}
     a = article_iri(info.id)
     g.add((a, RDF.type, SCHEMA.NewsArticle))
     g.add((a, RDF.type, NIF.Context))
@@ -108,6 +109,7 @@ def article_triples(
         if name in named:
             for other in others:
                 g.add((agent_iri(name), SCHEMA.alternateName, Literal(other)))
+                g.add((agent_iri(name), KG.nameKey, Literal(fold(other))))
     return g
 
 
@@ -148,10 +150,15 @@ def _quote_triples(g: Graph, article: URIRef, q: Quote, concepts: dict, wikidata
         kind = "person" if q.addressee[:1].isupper() else "audience"
         g.add((node, KG.addressee, _agent(g, q.addressee, kind, wikidata)))
     for label in q.topics:
-        concept = concepts.get(label) or TOPIC[slug(label)]
+        known = concepts.get(label)
+        concept = URIRef(known.iri) if known else TOPIC[slug(label)]
         g.add((node, SCHEMA.about, concept))
         g.add((concept, RDF.type, SKOS.Concept))
         g.add((concept, SKOS.prefLabel, Literal(label, lang="en")))
+        g.add((concept, KG.labelKey, Literal(fold(label))))
+        for alt in known.alt_labels if known else ():
+            g.add((concept, SKOS.altLabel, Literal(alt, lang="en")))
+            g.add((concept, KG.labelKey, Literal(fold(alt))))
 
 
 def _agent(g: Graph, name: str, kind: str, wikidata: dict[str, str]) -> URIRef:
@@ -166,6 +173,7 @@ def _agent(g: Graph, name: str, kind: str, wikidata: dict[str, str]) -> URIRef:
     g.add((node, RDF.type, cls))
     g.add((node, RDF.type, PROV.Agent))
     g.add((node, SCHEMA.name, Literal(name)))
+    g.add((node, KG.nameKey, Literal(fold(name))))
     if kind == "anonymous":
         g.add((node, KG.anonymous, Literal(True)))
     qid = wikidata.get(name)
