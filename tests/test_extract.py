@@ -312,3 +312,13 @@ def test_marks_of_every_kind_and_dash_signatures(extract, text):
 def test_a_spokesman_for_a_body_is_kept_as_a_described_source(extract):
     (quote,) = extract("A spokesman for Acme Corp said the plant would stay open until March.")
     assert quote.speaker.kind == "anonymous" and "Acme" in quote.speaker.name
+
+
+def test_nested_quote_and_a_described_name(extract):
+    text = (
+        "“The inspector told me ‘this building is not safe’ and we left at once,” said tenant "
+        "Ana Lopez."
+    )
+    (quote,) = extract(text)
+    assert quote.speaker.name == "Ana Lopez" and quote.kind == "direct"
+    assert "‘this building is not safe’" in quote.text

@@ -26,6 +26,28 @@ _NAME_JUNK = re.compile(r"(?:['’]s|['’])$")
 _ROLE_DEPS = {"compound", "amod", "nmod", "poss", "npadvmod", "appos", "attr", "pobj", "prep"}
 
 
+_NAME_PARTICLES = frozenset(
+    [
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "da",
+        "del",
+        "della",
+        "di",
+        "du",
+        "le",
+        "la",
+        "bin",
+        "ibn",
+        "al",
+        "el",
+    ]
+)
+
+
 def clean_name(text: str) -> tuple[str, str | None]:
     """Strip honorifics, possessives and stray marks from a name; return it and a gender hint.
 
@@ -33,12 +55,18 @@ def clean_name(text: str) -> tuple[str, str | None]:
     ('Blinken', 'm')
     >>> clean_name("qin gang")
     ('Qin Gang', None)
+    >>> clean_name("tenant Ana Lopez"), clean_name("van der Berg")
+    (('Ana Lopez', None), ('van der Berg', None))
     """
     words = [w for w in re.split(r"\s+", text.strip(" \t\n“”\"'‘’,.;:()")) if w]
     gender = None
     while len(words) > 1 and words[0].lower().rstrip(".") in HONORIFICS:
         gender = gender or HONORIFICS[words[0].lower().rstrip(".")]
         words.pop(0)
+    while len(words) > 1 and words[0].islower() and words[0] not in _NAME_PARTICLES:
+        if not any(w[:1].isupper() for w in words[1:]):
+            break
+        words.pop(0)  # "tenant Ana Lopez", "striker Tom Hall": a description, not the name
     if words:
         words[-1] = _NAME_JUNK.sub("", re.sub(r"\.[a-z]+$", "", words[-1]))
     words = [w for w in words if w]
