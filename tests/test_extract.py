@@ -266,6 +266,18 @@ def test_a_statement_and_it_speak_for_the_body_that_issued_them(extract):
 
 
 SPEAKER_CASES = [
+    # a reporting noun with a "that" clause
+    (
+        "Mayor Ana Lopez's claim that the bridge was unsafe was rejected by the council.",
+        "the bridge was unsafe",
+        "Ana Lopez",
+    ),
+    # a dateline opens the paragraph but is not part of what was said
+    (
+        "PARIS, Feb 27 (AFP) – The talks will resume next week, Minister Karl Berg said.",
+        "The talks will resume next week",
+        "Karl Berg",
+    ),
     # "the newspaper" is the outlet named earlier
     (
         "The Valley Herald published the minister's letter on Sunday.\n\n"
@@ -322,3 +334,10 @@ def test_nested_quote_and_a_described_name(extract):
     (quote,) = extract(text)
     assert quote.speaker.name == "Ana Lopez" and quote.kind == "direct"
     assert "‘this building is not safe’" in quote.text
+
+
+def test_a_dateline_is_cut_from_the_content(extract):
+    (quote,) = extract(
+        "PARIS, Feb 27 (AFP) – The talks will resume next week, Minister Karl Berg said."
+    )
+    assert quote.text == "The talks will resume next week"

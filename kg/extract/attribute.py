@@ -37,6 +37,9 @@ from kg.nlp.marks import QuotedSpan
 from kg.nlp.pipeline import ParsedArticle
 
 MIN_QUOTE_WORDS = 3
+_DATELINE = re.compile(
+    r"[A-Z][A-Za-z .'-]{1,40}(?:,[^–—\n]{1,40}?)?(?:\s*\([A-Za-z .]{2,30}\))?\s*[–—-]{1,2}\s+"
+)
 MIN_REPORTED_WORDS = 4
 _TITLE_SMALL_WORDS = {
     "a",
@@ -494,6 +497,11 @@ def _from_cue_content(art: _Article, cues: list[Cue]) -> list[Candidate]:
         if cue.content is None or id(cue) in outers:
             continue
         start, end = art.char_span(cue.content)
+        dateline = _DATELINE.match(art.text, start)
+        if dateline is not None and dateline.end() < end and art.paragraph_start(start) == start:
+            start = (
+                dateline.end()
+            )  # "PARIS, Feb 27 (AFP) – There are ...": the dateline is not said
         overlapping = art.quotes_overlapping(start, end)
         for i in overlapping:
             start, end = min(start, art.quoted[i].outer_start), max(end, art.quoted[i].outer_end)

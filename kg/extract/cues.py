@@ -24,6 +24,7 @@ from kg.extract.lexicon import (
     CONTENT_OBJECT_VERBS,
     PERSON_ROLE_NOUNS,
     RELAY_VERBS,
+    REPORTING_NOUNS,
     REPORTING_VERBS,
     WEAK_VERBS,
 )
@@ -87,6 +88,8 @@ def find_cues(doc: Doc, in_quote: list[int]) -> Iterator[Cue]:
             cue = _for_speaker(token)
         elif token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in REPORTING_VERBS:
             cue = _verb_cue(token, in_quote)
+        elif token.pos_ == "NOUN" and token.lemma_.lower() in REPORTING_NOUNS:
+            cue = _noun_cue(token)
         else:
             cue = None
         if cue is not None:
@@ -146,6 +149,33 @@ def _verb_cue(verb: Token, in_quote: list[int]) -> Cue | None:
         return None
     before = content is not None and content[1] <= verb.i
     return Cue(verb, "verb", speaker, content, addressee, None, before)
+
+
+def _noun_cue(noun: Token) -> Cue | None:
+    """ "the minister's warning that prices would rise", "remarks by X that ...": the noun's
+    "that" clause is the content, its owner ("'s", "of", "by") the speaker."""
+    clause = next(
+        (
+            c
+            for c in noun.children
+            if c.dep_ in ("acl", "ccomp", "relcl")
+            and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
+        ),
+        None,
+    )
+    if clause is None:
+        return None
+    speaker = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if speaker is None:
+        for prep in noun.children:
+            if prep.dep_ in ("prep", "agent") and prep.lower_ in ("of", "by", "from"):
+                speaker = next((g for g in prep.children if g.dep_ == "pobj"), None)
+                if speaker is not None:
+                    break
+    if speaker is None or speaker.pos_ == "PRON" and speaker.lower_ in ("its", "their"):
+        return None
+    content = _trim(noun.doc, (clause.left_edge.i, clause.right_edge.i + 1))
+    return Cue(noun, "verb", speaker, content, None, None, False)
 
 
 def _relay(verb: Token) -> Cue | None:

@@ -598,3 +598,30 @@ DOCUMENT_NOUNS = frozenset(
         "readout",
     ]
 )
+
+# Nouns that report words when a "that" clause follows: "the minister's warning that ...",
+# "remarks by the mayor that ...".
+REPORTING_NOUNS = frozenset(
+    [
+        "remark",
+        "comment",
+        "claim",
+        "warning",
+        "assertion",
+        "insistence",
+        "suggestion",
+        "admission",
+        "announcement",
+        "pledge",
+        "promise",
+        "vow",
+        "accusation",
+        "allegation",
+        "statement",
+        "argument",
+        "prediction",
+        "assurance",
+        "denial",
+        "threat",
+    ]
+)
