@@ -724,7 +724,7 @@ def _to_quote(art: _Article, c: Candidate, taxonomy: Taxonomy) -> Quote | None:
     spans = [span] if span is not None else []
     if c.cue is not None and spans:
         spans.append(c.cue.token.sent)
-    topics = topics_for(spans, taxonomy) if spans else []
+    topics = topics_for(spans, taxonomy, speaker=c.speaker.name) if spans else []
     article = art.parsed.article
     raw_start, raw_end = art.parsed.raw_span(c.start, c.end)
     text = article.text[raw_start:raw_end]

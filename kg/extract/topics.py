@@ -16,6 +16,61 @@ from pathlib import Path
 from spacy.tokens import Span
 
 MAX_PHRASE = 4
+GENERIC_NOUNS = frozenset(
+    [
+        "time",
+        "times",
+        "way",
+        "ways",
+        "thing",
+        "things",
+        "lot",
+        "lots",
+        "part",
+        "parts",
+        "kind",
+        "sort",
+        "point",
+        "fact",
+        "case",
+        "day",
+        "days",
+        "week",
+        "weeks",
+        "month",
+        "months",
+        "year",
+        "years",
+        "moment",
+        "course",
+        "line",
+        "depth",
+        "side",
+        "sides",
+        "number",
+        "numbers",
+        "people",
+        "person",
+        "man",
+        "men",
+        "woman",
+        "women",
+        "everyone",
+        "someone",
+        "anyone",
+        "something",
+        "nothing",
+        "anything",
+        "place",
+        "end",
+        "level",
+        "levels",
+        "area",
+        "areas",
+        "term",
+        "terms",
+    ]
+)
 FALLBACK_ENTS = ("PERSON", "ORG", "GPE", "NORP", "EVENT", "LOC", "PRODUCT", "LAW")
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 
@@ -112,25 +167,38 @@ def span_lemmas(spans: Iterable[Span]) -> list[str]:
     return out
 
 
-def topics_for(spans: list[Span], taxonomy: Taxonomy, limit: int = 5) -> list[str]:
+def topics_for(
+    spans: list[Span], taxonomy: Taxonomy, limit: int = 5, speaker: str | None = None
+) -> list[str]:
     """Topic labels for the words of a quote (and its cue sentence).
 
     Taxonomy concepts first; then named entities and noun-phrase heads of the quote
-    itself as a fallback, so every quote carries something to search by.
+    itself as a fallback, so every quote carries something to search by. The speaker is
+    not a topic of their own words, and nouns that say nothing of a subject ("time",
+    "way", "lot") are skipped.
     """
     labels = [c.label for c in taxonomy.match(span_lemmas(spans))]
     quote = spans[0]
+    own = set((speaker or "").lower().split())
     for ent in quote.ents:
-        if ent.label_ in FALLBACK_ENTS and ent.text not in labels:
-            labels.append(ent.text.strip())
+        text = ent.text.strip(" \t\n,.;:“”\"'‘’")
+        if (
+            ent.label_ in FALLBACK_ENTS
+            and text
+            and text not in labels
+            and not (ent.label_ == "PERSON" and set(text.lower().split()) & own)
+        ):
+            labels.append(text)
     if len(labels) < 2:
         for chunk in quote.noun_chunks:
             root = chunk.root
+            lemma = root.lemma_.lower()
             if (
                 root.pos_ == "NOUN"
                 and not root.is_stop
                 and len(root.text) > 3
-                and root.lemma_ not in labels
+                and lemma not in GENERIC_NOUNS
+                and lemma not in labels
             ):
-                labels.append(root.lemma_.lower())
+                labels.append(lemma)
     return labels[:limit]
