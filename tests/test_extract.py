@@ -351,3 +351,28 @@ def test_fallback_topics_skip_the_speaker_and_empty_nouns(extract):
     assert "Ana Lopez" not in quote.topics
     assert not {"month", "lot", "time"} & set(quote.topics)
     assert "crane" in quote.topics or "harbour" in quote.topics
+
+
+VIA_CASES = [
+    # a passage introduced by "As X notes:" reached the article through X
+    (
+        "As the Harbour Gazette notes in its report:\n\n"
+        "“The crane was never inspected,” Ana Lopez, a safety engineer, said in a letter.",
+        "never inspected",
+        "Harbour Gazette",
+    ),
+    # "told the agency": the agency the article named; "he said" after it: the same channel
+    (
+        "Tom Hall denied the report, writes the Valley News Agency.\n\n"
+        "“The report is false from start to finish,” Hall told the agency.\n\n"
+        "“We will take legal action next week,” he said.",
+        "legal action",
+        "Valley News Agency",
+    ),
+]
+
+
+@pytest.mark.parametrize("text, content, via", VIA_CASES)
+def test_relays_named_once_for_a_passage(extract, text, content, via):
+    quotes = [q for q in extract(text) if content in q.text]
+    assert [q.via for q in quotes] == [via]

@@ -227,11 +227,11 @@ class _Article:
                 break
             near = wants_outlet or self.paragraph(ent.start_char) >= para - 2  # outlets: named once
             if ent.label_ == "ORG" and near:
-                if (
-                    self.in_quote[ent.start] < 0
-                    and _is_media_name(ent.text) == wants_outlet
-                    and ent.start not in self.people.mention_at
-                ):
+                if self.in_quote[ent.start] >= 0 or ent.start in self.people.mention_at:
+                    continue
+                # an outlet is named like one ("Daily Herald") or reports ("reports UNB")
+                reports = ent.root.dep_ == "nsubj" and ent.root.head.lemma_ in ("report", "say")
+                if (_is_media_name(ent.text) or (wants_outlet and reports)) == wants_outlet:
                     best = ent
         if best is None:
             return None
@@ -364,6 +364,7 @@ def extract_quotes(parsed: ParsedArticle, taxonomy: Taxonomy | None = None) -> A
     candidates.sort(key=lambda c: c.start)
     candidates = _resolve_and_continue(art, candidates, claimed)
     candidates = _with_interview_answers(art, candidates)
+    _relay_passages(art, candidates)
     quotes = [_to_quote(art, c, taxonomy) for c in candidates]
     quotes = [q for q in quotes if q is not None]
     people = {p.name: sorted(p.variants) for p in art.people.people}
@@ -481,6 +482,28 @@ def _with_interview_answers(art: _Article, candidates: list[Candidate]) -> list[
     return sorted(candidates + answers, key=lambda c: c.start)
 
 
+_PASSAGE_RELAY = re.compile(
+    r"(?:^[ \t]*|[.!?”\"][ \t]+)As (?:the )?(?P<name>[A-Z][\w&.'’-]*(?: [A-Z][\w&.'’-]*){0,5}) "
+    r"(?:notes?|noted|reports?|reported|writes?|wrote|says?|said|explains?|explained|observe[sd]?)"
+    r"\b[^\n]*:[ \t]*$",
+    re.MULTILINE,
+)
+
+
+def _relay_passages(art: _Article, candidates: list[Candidate]) -> None:
+    """ "As Bloomberg notes in its story:" introduces a passage: the quotes of the next
+    paragraph reached the article through Bloomberg."""
+    for match in _PASSAGE_RELAY.finditer(art.text):
+        rest = art.text[match.end() :]
+        following = match.end() + len(rest) - len(rest.lstrip())
+        if following >= len(art.text):
+            continue
+        passage = art.paragraph(following)
+        for c in candidates:
+            if art.paragraph(c.start) == passage and c.via is None:
+                c.via = match.group("name")
+
+
 def _from_cue_content(art: _Article, cues: list[Cue]) -> list[Candidate]:
     """Rules 1 and 2: content clauses, with nested reports relayed by the outer cue."""
     outer_of: dict[int, Cue] = {}
@@ -558,6 +581,10 @@ def _relayer_name(art: _Article, token: Token) -> str:
                 and child.pos_ == "PROPN"
             ):
                 return _strip_article(ent.text)
+    if token.pos_ == "NOUN" and token.lemma_.lower() in MEDIA_WORDS:
+        outlet = art._organization_before(token)  # "told the agency": the agency named earlier
+        if outlet is not None:
+            return outlet.name
     return _strip_article(art._phrase_text(token))
 
 
@@ -686,6 +713,10 @@ def _resolve_and_continue(
                         candidate.via = _relayer_name(art, candidate.cue.addressee)
             if candidate.speaker is None:
                 continue
+            if _continues_relay(art, candidate, last):
+                candidate.via = (
+                    last.via
+                )  # "..., Chowdhury told the agency. He said ...": same channel
             art.remember(candidate)
             out.append(candidate)
             last = candidate
@@ -715,6 +746,23 @@ def _resolve_and_continue(
         out.append(candidate)
         last = candidate
     return out
+
+
+def _continues_relay(art: _Article, candidate: Candidate, last: Candidate | None) -> bool:
+    """A pronoun-cued quote right after a relayed quote of the same speaker came the same way."""
+    cue = candidate.cue
+    return (
+        last is not None
+        and last.via is not None
+        and candidate.via is None
+        and cue is not None
+        and cue.speaker is not None
+        and cue.speaker.pos_ == "PRON"
+        and last.speaker is not None
+        and candidate.speaker is not None
+        and last.speaker.name == candidate.speaker.name
+        and art.paragraph(candidate.start) - art.paragraph(last.end) <= 2
+    )
 
 
 def _to_quote(art: _Article, c: Candidate, taxonomy: Taxonomy) -> Quote | None:

@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Token
 from kg.extract.lexicon import (
     ADDRESSEE_OBJECT_VERBS,
     CONTENT_OBJECT_VERBS,
+    MEDIA_WORDS,
     PERSON_ROLE_NOUNS,
     RELAY_VERBS,
     REPORTING_NOUNS,
@@ -366,16 +367,21 @@ def _is_person_like(token: Token) -> bool:
     if token.ent_type_ in PERSONISH_ENTS:
         return True
     lemma = token.lemma_.lower()
-    return lemma in PERSON_ROLE_NOUNS or lemma in (
-        "reporter",
-        "journalist",
-        "people",
-        "audience",
-        "crowd",
-        "media",
-        "counterpart",
-        "lawmaker",
-        "supporter",
+    return (
+        lemma in PERSON_ROLE_NOUNS
+        or lemma in MEDIA_WORDS
+        or lemma
+        in (
+            "reporter",
+            "journalist",
+            "people",
+            "audience",
+            "crowd",
+            "media",
+            "counterpart",
+            "lawmaker",
+            "supporter",
+        )
     )
 
 
