@@ -376,3 +376,12 @@ VIA_CASES = [
 def test_relays_named_once_for_a_passage(extract, text, content, via):
     quotes = [q for q in extract(text) if content in q.text]
     assert [q.via for q in quotes] == [via]
+
+
+def test_a_role_refers_to_someone_named_before_it(extract):
+    text = (
+        "Finance Minister Karl Berg met bankers on Monday. “Rates will fall,” the minister said. "
+        "Later, Education Minister Ana Lopez visited a school."
+    )
+    quotes = [q for q in extract(text) if "Rates will fall" in q.text]
+    assert [q.speaker.name for q in quotes] == ["Karl Berg"]

@@ -149,7 +149,7 @@ class _Article:
         if lemma in PERSON_ROLE_NOUNS or token.lower_ in ROLE_ABBREVIATIONS:
             if not self._indefinite(token):
                 words = role_words(list(self.doc[token.left_edge.i : token.i + 1]))
-                person = self.people.by_role(words, role_head(token.lower_), before=None)
+                person = self.people.by_role(words, role_head(token.lower_), before=token.idx)
                 if person is not None:
                     return Speaker(person.name, phrase, "person")
             return Speaker(phrase, phrase, "anonymous")

@@ -262,15 +262,17 @@ class PeopleIndex:
         then the most shared modifiers, then the person the role describes best (a title
         rather than a word in a long description: "the US president" is President Biden,
         not a think tank's vice president), then the most recent mention ("the Chinese FM"
-        -> the person introduced as "Chinese Foreign Minister Qin Gang").
+        -> the person introduced as "Chinese Foreign Minister Qin Gang"). With `before`, a
+        person named before that offset comes ahead of one named only after it.
         """
-        best: tuple[tuple[int, float, int], Person] | None = None
+        best: tuple[tuple[int, int, float, int], Person] | None = None
         for person in self.people:
             if head not in person.roles:
                 continue
             overlap = len(words & person.roles)
             recent = max((m for m in person.mentions if before is None or m < before), default=-1)
-            key = (overlap, round(overlap / len(person.roles), 2), recent)
+            introduced = int(before is None or recent >= 0)  # named before the role: preferred
+            key = (introduced, overlap, round(overlap / len(person.roles), 2), recent)
             if best is None or key > best[0]:
                 best = (key, person)
         return best[1] if best else None
