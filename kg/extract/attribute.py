@@ -147,12 +147,10 @@ class _Article:
         lemma = token.lemma_.lower()
         phrase = self._phrase_text(token)
         if lemma in PERSON_ROLE_NOUNS or token.lower_ in ROLE_ABBREVIATIONS:
-            if not self._indefinite(token):
-                words = role_words(list(self.doc[token.left_edge.i : token.i + 1]))
-                person = self.people.by_role(words, role_head(token.lower_), before=token.idx)
-                if person is not None:
-                    return Speaker(person.name, phrase, "person")
-            return Speaker(phrase, phrase, "anonymous")
+            if self._indefinite(token):
+                return Speaker(phrase, phrase, "anonymous")  # "a senior official": nobody named
+            tokens = list(self.doc[token.left_edge.i : token.i + 1])
+            return self._by_role(tokens, token, phrase, phrase, before=token.idx)
         if token.pos_ in ("PROPN",) and token.is_title:
             name, _ = clean_name(phrase)
             return Speaker(name or phrase, phrase, "person")
@@ -192,12 +190,17 @@ class _Article:
                 return Speaker(person.name if person else name, mention, "person")
         head = span[-1]
         if head.lemma_.lower() in PERSON_ROLE_NOUNS or head.lower_ in ROLE_ABBREVIATIONS:
-            words = role_words(list(span))
-            person = self.people.by_role(words, role_head(head.lower_), before=None)
-            if person is not None:
-                return Speaker(person.name, mention, "person")
-            return Speaker(_strip_article(mention), mention, "anonymous")
+            return self._by_role(list(span), head, mention, _strip_article(mention), before=None)
         return None
+
+    def _by_role(
+        self, tokens: list[Token], head: Token, mention: str, anonymous: str, before: int | None
+    ) -> Speaker:
+        """The person the article gives this role ("the minister"), else a described source."""
+        person = self.people.by_role(role_words(tokens), role_head(head.lower_), before=before)
+        if person is not None:
+            return Speaker(person.name, mention, "person")
+        return Speaker(anonymous, mention, "anonymous")
 
     def _names_a_body(self, token: Token) -> bool:
         """Whether a noun names an organisation ("the EU", "the ministry")."""
