@@ -265,42 +265,6 @@ def test_a_statement_and_it_speak_for_the_body_that_issued_them(extract):
     assert speakers == {"Harbour Authority"}
 
 
-SPEAKER_CASES = [
-    # a reporting noun with a "that" clause
-    (
-        "Mayor Ana Lopez's claim that the bridge was unsafe was rejected by the council.",
-        "the bridge was unsafe",
-        "Ana Lopez",
-    ),
-    # a dateline opens the paragraph but is not part of what was said
-    (
-        "PARIS, Feb 27 (AFP) – The talks will resume next week, Minister Karl Berg said.",
-        "The talks will resume next week",
-        "Karl Berg",
-    ),
-    # "the newspaper" is the outlet named earlier
-    (
-        "The Valley Herald published the minister's letter on Sunday.\n\n"
-        "The minister had offered to resign, the newspaper reported.",
-        "offered to resign",
-        "Valley Herald",
-    ),
-    # a mistranslated pronoun still finds the person quoted just before
-    (
-        "Coach Maria Santos praised her players. “We defended well,” he said.\n\n"
-        "She added: “We must now win on Sunday.”",
-        "win on Sunday",
-        "Maria Santos",
-    ),
-]
-
-
-@pytest.mark.parametrize("text, content, speaker", SPEAKER_CASES)
-def test_speaker_found_through_the_article(extract, text, content, speaker):
-    quotes = [q for q in extract(text) if content in q.text]
-    assert [q.speaker.name for q in quotes] == [speaker]
-
-
 def test_titles_in_quote_marks_are_not_quotes(extract):
     text = "Ana Lopez appeared on “The Late Morning Show” and praised the “Better Streets Plan”."
     assert extract(text) == []
@@ -353,12 +317,52 @@ def test_fallback_topics_skip_the_speaker_and_empty_nouns(extract):
     assert "crane" in quote.topics or "harbour" in quote.topics
 
 
-VIA_CASES = [
+def test_a_role_refers_to_someone_named_before_it(extract):
+    text = (
+        "Finance Minister Karl Berg met bankers on Monday. “Rates will fall,” the minister said. "
+        "Later, Education Minister Ana Lopez visited a school."
+    )
+    quotes = [q for q in extract(text) if "Rates will fall" in q.text]
+    assert [q.speaker.name for q in quotes] == ["Karl Berg"]
+
+
+ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected value)
+    # a reporting noun with a "that" clause
+    (
+        "Mayor Ana Lopez's claim that the bridge was unsafe was rejected by the council.",
+        "the bridge was unsafe",
+        "speaker",
+        "Ana Lopez",
+    ),
+    # a dateline opens the paragraph but is not part of what was said
+    (
+        "PARIS, Feb 27 (AFP) – The talks will resume next week, Minister Karl Berg said.",
+        "The talks will resume next week",
+        "speaker",
+        "Karl Berg",
+    ),
+    # "the newspaper" is the outlet named earlier
+    (
+        "The Valley Herald published the minister's letter on Sunday.\n\n"
+        "The minister had offered to resign, the newspaper reported.",
+        "offered to resign",
+        "speaker",
+        "Valley Herald",
+    ),
+    # a mistranslated pronoun still finds the person quoted just before
+    (
+        "Coach Maria Santos praised her players. “We defended well,” he said.\n\n"
+        "She added: “We must now win on Sunday.”",
+        "win on Sunday",
+        "speaker",
+        "Maria Santos",
+    ),
     # a passage introduced by "As X notes:" reached the article through X
     (
         "As the Harbour Gazette notes in its report:\n\n"
         "“The crane was never inspected,” Ana Lopez, a safety engineer, said in a letter.",
         "never inspected",
+        "via",
         "Harbour Gazette",
     ),
     # "told the agency": the agency the article named; "he said" after it: the same channel
@@ -367,21 +371,14 @@ VIA_CASES = [
         "“The report is false from start to finish,” Hall told the agency.\n\n"
         "“We will take legal action next week,” he said.",
         "legal action",
+        "via",
         "Valley News Agency",
     ),
 ]
 
 
-@pytest.mark.parametrize("text, content, via", VIA_CASES)
-def test_relays_named_once_for_a_passage(extract, text, content, via):
+@pytest.mark.parametrize("text, content, field, expected", ATTRIBUTION_CASES)
+def test_attribution_found_through_the_article(extract, text, content, field, expected):
     quotes = [q for q in extract(text) if content in q.text]
-    assert [q.via for q in quotes] == [via]
-
-
-def test_a_role_refers_to_someone_named_before_it(extract):
-    text = (
-        "Finance Minister Karl Berg met bankers on Monday. “Rates will fall,” the minister said. "
-        "Later, Education Minister Ana Lopez visited a school."
-    )
-    quotes = [q for q in extract(text) if "Rates will fall" in q.text]
-    assert [q.speaker.name for q in quotes] == ["Karl Berg"]
+    values = [q.speaker.name if field == "speaker" else getattr(q, field) for q in quotes]
+    assert values == [expected]
