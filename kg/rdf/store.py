@@ -103,8 +103,8 @@ def updating(root: str | Path, locked: bool = False) -> Iterator[KgStore]:
         if link.is_symlink() or link.exists():
             link.unlink()
         link.symlink_to(staging.name)
-        if (root / STORE_DIR).is_dir() and not (root / STORE_DIR).is_symlink():
-            (root / STORE_DIR).rename(root / f"{STORE_DIR}.0")  # first layout: keep as a generation
+        if current is not None and current == root / STORE_DIR:
+            current = current.rename(root / f"{STORE_DIR}.0")  # first layout: keep as the previous
         os.replace(link, root / STORE_DIR)
         _remove_generations(root, keep={current, staging})
 
@@ -134,6 +134,7 @@ class KgStore:
 
     def __init__(self, root: str | Path | None, read_only: bool = False) -> None:
         self.root = Path(root) if root is not None else None
+        self.manifest_path: Path | None = None
         if self.root is None:
             self.store = ox.Store()
             return
@@ -160,9 +161,11 @@ class KgStore:
 
     def manifest(self) -> dict[str, str]:
         """Digest of each article graph as last written (to skip unchanged articles)."""
+        if self.manifest_path is None:
+            return {}
         try:
             return json.loads(self.manifest_path.read_text("utf-8"))
-        except (OSError, ValueError, AttributeError):
+        except (OSError, ValueError):
             return {}
 
     # -- writing --------------------------------------------------------------------------
@@ -196,7 +199,8 @@ class KgStore:
         """Run a SPARQL query over the union of all graphs (kg's prefixes predeclared).
 
         A triple stated in several article graphs (a person's name) appears once per
-        graph in the union: queries use DISTINCT where that matters.
+        graph in the union: match inside ``GRAPH ?g { ... }`` (as queries/ does) or use
+        DISTINCT where that matters.
         """
         prefixes = {k: str(v) for k, v in PREFIXES.items()}
         return self.store.query(sparql, use_default_graph_as_union=True, prefixes=prefixes)
