@@ -173,7 +173,7 @@ def _noun_cue(noun: Token) -> Cue | None:
                 speaker = next((g for g in prep.children if g.dep_ == "pobj"), None)
                 if speaker is not None:
                     break
-    if speaker is None or speaker.pos_ == "PRON" and speaker.lower_ in ("its", "their"):
+    if speaker is None or (speaker.pos_ == "PRON" and speaker.lower_ in ("its", "their")):
         return None
     content = _trim(noun.doc, (clause.left_edge.i, clause.right_edge.i + 1))
     return Cue(noun, "verb", speaker, content, None, None, False)
