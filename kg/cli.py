@@ -1,4 +1,4 @@
-"""kg command line: quotes, build, query, html, stats, export, push."""
+"""kg command line: quotes, build, query, html, stats, export, push, load."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ EPILOG = """examples:
   kg query who-said-what --store out --param speaker="Qin Gang"
   kg html --store out -o graph.html --speaker "Joe Biden"
   kg push --store out --endpoint http://localhost:8890/sparql-graph-crud --graph https://example.org/news
+  kg load backup.nq.gz --store restored
 """
 
 
@@ -160,6 +161,30 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--user", metavar="NAME:PASSWORD", help="HTTP basic/digest credentials")
     p.set_defaults(func=cmd_push)
+
+    p = sub.add_parser(
+        "load",
+        help="bulk load RDF files (N-Quads, TriG, Turtle, N-Triples, JSON-LD, RDF/XML) into a store",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="RDF files, optionally .gz")
+    p.add_argument(
+        "--store", required=True, metavar="DIR", help="the store's folder (created if missing)"
+    )
+    p.add_argument(
+        "--graph",
+        metavar="IRI",
+        help="named graph for files of triples (default: each file's file: IRI)",
+    )
+    p.add_argument(
+        "--format", metavar="EXT", help="syntax of every file: nq, trig, ttl, nt, n3, jsonld, rdf"
+    )
+    p.add_argument("--workers", type=int, help="parallel load threads (default: the cores)")
+    p.add_argument(
+        "--compact",
+        action="store_true",
+        help="merge the store's files after loading: a slower load, faster queries",
+    )
+    p.set_defaults(func=cmd_load)
     return parser
 
 
@@ -278,7 +303,7 @@ def cmd_build(args) -> int:
     return 0
 
 
-FLUSH_EVERY = 200
+LOAD_EVERY = 200  # article graphs bulk loaded at once: memory stays bounded by one batch
 
 
 def _store_articles(store, corpus, taxonomy, prune: bool) -> tuple[int, int, int]:
@@ -295,6 +320,7 @@ def _store_articles(store, corpus, taxonomy, prune: bool) -> tuple[int, int, int
     present = store.article_graphs()
     written = unchanged = removed = 0
     current = set()
+    batch: dict[str, str] = {}
     for info in corpus.articles:
         name = str(graph_iri(info.id))
         current.add(name)
@@ -309,16 +335,20 @@ def _store_articles(store, corpus, taxonomy, prune: bool) -> tuple[int, int, int
         if manifest.get(name) == digest and name in present:
             unchanged += 1
             continue
-        store.replace_graph(name, ntriples)
+        batch[name] = ntriples
         manifest[name] = digest
         written += 1
-        if written % FLUSH_EVERY == 0:
-            store.flush()  # RocksDB's write buffers otherwise grow with the batch
+        if len(batch) == LOAD_EVERY:
+            store.replace_graphs(batch)
+            batch.clear()
+    store.replace_graphs(batch)
     if prune:
-        for name in sorted(present - current):
-            store.remove_graph(name)
+        gone = sorted(present - current)
+        store.remove_graphs(gone)
+        for name in gone:
             manifest.pop(name, None)
-            removed += 1
+        removed = len(gone)
+    store.compact()
     store.save_manifest(manifest)
     return written, unchanged, removed
 
@@ -438,6 +468,32 @@ def cmd_push(args) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def cmd_load(args) -> int:
+    from kg.rdf.load import load_files
+    from kg.rdf.store import write_lock
+
+    root = Path(args.store)
+    started = time.perf_counter()
+    with write_lock(root):
+        result = load_files(
+            root,
+            [Path(f) for f in args.files],
+            graph=args.graph,
+            format=args.format,
+            workers=args.workers,
+            compact=args.compact,
+            locked=True,
+        )
+    for path, reason in result.skipped:
+        print(f"kg: skipped {path}: {reason}", file=sys.stderr)
+    print(
+        f"kg: loaded {result.loaded} file(s) in {time.perf_counter() - started:.1f} s; "
+        f"the store holds {result.triples:,} triples",
+        file=sys.stderr,
+    )
+    return 1 if result.skipped else 0
 
 
 if __name__ == "__main__":

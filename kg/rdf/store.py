@@ -12,16 +12,22 @@ The previous generation is kept for readers still open on it; older ones are rem
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import fcntl
+import functools
 import gc
+import io
 import json
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -31,6 +37,8 @@ from kg.rdf.vocab import GRAPH, PREFIXES, bind_prefixes
 STORE_DIR = "store"
 LOCK_FILE = "store.lock"
 _GENERATION = re.compile(r"^store\.(\d+)$")
+CHUNK_BYTES = 8 * 1024 * 1024
+LINE_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.N_TRIPLES)
 
 
 @contextmanager
@@ -95,7 +103,14 @@ def updating(root: str | Path, locked: bool = False) -> Iterator[KgStore]:
                 shutil.copyfile(manifest_path(current), manifest_path(staging))
         staging.mkdir(parents=True, exist_ok=True)
         store = KgStore._writable(root, staging)
-        yield store
+        try:
+            yield store
+        except BaseException:
+            del store.store  # close RocksDB, then drop the unpublished generation
+            gc.collect()
+            shutil.rmtree(staging, ignore_errors=True)
+            manifest_path(staging).unlink(missing_ok=True)
+            raise
         store.flush()
         del store.store  # close RocksDB before readers may open the generation
         gc.collect()
@@ -107,6 +122,81 @@ def updating(root: str | Path, locked: bool = False) -> Iterator[KgStore]:
             current = current.rename(root / f"{STORE_DIR}.0")  # first layout: keep as the previous
         os.replace(link, root / STORE_DIR)
         _remove_generations(root, keep={current, staging})
+
+
+def line_chunks(stream: BinaryIO, size: int = CHUNK_BYTES) -> Iterator[bytes]:
+    r"""Cut a line-based RDF stream (N-Triples, N-Quads) into pieces of about `size` bytes
+    that each end at a line end, so each piece parses on its own.
+
+    Both formats escape line breaks inside literals, so a line end always ends a statement.
+
+    >>> import io
+    >>> list(line_chunks(io.BytesIO(b"<a> <b> <c> .\n<d> <e> <f> .\n"), size=4))
+    [b'<a> <b> <c> .\n', b'<d> <e> <f> .\n']
+    """
+    rest = b""
+    while block := stream.read(size):
+        block = rest + block
+        cut = block.rfind(b"\n") + 1
+        if cut:
+            yield block[:cut]
+        rest = block[cut:]
+    if rest:
+        yield rest
+
+
+def as_nquads(ntriples: str, graph: str) -> str:
+    r"""N-Triples put into a named graph, as N-Quads.
+
+    >>> as_nquads("<urn:a> <urn:b> <urn:c> .\n", "urn:g")
+    '<urn:a> <urn:b> <urn:c> <urn:g> .\n'
+    """
+    quads = []
+    for line in ntriples.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            quads.append(f"{line.removesuffix('.').rstrip()} <{graph}> .\n")
+    return "".join(quads)
+
+
+def load_workers() -> int:
+    """How many chunks load at once: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@functools.cache
+def _libc():
+    try:
+        return ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc
+        return None
+
+
+def release_freed_memory() -> None:
+    """Hand the heap pages the bulk loader freed back to the system.
+
+    glibc keeps freed memory for reuse; after a load those pages would otherwise add to
+    the peak of whatever runs next (writing Turtle, drawing the page).
+    """
+    libc = _libc()
+    if libc is not None and hasattr(libc, "malloc_trim"):
+        libc.malloc_trim(0)
+
+
+def _numbered(chunks: Iterable[bytes]) -> Iterator[tuple[bytes, int]]:
+    """Each chunk with the number of its first line in the whole input."""
+    line = 1
+    for chunk in chunks:
+        yield chunk, line
+        line += chunk.count(b"\n")
+
+
+def _reason(error: SyntaxError) -> str:
+    """The parser's complaint without its position (which is relative to a chunk)."""
+    return re.sub(r"^Parser error (at|between) line .*? column \d+: ", "", error.msg)
 
 
 def _clone(source: Path, target: Path) -> None:
@@ -178,6 +268,101 @@ class KgStore:
     def remove_graph(self, name: str) -> None:
         self.store.update(f"DROP SILENT GRAPH <{name}>")
 
+    def remove_graphs(self, names: Iterable[str]) -> None:
+        """Drop these named graphs in one update (absent ones are ignored)."""
+        drops = " ;\n".join(f"DROP SILENT GRAPH <{name}>" for name in names)
+        if drops:
+            self.store.update(drops)
+
+    def replace_graphs(self, graphs: dict[str, str]) -> None:
+        """Replace named graphs (IRI -> N-Triples) at once: drop them, then bulk load them.
+
+        Much faster than a transaction per graph; like `bulk_load`, use it inside `updating`.
+        """
+        if not graphs:
+            return
+        present = [name for name in graphs if self.store.contains_named_graph(ox.NamedNode(name))]
+        self.remove_graphs(present)
+        nquads = "".join(as_nquads(ntriples, name) for name, ntriples in graphs.items())
+        self.bulk_load(nquads.encode(), ox.RdfFormat.N_QUADS, label="article graphs")
+        for name in graphs:  # a graph with no triples still exists, as after replace_graph
+            self.store.add_graph(ox.NamedNode(name))
+
+    def bulk_load(
+        self,
+        source: str | Path | bytes | BinaryIO,
+        format: ox.RdfFormat,
+        *,
+        to_graph: str | None = None,
+        workers: int | None = None,
+        label: str | None = None,
+    ) -> None:
+        r"""Add RDF to the store with Oxigraph's bulk loader, in parallel where it can.
+
+        N-Quads and N-Triples are cut into line-aligned chunks of `CHUNK_BYTES` that load
+        on `workers` threads (default: the usable cores); memory stays bounded by a few
+        chunks whatever the input's size. Other formats load in one bulk-load call.
+        Bulk loading is not transactional: use it inside `updating`, which publishes the
+        new generation only if the whole load succeeded.
+
+        Parameters
+        ----------
+        source : a file path, the data itself, or a binary stream
+        format : the RDF syntax of `source`
+        to_graph : the named graph for triples (formats without graphs)
+        workers : how many chunks load at once
+        label : how errors name the source (default: its path)
+
+        Raises `KgError` naming the source and the line on a syntax error.
+
+        >>> store = KgStore(None)
+        >>> store.bulk_load(b"<urn:a> <urn:b> <urn:c> <urn:g> .\n", ox.RdfFormat.N_QUADS)
+        >>> len(store.store)
+        1
+        """
+        if isinstance(source, (str, Path)):
+            label = label or str(source)
+            with open(source, "rb") as stream:
+                return self.bulk_load(
+                    stream, format, to_graph=to_graph, workers=workers, label=label
+                )
+        label = label or "<data>"
+        graph = ox.NamedNode(to_graph) if to_graph else None
+        workers = workers or load_workers()
+        try:
+            if format not in LINE_FORMATS:
+                self._load_one(source, format, graph, label)
+                return
+            if isinstance(source, bytes):
+                if len(source) <= CHUNK_BYTES:
+                    workers = 1  # threads would cost more than they save (and keep memory)
+                source = io.BytesIO(source)
+            self._load_chunks(line_chunks(source), format, graph, workers, label)
+        finally:
+            release_freed_memory()
+
+    def _load_one(self, source, format, graph, label: str, first_line: int = 1) -> None:
+        try:
+            self.store.bulk_load(source, format, to_graph=graph)
+        except SyntaxError as exc:
+            line = first_line + (exc.lineno or 1) - 1
+            raise KgError(f"{label}: line {line}: {_reason(exc)}") from None
+
+    def _load_chunks(self, chunks: Iterable[bytes], format, graph, workers: int, label: str):
+        numbered = _numbered(chunks)
+        if workers == 1:
+            for chunk, line in numbered:
+                self._load_one(chunk, format, graph, label, line)
+            return
+        with ThreadPoolExecutor(workers) as pool:
+            pending: deque = deque()
+            for chunk, line in numbered:
+                pending.append(pool.submit(self._load_one, chunk, format, graph, label, line))
+                if len(pending) > workers:  # hold at most workers + 1 chunks in memory
+                    pending.popleft().result()
+            for future in pending:
+                future.result()
+
     def graph_names(self) -> set[str]:
         return {g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)}
 
@@ -188,6 +373,12 @@ class KgStore:
     def flush(self) -> None:
         if self.root is not None:
             self.store.flush()
+
+    def compact(self) -> None:
+        """Merge the store's table files (what a bulk load leaves many of) so queries
+        read fewer of them; a store on disk only."""
+        if self.root is not None:
+            self.store.optimize()
 
     def save_manifest(self, digests: dict[str, str]) -> None:
         from kg.files import atomic_write
