@@ -2,8 +2,10 @@
 
 Turtle and N-Triples hold the union of all article graphs, each triple once, in sorted
 order (so equal graphs give equal files); TriG and N-Quads keep the named graphs. These
-four stream from Oxigraph, so memory does not grow with the store. JSON-LD goes through
-rdflib to get a compact document with a context.
+four are written by Oxigraph as they are read: TriG and N-Quads stream straight from the
+store, while Turtle and N-Triples need Oxigraph to sort the distinct triples first (memory
+in proportion to the store, far less than a Python graph). JSON-LD goes through rdflib to
+get a compact document with a context.
 """
 
 from __future__ import annotations
