@@ -357,6 +357,16 @@ ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected
         "speaker",
         "Maria Santos",
     ),
+    # blank lines between paragraphs do not push the speaker out of a pronoun's reach
+    (
+        "“The port will reopen,” said Omar Haddad, the harbour master.\n\n"
+        "Haddad said the cranes had been repaired.\n\n"
+        "Officials in the capital said the budget was approved in March.\n\n"
+        "Asked about the strike, he said the workers would be paid in full.",
+        "workers would be paid in full",
+        "speaker",
+        "Omar Haddad",
+    ),
     # a passage introduced by "As X notes:" reached the article through X
     (
         "As the Harbour Gazette notes in its report:\n\n"

@@ -85,7 +85,10 @@ class _Article:
         self.in_quote = token_quote_index(self.doc)
         self.people = PeopleIndex(self.doc)
         self.entity_at = {i: ent for ent in self.doc.ents for i in range(ent.start, ent.end)}
-        self.breaks = [m.start() for m in re.finditer(r"\n", self.text)]
+        # a run of blank lines is one break: double-spaced text has no more paragraphs
+        runs = list(re.finditer(r"\n\s*", self.text))
+        self.breaks = [m.start() for m in runs]
+        self.starts = [m.end() for m in runs]
         self.mentions = sorted(
             (t.idx, person, t.dep_ in ("nsubj", "nsubjpass"))
             for i, person in self.people.mention_at.items()
@@ -107,9 +110,10 @@ class _Article:
         return len(line.split()) <= 20 and line[-1:] not in ".!?\"”’'…:)]"
 
     def paragraph_start(self, char: int) -> int:
-        """Offset just after the line break that opens `char`'s paragraph (0 for the first)."""
+        """Offset of the first character after the line breaks that open `char`'s paragraph
+        (0 for the first)."""
         number = self.paragraph(char)
-        return self.breaks[number - 1] + 1 if number else 0
+        return self.starts[number - 1] if number else 0
 
     # -- speakers -------------------------------------------------------------------------
     def speaker(self, token: Token | None) -> Speaker | None:
@@ -323,7 +327,10 @@ class _Article:
         person = self.people.find_name(candidate.speaker.name)
         gender = person.gender if person is not None else None
         if candidate.cue is not None and candidate.cue.speaker is not None:
-            gender = PRONOUN_GENDER.get(candidate.cue.speaker.lower_, gender)
+            head = candidate.cue.speaker
+            if head.tag_ in ("NNS", "NNPS"):
+                gender = "p"  # "officials said": a later "he" is someone else
+            gender = PRONOUN_GENDER.get(head.lower_, gender)
         self.spoken.append((candidate.end, candidate.speaker, gender))
 
     # -- spans ----------------------------------------------------------------------------
