@@ -367,6 +367,14 @@ ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected
         "speaker",
         "Omar Haddad",
     ),
+    # a report buried in a speaker's own sentence stays part of what the speaker said
+    (
+        "Union leader Ana Ruiz added that while the ministry said the plant would close, "
+        "the workers remain confident about the future.",
+        "the workers remain confident",
+        "speaker",
+        "Ana Ruiz",
+    ),
     # a passage introduced by "As X notes:" reached the article through X
     (
         "As the Harbour Gazette notes in its report:\n\n"

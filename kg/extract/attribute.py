@@ -517,17 +517,22 @@ def _relay_passages(art: _Article, candidates: list[Candidate]) -> None:
 def _from_cue_content(art: _Article, cues: list[Cue]) -> list[Candidate]:
     """Rules 1 and 2: content clauses, with nested reports relayed by the outer cue."""
     outer_of: dict[int, Cue] = {}
+    buried: set[int] = set()
     for outer in cues:
         if outer.content is None:
             continue
+        head = _head_of(art.doc, outer.content)
         for inner in cues:
             if inner is not outer and inner.speaker is not None and inner.content is not None:
                 if outer.content[0] <= inner.token.i < outer.content[1]:
-                    outer_of[id(inner)] = outer
+                    if inner.token == head:
+                        outer_of[id(inner)] = outer
+                    else:
+                        buried.add(id(inner))
     outers = {id(cue) for cue in outer_of.values()}
     out: list[Candidate] = []
     for cue in cues:
-        if cue.content is None or id(cue) in outers:
+        if cue.content is None or id(cue) in outers or id(cue) in buried:
             continue
         start, end = art.char_span(cue.content)
         dateline = _DATELINE.match(art.text, start)
@@ -556,6 +561,19 @@ def _from_cue_content(art: _Article, cues: list[Cue]) -> list[Candidate]:
         if id(cue) in outers:
             cue.content = None  # its words are the inner speaker's; the cue may still claim a quote
     return out
+
+
+def _head_of(doc: Doc, span: tuple[int, int]) -> Token | None:
+    """The token of a span whose head lies outside it: the clause's main verb.
+
+    In "X said [Y told Z that ...]" the report of Y heads what X said, so X relays Y;
+    in "X said [that while Y said ..., the plan stands]" Y's report is buried in X's
+    own statement and stays part of it.
+    """
+    for token in doc[span[0] : span[1]]:
+        if not (span[0] <= token.head.i < span[1]) or token.head == token:
+            return token
+    return None
 
 
 def _according_beside(cues: list[Cue], cue: Cue) -> Cue | None:
