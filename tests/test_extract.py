@@ -375,6 +375,15 @@ ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected
         "speaker",
         "Ana Ruiz",
     ),
+    # "police say" names the force; its statement and a later "it" speak for it
+    (
+        "POLICE say a newspaper report about the arrest was misleading.\n\n"
+        "“The man was charged the same night,” the statement said.\n\n"
+        "It added that the reporter had exaggerated the details of the arrest.",
+        "the reporter had exaggerated",
+        "speaker",
+        "Police",
+    ),
     # a passage introduced by "As X notes:" reached the article through X
     (
         "As the Harbour Gazette notes in its report:\n\n"

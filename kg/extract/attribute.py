@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Token
 
 from kg.extract.cues import Cue, find_cues, token_quote_index
 from kg.extract.lexicon import (
+    COLLECTIVE_BODIES,
     DOCUMENT_NOUNS,
     MEDIA_WORDS,
     ORGANIZATION_NOUNS,
@@ -132,14 +133,16 @@ class _Article:
         if token.lower_ in PRONOUN_GENDER or token.pos_ == "PRON":
             return self._pronoun(token)
         lemma = token.lemma_.lower()
-        if (
-            lemma in ORGANIZATION_NOUNS or lemma in DOCUMENT_NOUNS or lemma in MEDIA_WORDS
-        ) and not self._indefinite(token):
+        if (lemma in ORGANIZATION_NOUNS or lemma in DOCUMENT_NOUNS or lemma in MEDIA_WORDS) and (
+            not self._indefinite(token) or lemma in COLLECTIVE_BODIES
+        ):
             organization = self._organization_before(token)  # "the company/statement said"
             if organization is not None:
                 return organization
             if lemma in ORGANIZATION_NOUNS:  # "police said": a body, even unnamed
                 phrase = self._phrase_text(token)
+                if phrase.isupper():  # "POLICE say ...": a lead's capitals, not an acronym
+                    phrase = phrase.capitalize()
                 return Speaker(phrase, phrase, "organization")
         person = self.people.person_at(token) or self._person_in_phrase(token)
         if person is not None:

@@ -584,6 +584,9 @@ ORGANIZATION_NOUNS = frozenset(
     ]
 )
 
+# Plural in form, one body in meaning: "police said" names the force, not some officers.
+COLLECTIVE_BODIES = frozenset(["police"])
+
 # Documents that "say" things on behalf of whoever issued them: "the statement said".
 DOCUMENT_NOUNS = frozenset(
     [
