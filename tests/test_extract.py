@@ -384,6 +384,15 @@ ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected
         "speaker",
         "Police",
     ),
+    # the small model calls this name an organisation; "she" still finds the speaker
+    (
+        "Nasrin Ghadiri said after the match in the news conference: "
+        "“The first game is always the hardest one for us.”\n\n"
+        "She added: “I have a lot of faith in my squad before the next game.”",
+        "faith in my squad",
+        "speaker",
+        "Nasrin Ghadiri",
+    ),
     # a passage introduced by "As X notes:" reached the article through X
     (
         "As the Harbour Gazette notes in its report:\n\n"

@@ -312,7 +312,9 @@ class _Article:
                 (
                     (pos, sp)
                     for pos, sp, _ in reversed(self.spoken)
-                    if pos <= here and self.paragraph(pos) >= para - 2 and sp.kind == "person"
+                    if pos <= here
+                    and self.paragraph(pos) >= para - 2
+                    and (sp.kind == "person" or _looks_personal(sp.name))
                 ),
                 None,
             )
@@ -851,6 +853,17 @@ def _compatible(pronoun: str | None, gender: str | None, kind: str) -> bool:
     if kind == "organization":
         return False
     return gender is None or pronoun is None or gender == pronoun
+
+
+def _looks_personal(name: str) -> bool:
+    """Whether a name the tagger called an organisation reads like a person's: two or
+    three capitalised words, none of them an organisation word ("Maryam Irandoost", not
+    "Harbour Council")."""
+    words = name.split()
+    return 2 <= len(words) <= 3 and all(
+        w.isalpha() and w[0].isupper() and w[1:].islower() and w.lower() not in ORGANIZATION_NOUNS
+        for w in words
+    )
 
 
 def _is_media(token: Token) -> bool:
