@@ -393,6 +393,22 @@ ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected
         "speaker",
         "Nasrin Ghadiri",
     ),
+    # a definite description with a proper modifier stands for the story's main figure
+    (
+        "Laura Bennett met voters in Dayton on Monday. Bennett spoke about jobs for an hour.\n\n"
+        "“We will bring the factories back,” the Ohio businesswoman said.",
+        "bring the factories back",
+        "speaker",
+        "Laura Bennett",
+    ),
+    # ... but a bare role does not: somebody else may hold it
+    (
+        "Laura Bennett met voters in Dayton on Monday. Bennett spoke about jobs for an hour.\n\n"
+        "“The plant will not reopen this year,” the official said.",
+        "plant will not reopen",
+        "speaker",
+        "official",
+    ),
     # a passage introduced by "As X notes:" reached the article through X
     (
         "As the Harbour Gazette notes in its report:\n\n"

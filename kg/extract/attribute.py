@@ -205,9 +205,24 @@ class _Article:
     ) -> Speaker:
         """The person the article gives this role ("the minister"), else a described source."""
         person = self.people.by_role(role_words(tokens), role_head(head.lower_), before=before)
+        if person is None and before is not None and self._epithet(tokens, head):
+            person = self.people.most_mentioned(before)  # the story's main figure
         if person is not None:
             return Speaker(person.name, mention, "person")
         return Speaker(anonymous, mention, "anonymous")
+
+    def _epithet(self, tokens: list[Token], head: Token) -> bool:
+        """Whether a role is a definite description specific enough to stand for someone
+        already in the story: "the New York businessman", "the Republican nominee" (a
+        proper name among its modifiers), not "the official" or "a senior official"."""
+        determiners = [t.lower_ for t in head.children if t.dep_ == "det"]
+        return (
+            determiners in (["the"], ["this"])
+            and head.tag_ == "NN"
+            and any(
+                t.pos_ == "PROPN" or t.ent_type_ in ("NORP", "GPE") for t in tokens if t != head
+            )
+        )
 
     def _names_a_body(self, token: Token) -> bool:
         """Whether a noun names an organisation ("the EU", "the ministry")."""

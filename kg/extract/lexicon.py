@@ -222,6 +222,12 @@ WEAK_VERBS = frozenset(
 # Nouns that head a speaker description: "the spokesman", "a senior official".
 PERSON_ROLE_NOUNS = frozenset(
     [
+        "businessman",
+        "businesswoman",
+        "entrepreneur",
+        "billionaire",
+        "tycoon",
+        "magnate",
         "spokesman",
         "spokeswoman",
         "spokesperson",

@@ -277,6 +277,16 @@ class PeopleIndex:
                 best = (key, person)
         return best[1] if best else None
 
+    def most_mentioned(self, before: int) -> Person | None:
+        """The person mentioned most often before `before` (ties: the most recent)."""
+        counts = [
+            (sum(m < before for m in person.mentions), max(person.mentions, default=-1), person)
+            for person in self.people
+            if person.kind == "person"
+        ]
+        counts = [c for c in counts if c[0] > 0]
+        return max(counts, key=lambda c: c[:2])[2] if counts else None
+
 
 def _same_person(a: Person, b: Person, ratio) -> bool:
     """Two names of one article that denote the same person.
