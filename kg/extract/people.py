@@ -48,6 +48,9 @@ _NAME_PARTICLES = frozenset(
 )
 
 
+_INNER_APOSTROPHE = re.compile(r"(?<=\w)[’‘ʼ`´](?=\w)")
+
+
 def clean_name(text: str) -> tuple[str, str | None]:
     """Strip honorifics, possessives and stray marks from a name; return it and a gender hint.
 
@@ -57,7 +60,10 @@ def clean_name(text: str) -> tuple[str, str | None]:
     ('Qin Gang', None)
     >>> clean_name("tenant Ana Lopez"), clean_name("van der Berg")
     (('Ana Lopez', None), ('van der Berg', None))
+    >>> clean_name("Sean O’Neill")  # one spelling of the apostrophe, whatever the font
+    ("Sean O'Neill", None)
     """
+    text = _INNER_APOSTROPHE.sub("'", text)
     words = [w for w in re.split(r"\s+", text.strip(" \t\n“”\"'‘’,.;:()")) if w]
     gender = None
     while len(words) > 1 and words[0].lower().rstrip(".") in HONORIFICS:
