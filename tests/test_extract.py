@@ -270,6 +270,16 @@ def test_titles_in_quote_marks_are_not_quotes(extract):
     assert extract(text) == []
 
 
+def test_a_quoted_subhead_alone_on_its_line_is_not_a_quote(extract):
+    text = (
+        "Ann Lee runs the mine near the river.\n\n"
+        "“The coal will run out in ten years,” Lee said.\n\n"
+        "“Back From the Brink.”\n\n"
+        "The mine reopened in May after a long dispute."
+    )
+    assert [q.text for q in extract(text)] == ["The coal will run out in ten years"]
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -661,11 +661,21 @@ def _substantive(art: _Article, q: QuotedSpan) -> bool:
     """Long enough to be someone's words, and not a title ("The Late Late Show")."""
     text = art.text[q.start : q.end]
     words = _WORD.findall(text)
-    if _is_title(words, text):
+    if _is_title(words, text) or _is_subhead(art, q, words):
         return False
     return len(words) >= MIN_QUOTE_WORDS + 1 or (
         len(words) >= MIN_QUOTE_WORDS and text.rstrip()[-1:] in ".!?,"
     )
+
+
+def _is_subhead(art: _Article, q: QuotedSpan, words: list[str]) -> bool:
+    """A quoted line alone in Title Case ("'Down but Not Out.'"): a section heading that
+    quotes the story, not a quotation of its own."""
+    start = art.paragraph_start(q.outer_start)
+    number = art.paragraph(q.outer_start)
+    end = art.breaks[number] if number < len(art.breaks) else len(art.text)
+    alone = not art.text[start : q.outer_start].strip() and not art.text[q.outer_end : end].strip()
+    return alone and _is_title(words, art.text[q.start : q.end].rstrip().rstrip(".!?"))
 
 
 def _is_title(words: list[str], text: str) -> bool:
