@@ -287,6 +287,7 @@ def test_a_quoted_subhead_alone_on_its_line_is_not_a_quote(extract):
         "„We will open the new school in the spring“, said Mayor Ana Lopez.",
         "‘We will open the new school in the spring,’ said Mayor Ana Lopez.",
         "“We will open the new school in the spring.” — Mayor Ana Lopez, speaking on Monday",
+        "“We will open the new school in the spring.”― Mayor Ana Lopez",  # a horizontal bar
     ],
 )
 def test_marks_of_every_kind_and_dash_signatures(extract, text):

@@ -437,7 +437,7 @@ def _from_speaker_labels(
     return kept + labelled
 
 
-_DASH_SIGNATURE = re.compile(r"[ \t]*[—–-]{1,2}[ \t]*(?=[A-Z])([^\n,;(]{2,80})")
+_DASH_SIGNATURE = re.compile(r"[ \t]*[—–―‒-]{1,2}[ \t]*(?=[A-Z])([^\n,;(]{2,80})")
 
 
 def _from_dash_signatures(art: _Article, claimed: set[int]) -> list[Candidate]:
