@@ -445,3 +445,20 @@ def test_attribution_found_through_the_article(extract, text, content, field, ex
     quotes = [q for q in extract(text) if content in q.text]
     values = [q.speaker.name if field == "speaker" else getattr(q, field) for q in quotes]
     assert values == [expected]
+
+
+def test_signed_lines_without_blank_lines_keep_their_own_signatures(extract):
+    """Reader comments, one per line, each signed with a dash: a signature ends its
+    paragraph even when the lines look hard-wrapped, and a mark nested in the line does
+    not hand the quote to the previous signer."""
+    text = (
+        "Readers sent us their views on the debate between the two candidates.\n"
+        "“Tonight he was a bully on the stage and everyone watching could see it.” ― Laura Bennett\n"
+        "“I would rather live in what he calls “hell” than in a country he runs.” ― Karen Walsh\n"
+        "“He never answered a single question about the economy or about jobs.” ― Maria Gonzalez\n"
+    )
+    assert [q.speaker.name for q in extract(text)] == [
+        "Laura Bennett",
+        "Karen Walsh",
+        "Maria Gonzalez",
+    ]

@@ -170,12 +170,22 @@ class _Article:
         if span is None or not len(span):
             return None
         mention = self.text[start:end]
+        while len(span) > 1 and span[-1].is_punct:
+            span = span[:-1]  # "— Jane Roe."
+        tail: list[str] = []
+        for token in reversed(span):  # "Official Spokesperson, Jane Roe": the name ends the label
+            if token.pos_ != "PROPN" or not token.is_title:
+                break
+            tail.insert(0, token.text)
+        full, _ = clean_name(" ".join(tail)) if len(tail) >= 2 else ("", None)
         for token in span:
             person = self.people.person_at(token)
             if person is not None:
+                if full and set(person.tokens) < set(full.lower().split()):
+                    break  # the tagger found part of the name: the label's whole name wins
                 return Speaker(person.name, mention, person.kind)
         for ent in span.ents:
-            if ent.label_ == "PERSON":
+            if ent.label_ == "PERSON" and not full:
                 name, _ = clean_name(ent.text)
                 if name:
                     return Speaker(name, mention, "person")
@@ -185,16 +195,10 @@ class _Article:
             if person is not None:
                 return Speaker(person.name, mention, person.kind)
             return Speaker(name, mention, "person") if name else None
-        tail = []
-        for token in reversed(span):  # "Official Spokesperson, Jane Roe": the name ends the label
-            if token.pos_ != "PROPN" or not token.is_title:
-                break
-            tail.insert(0, token.text)
-        if len(tail) >= 2:
-            name, _ = clean_name(" ".join(tail))
-            if name and len(name.split()) >= 2:
-                person = self.people.find_name(name)
-                return Speaker(person.name if person else name, mention, "person")
+        if full and len(full.split()) >= 2:
+            person = self.people.find_name(full)
+            longer = person is None or len(person.tokens) < len(full.split())
+            return Speaker(full if longer else person.name, mention, "person")
         head = span[-1]
         if head.lemma_.lower() in PERSON_ROLE_NOUNS or head.lower_ in ROLE_ABBREVIATIONS:
             return self._by_role(list(span), head, mention, _strip_article(mention), before=None)
@@ -437,7 +441,12 @@ def _from_speaker_labels(
     return kept + labelled
 
 
-_DASH_SIGNATURE = re.compile(r"[ \t]*[—–―‒-]{1,2}[ \t]*(?=[A-Z])([^\n,;(]{2,80})")
+_SIGNED_LINE = re.compile(
+    r"^[^\S\n]*[“”\"‘’«„](?P<body>[^\n]+?)[”“\"’‘»][^\S\n]*[—–―‒]{1,2}[^\S\n]*"
+    r"(?P<name>[A-Z][^\n,;(]{1,60}?)[^\S\n]*\.?[^\S\n]*$",
+    re.MULTILINE,
+)
+_DASH_SIGNATURE = re.compile(r"[^\S\n]*[—–―‒-]{1,2}[^\S\n]*(?=[A-Z])([^\n,;(]{2,80})")
 
 
 def _from_dash_signatures(art: _Article, claimed: set[int]) -> list[Candidate]:
@@ -462,6 +471,27 @@ def _from_dash_signatures(art: _Article, claimed: set[int]) -> list[Candidate]:
                 speaker,
                 confidence=0.75,
                 quotes=[index],
+            )
+        )
+    for line in _SIGNED_LINE.finditer(art.text):
+        # marks nested or mismatched inside the line ("... he calls “hell” than ...”) can
+        # leave no quotation that ends at the dash: the whole line is still the quote
+        inside = art.quotes_overlapping(line.start("body"), line.end("body"))
+        if any(i in claimed for i in inside) or len(_WORD.findall(line["body"])) < 4:
+            continue
+        speaker = art.label_speaker(line.start("name"), line.end("name"))
+        if speaker is None or speaker.kind != "person":
+            continue
+        claimed.update(inside)
+        out.append(
+            Candidate(
+                line.start("body"),
+                line.end("body"),
+                "direct",
+                None,
+                speaker,
+                confidence=0.7,
+                quotes=inside,
             )
         )
     return out

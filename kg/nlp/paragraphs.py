@@ -7,6 +7,7 @@ from statistics import median
 
 _BLOCK_BREAK = re.compile(r"\n[ \t\u00a0]*\n\s*")
 _TERMINAL = tuple('.!?:;"”’»)]')
+_SIGNED = re.compile(r"[”\"’»][^\S\n]*[—–―‒][^\S\n]*[A-Z][^\n—–―‒.!?]{1,60}\.?[^\S\n]*$")
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
@@ -58,6 +59,8 @@ def _continues(
     first = text[line[0]]
     if first in "•·▪●◦*" or text[prev[0]] in "•·▪●◦*":
         return False
+    if _SIGNED.search(text, prev[0], prev[1]):
+        return False  # “...” ― Jane Roe: a signature closes its paragraph
     ends_sentence = last in _TERMINAL
     if wrapped:
         return not (ends_sentence and (prev[1] - prev[0]) < 0.75 * typical)
