@@ -420,6 +420,14 @@ ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected
         "speaker",
         "official",
     ),
+    # a government is a body: a later "he" is the minister who spoke of it
+    (
+        "Minister Karl Berg said that the government had assured the town that the bridge would be rebuilt. "
+        "He added that the work on the river crossing would start in May.",
+        "would start in May",
+        "speaker",
+        "Karl Berg",
+    ),
     # a passage introduced by "As X notes:" reached the article through X
     (
         "As the Harbour Gazette notes in its report:\n\n"

@@ -587,6 +587,10 @@ ORGANIZATION_NOUNS = frozenset(
         "hospital",
         "charity",
         "police",
+        "government",
+        "administration",
+        "embassy",
+        "committee",
     ]
 )
 
