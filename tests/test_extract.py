@@ -428,6 +428,17 @@ ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected
         "speaker",
         "Karl Berg",
     ),
+    # a bare surname the tagger missed still names its bearer for a later "he"; the
+    # title before the full name is not part of it
+    (
+        "Councilman Bob Evans criticised the fire union on Tuesday night.\n"
+        "“We need the station open again,” Ken Campbell said at the meeting.\n"
+        "Evans read a resident’s letter addressed to council members. "
+        "He said the letter was typical of the responses he received.",
+        "the letter was typical",
+        "speaker",
+        "Bob Evans",
+    ),
     # a passage introduced by "As X notes:" reached the article through X
     (
         "As the Harbour Gazette notes in its report:\n\n"

@@ -145,6 +145,7 @@ class PeopleIndex:
         for ent in doc.ents:
             if ent.label_ != "PERSON" and ent.root.pos_ == "PROPN":
                 self._claim_mislabelled(ent)
+        self._claim_bare_surnames()
         for ent in doc.ents:
             if ent.label_ == "PERSON" or ent.start in self.mention_at:
                 person = self.mention_at.get(ent.start)
@@ -214,6 +215,21 @@ class PeopleIndex:
             for i in range(ent.start, ent.end):
                 self.mention_at[i] = person
             person.mentions.append(ent.start_char)
+
+    def _claim_bare_surnames(self) -> None:
+        """A surname standing alone that the tagger did not mark ("Evans read the letter")
+        is still a mention of the one person of the article who bears it."""
+        for token in self.doc:
+            if token.i in self.mention_at or token.pos_ != "PROPN" or not token.is_title:
+                continue
+            owners = self._by_token.get(token.lower_, [])
+            if len(owners) != 1 or owners[0].tokens[-1] != token.lower_:
+                continue
+            neighbours = [self.doc[i] for i in (token.i - 1, token.i + 1) if 0 <= i < len(self.doc)]
+            if any(n.pos_ == "PROPN" for n in neighbours):
+                continue  # part of another name ("Evans Street", "Mary Evans")
+            self.mention_at[token.i] = owners[0]
+            owners[0].mentions.append(token.idx)
 
     def _learn_roles(self, person: Person, ent: Span) -> None:
         head = ent.root
