@@ -439,6 +439,14 @@ ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected
         "speaker",
         "Bob Evans",
     ),
+    # "she" is not the person her own quote names in the third person
+    (
+        "Laura Bennett debated Karen Walsh on Monday night in Ohio.\n\n"
+        "“The plan that Walsh has put forth would raise taxes on every family,” she said.",
+        "raise taxes on every family",
+        "speaker",
+        "Laura Bennett",
+    ),
     # a passage introduced by "As X notes:" reached the article through X
     (
         "As the Harbour Gazette notes in its report:\n\n"

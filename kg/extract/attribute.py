@@ -97,9 +97,21 @@ class _Article:
             if i == 0 or self.people.mention_at.get(i - 1) is not person
         )
         self.spoken: list[tuple[int, Speaker, str | None]] = []
+        # people a quote being attributed names in the third person: not its speaker
+        self.named_in_quote: set[str] = set()
 
     def paragraph(self, char: int) -> int:
         return bisect.bisect_right(self.breaks, char)
+
+    def people_named_in(self, start: int, end: int) -> set[str]:
+        """Names of the people mentioned between two offsets."""
+        cut = bisect.bisect_left(self.mentions, (start,), key=lambda m: (m[0],))
+        names = set()
+        for pos, person, _ in self.mentions[cut:]:
+            if pos >= end:
+                break
+            names.add(person.name)
+        return names
 
     def is_headline(self, char: int) -> bool:
         """Whether `char` lies in a short line with no closing punctuation: a headline,
@@ -210,7 +222,7 @@ class _Article:
         """The person the article gives this role ("the minister"), else a described source."""
         person = self.people.by_role(role_words(tokens), role_head(head.lower_), before=before)
         if person is None and before is not None and self._epithet(tokens, head):
-            person = self.people.most_mentioned(before)  # the story's main figure
+            person = self.people.most_mentioned(before, exclude=self.named_in_quote)
         if person is not None:
             return Speaker(person.name, mention, "person")
         return Speaker(anonymous, mention, "anonymous")
@@ -309,7 +321,7 @@ class _Article:
         para = self.paragraph(here)
         best: tuple[float, Speaker] | None = None
         for pos, speaker, spoken_gender in reversed(self.spoken):
-            if pos > here:
+            if pos > here or speaker.name in self.named_in_quote:
                 continue
             if self.paragraph(pos) < para - 2:
                 break
@@ -321,7 +333,7 @@ class _Article:
             if self.paragraph(pos) < para - 3:
                 break
             score = pos - (0 if is_subject else 150)
-            if best is not None and score <= best[0]:
+            if (best is not None and score <= best[0]) or person.name in self.named_in_quote:
                 continue
             if _compatible(gender, person.gender, person.kind):
                 best = (score, Speaker(person.name, token.text, person.kind))
@@ -332,6 +344,7 @@ class _Article:
                     (pos, sp)
                     for pos, sp, _ in reversed(self.spoken)
                     if pos <= here
+                    and sp.name not in self.named_in_quote
                     and self.paragraph(pos) >= para - 2
                     and (sp.kind == "person" or _looks_personal(sp.name))
                 ),
@@ -791,7 +804,9 @@ def _resolve_and_continue(
                     relayer = art.speaker(candidate.relayed_by.speaker)
                     candidate.via = relayer.name if relayer is not None else None
             if candidate.cue is not None:
+                art.named_in_quote = art.people_named_in(candidate.start, candidate.end)
                 candidate.speaker = art.speaker(candidate.cue.speaker)
+                art.named_in_quote = set()
                 if candidate.cue.kind == "relay" and candidate.via is None:
                     candidate.via = _via_text(art, candidate.cue)
                 if candidate.cue.addressee is not None:

@@ -299,12 +299,15 @@ class PeopleIndex:
                 best = (key, person)
         return best[1] if best else None
 
-    def most_mentioned(self, before: int) -> Person | None:
-        """The person mentioned most often before `before` (ties: the most recent)."""
+    def most_mentioned(
+        self, before: int, exclude: set[str] | frozenset = frozenset()
+    ) -> Person | None:
+        """The person mentioned most often before `before` (ties: the most recent),
+        leaving out the names in `exclude`."""
         counts = [
             (sum(m < before for m in person.mentions), max(person.mentions, default=-1), person)
             for person in self.people
-            if person.kind == "person"
+            if person.kind == "person" and person.name not in exclude
         ]
         counts = [c for c in counts if c[0] > 0]
         return max(counts, key=lambda c: c[:2])[2] if counts else None
