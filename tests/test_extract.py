@@ -489,3 +489,35 @@ def test_signed_lines_without_blank_lines_keep_their_own_signatures(extract):
         "Karen Walsh",
         "Maria Gonzalez",
     ]
+
+
+def test_a_lead_names_its_described_speaker_in_the_next_paragraph(extract):
+    """The dateline is not said and does not confuse the parse; "the head of the
+    harbour authority" is the person named just after."""
+    text = (
+        "Harbour chief says the port has no money problems\n\n"
+        "PORT ELLEN, March 3 (Reuters) – There are no plans to close the port this year, "
+        "said the head of the harbour authority in the town.\n\n"
+        "“We have enough money for all the repairs,” said Omar Haddad on Tuesday."
+    )
+    quotes = extract(text)
+    assert [(q.speaker.name, q.text) for q in quotes] == [
+        ("Omar Haddad", "There are no plans to close the port this year"),
+        ("Omar Haddad", "We have enough money for all the repairs"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "lead, is_dateline",
+    [
+        ("WASHINGTON (Reuters) - The talks resumed.", True),
+        ("PARIS, Feb 27 (AFP) – The talks resumed.", True),
+        ("Port Ellen, March 3 – The talks resumed.", True),
+        ("Ana Lopez - the mayor - said the talks resumed.", False),
+        ("US-China talks resumed on Monday.", False),
+    ],
+)
+def test_datelines_are_told_from_names(lead, is_dateline):
+    from kg.nlp.pipeline import DATELINE
+
+    assert bool(DATELINE.match(lead)) is is_dateline

@@ -35,12 +35,9 @@ from kg.extract.people import PeopleIndex, Person, clean_name, role_head, role_w
 from kg.extract.topics import Taxonomy, default_taxonomy, topics_for
 from kg.extract.transcript import interview_answers, speaker_labels
 from kg.nlp.marks import QuotedSpan
-from kg.nlp.pipeline import ParsedArticle
+from kg.nlp.pipeline import DATELINE, ParsedArticle
 
 MIN_QUOTE_WORDS = 3
-_DATELINE = re.compile(
-    r"[A-Z][A-Za-z .'-]{1,40}(?:,[^–—\n]{1,40}?)?(?:\s*\([A-Za-z .]{2,30}\))?\s*[–—-]{1,2}\s+"
-)
 MIN_REPORTED_WORDS = 4
 _TITLE_SMALL_WORDS = {
     "a",
@@ -411,6 +408,7 @@ def extract_quotes(parsed: ParsedArticle, taxonomy: Taxonomy | None = None) -> A
     candidates.sort(key=lambda c: c.start)
     candidates = _resolve_and_continue(art, candidates, claimed)
     candidates = _with_interview_answers(art, candidates)
+    _name_described_leads(art, candidates)
     _relay_passages(art, candidates)
     quotes = [_to_quote(art, c, taxonomy) for c in candidates]
     quotes = [q for q in quotes if q is not None]
@@ -598,7 +596,7 @@ def _from_cue_content(art: _Article, cues: list[Cue]) -> list[Candidate]:
         if cue.content is None or id(cue) in outers or id(cue) in buried:
             continue
         start, end = art.char_span(cue.content)
-        dateline = _DATELINE.match(art.text, start)
+        dateline = DATELINE.match(art.text, start)
         if dateline is not None and dateline.end() < end and art.paragraph_start(start) == start:
             start = (
                 dateline.end()
@@ -849,6 +847,36 @@ def _resolve_and_continue(
         out.append(candidate)
         last = candidate
     return out
+
+
+def _name_described_leads(art: _Article, candidates: list[Candidate]) -> None:
+    """A lead that describes its speaker by a unique role ("said the head of the
+    agency") and names them in the next paragraph ("..., said Jane Roe") speaks of one
+    person: the named speaker who first appears there."""
+    for i, candidate in enumerate(candidates):
+        cue = candidate.cue
+        if candidate.speaker is None or candidate.speaker.kind != "anonymous" or cue is None:
+            continue
+        head = cue.speaker
+        if head is None or not _unique_role(head):
+            continue
+        for later in candidates[i + 1 :]:
+            if art.paragraph(later.start) - art.paragraph(candidate.end) > 1:
+                break
+            if later.speaker is None or later.speaker.kind != "person":
+                continue
+            person = art.people.find_name(later.speaker.name)
+            if person is not None and min(person.mentions, default=0) > candidate.end:
+                candidate.speaker = Speaker(person.name, candidate.speaker.mention, "person")
+            break
+
+
+def _unique_role(head: Token) -> bool:
+    """ "The head of the agency", "the chief of police": a definite role that only one
+    person holds, as opposed to "an official" or "the officials"."""
+    determiners = [t.lower_ for t in head.children if t.dep_ == "det"]
+    of_phrase = any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children)
+    return determiners == ["the"] and head.tag_ == "NN" and of_phrase
 
 
 def _continues_relay(art: _Article, candidate: Candidate, last: Candidate | None) -> bool:

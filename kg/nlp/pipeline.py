@@ -9,6 +9,7 @@ structures travel beside it.
 from __future__ import annotations
 
 import importlib.util
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,18 +34,38 @@ if not Doc.has_extension("paragraph_starts"):
     Doc.set_extension("paragraph_starts", default=None)
 
 
+# A wire dateline opening a paragraph: "PARIS (AFP) -", "WASHINGTON, Feb 27 -",
+# "Khorram Abad, Feb 27, IRNA -". Capitals, a date or an agency in brackets mark it, so
+# "Ana Lopez - the mayor - said" is not one.
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+DATELINE = re.compile(
+    r"(?:[A-Z][A-Z .'-]{1,40}(?:,[^–—\n]{1,40}?)?"
+    rf"|[A-Z][A-Za-z .'-]{{1,40}},\s*{_MONTH}\s+\d{{1,2}}[^–—\n]{{0,30}}?"
+    r"|[A-Z][A-Za-z .'-]{1,40}(?=\s*\())"
+    r"(?:\s*\([A-Za-z .]{2,30}\))?\s*[–—-]{1,2}\s+"
+)
+
+
 @Language.component("kg_paragraph_breaks")
 def paragraph_breaks(doc: Doc) -> Doc:
-    """Start a sentence after every line break, so no sentence spans two paragraphs.
+    """Start a sentence after every line break, so no sentence spans two paragraphs,
+    and after a dateline, so the parser does not take the place for a subject.
 
     Runs before the parser, which keeps sentence starts that are already set.
     """
+    starts = {token.idx: token for token in doc}
     for token in doc[1:]:
         previous = doc[token.i - 1]
         if "\n" in previous.text or "\n" in previous.whitespace_:
             token.is_sent_start = True
         elif token.is_space and "\n" in token.text:
             token.is_sent_start = False
+    for token in doc:
+        if token.i == 0 or token.is_sent_start:
+            dateline = DATELINE.match(doc.text, token.idx)
+            after = starts.get(dateline.end()) if dateline else None
+            if after is not None and after.i > token.i:
+                after.is_sent_start = True
     return doc
 
 
