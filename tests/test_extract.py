@@ -447,6 +447,15 @@ ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected
         "speaker",
         "Laura Bennett",
     ),
+    # "the US government" is a name of its own, not a reference to the council before it
+    (
+        "The Harbour Council met on Monday.\n\n"
+        "Mayor Ana Lopez said that the US government had assured the city that it will fund "
+        "the new bridge.",
+        "fund the new bridge",
+        "speaker",
+        "US government",
+    ),
     # a passage introduced by "As X notes:" reached the article through X
     (
         "As the Harbour Gazette notes in its report:\n\n"

@@ -145,6 +145,9 @@ class _Article:
         if (lemma in ORGANIZATION_NOUNS or lemma in DOCUMENT_NOUNS or lemma in MEDIA_WORDS) and (
             not self._indefinite(token) or lemma in COLLECTIVE_BODIES
         ):
+            if lemma in ORGANIZATION_NOUNS and _named_by_modifier(token):
+                phrase = _strip_article(self._phrase_text(token))
+                return Speaker(phrase, phrase, "organization")  # "the US government"
             organization = self._organization_before(token)  # "the company/statement said"
             if organization is not None:
                 return organization
@@ -951,6 +954,17 @@ def _compatible(pronoun: str | None, gender: str | None, kind: str) -> bool:
     if kind == "organization":
         return False
     return gender is None or pronoun is None or gender == pronoun
+
+
+def _named_by_modifier(token: Token) -> bool:
+    """Whether a place, people or name before an organisation noun makes it a name of its
+    own ("the US government", "the Chinese ministry") rather than a reference back."""
+    return any(
+        child.dep_ in ("compound", "amod", "nmod")
+        and child.i < token.i
+        and (child.ent_type_ in ("GPE", "NORP", "ORG") or child.pos_ == "PROPN")
+        for child in token.children
+    )
 
 
 def _looks_personal(name: str) -> bool:
