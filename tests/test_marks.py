@@ -94,3 +94,17 @@ def test_offset_map_round_trips(raw, edit_specs):
     for i in range(len(m.clean) + 1):
         assert 0 <= m.to_raw(i) <= len(raw)
         assert 0 <= m.to_raw_end(i) <= len(raw)
+
+
+def test_short_header_lines_in_hard_wrapped_text_are_their_own_paragraphs():
+    text = (
+        "Press Office, Springfield, May 3\n"
+        "RELEASE: 24-117\n"
+        "The deputy director of the agency announced today that she has\n"
+        "submitted a letter of resignation to the board and that she will\n"
+        "leave her post at the end of the month, after serving the agency\n"
+        "and the people of the state for more than eight years in office.\n"
+    )
+    paragraphs = [text[s:e] for s, e in paragraph_spans(text)]
+    assert paragraphs[:2] == ["Press Office, Springfield, May 3", "RELEASE: 24-117"]
+    assert paragraphs[2].startswith("The deputy director") and paragraphs[2].endswith("office.")

@@ -63,7 +63,10 @@ def _continues(
         return False  # “...” ― Jane Roe: a signature closes its paragraph
     ends_sentence = last in _TERMINAL
     if wrapped:
-        return not (ends_sentence and (prev[1] - prev[0]) < 0.75 * typical)
+        width = prev[1] - prev[0]
+        if width < 0.6 * typical:
+            return False  # a wrapped line is nearly full: a short one is a heading or a byline
+        return not (ends_sentence and width < 0.75 * typical)
     return not ends_sentence and (first.islower() or first in ",;")
 
 
