@@ -160,6 +160,8 @@ NOT_QUOTES = [
     "Mayor praises the “historic” deal with the rail union\n\nThe council met on Tuesday.",
     # an evaluation of a thing
     "Ana Lopez welcomed the agreement signed by the two unions on Friday.",
+    # a commitment in an infinitive, not words reported
+    "Mayor Ana Lopez has repeatedly pledged to close the old coal plant by 2030.",
 ]
 
 

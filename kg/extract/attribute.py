@@ -613,6 +613,8 @@ def _from_cue_content(art: _Article, cues: list[Cue]) -> list[Candidate]:
         )  # "agreed to meet": no report
         if len(_WORD.findall(art.text[start:end])) < least or art.is_headline(start):
             continue
+        if kind == "indirect" and _is_infinitive(art, start):
+            continue  # "pledged to ban all imports": a commitment, not words reported
         candidate = Candidate(start, end, kind, cue, quotes=overlapping)
         candidate.confidence = {"direct": 0.9, "mixed": 0.85, "indirect": 0.75, "unquoted": 0.7}[
             kind
@@ -954,6 +956,14 @@ def _compatible(pronoun: str | None, gender: str | None, kind: str) -> bool:
     if kind == "organization":
         return False
     return gender is None or pronoun is None or gender == pronoun
+
+
+def _is_infinitive(art: _Article, start: int) -> bool:
+    """Whether the content starting at `start` is a bare infinitive clause ("to ban ...")."""
+    span = art.doc.char_span(start, start + 2, alignment_mode="expand")
+    if span is None or span[0].lower_ != "to" or span[0].i + 1 >= len(art.doc):
+        return False
+    return art.doc[span[0].i + 1].tag_ == "VB"
 
 
 def _named_by_modifier(token: Token) -> bool:
