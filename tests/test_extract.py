@@ -458,6 +458,15 @@ ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected
         "speaker",
         "US government",
     ),
+    # "who" is the noun its clause hangs on, not the last person quoted
+    (
+        "“We will appeal the ruling next week,” Laura Bennett said.\n\n"
+        "The case was argued by the firm of Tom Hall, a lawyer who said the court had "
+        "ignored the evidence.",
+        "ignored the evidence",
+        "speaker",
+        "Tom Hall",
+    ),
     # a passage introduced by "As X notes:" reached the article through X
     (
         "As the Harbour Gazette notes in its report:\n\n"

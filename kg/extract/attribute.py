@@ -135,6 +135,10 @@ class _Article:
             and self._names_a_body(token.head.head)
         ):
             return self.speaker(token.head.head)  # "the ministry, which said ..."
+        if token.tag_ == "WP" and token.head.dep_ == "relcl":
+            antecedent = _antecedent(token.head.head)
+            if antecedent is not None and antecedent.pos_ in ("PROPN", "NOUN"):
+                return self.speaker(antecedent)  # "Ana Lopez, who said ..."
         if token.lower_ in ("it", "its"):
             organization = self._organization_before(token)
             if organization is not None:
@@ -964,6 +968,22 @@ def _is_infinitive(art: _Article, start: int) -> bool:
     if span is None or span[0].lower_ != "to" or span[0].i + 1 >= len(art.doc):
         return False
     return art.doc[span[0].i + 1].tag_ == "VB"
+
+
+def _antecedent(noun: Token) -> Token | None:
+    """The person or body a relative clause's noun stands for: "Lee, a lawyer who said"
+    and "Lee is a lawyer who said" both lead back to Lee."""
+    for _ in range(4):
+        if noun.dep_ in ("conj", "appos"):
+            noun = noun.head
+        elif noun.dep_ == "attr":
+            subject = next((c for c in noun.head.children if c.dep_ == "nsubj"), None)
+            if subject is None:
+                return noun
+            noun = subject
+        else:
+            return noun
+    return noun
 
 
 def _named_by_modifier(token: Token) -> bool:
