@@ -277,6 +277,7 @@ def test_a_quoted_subhead_alone_on_its_line_is_not_a_quote(extract):
         "Ann Lee runs the mine near the river.\n\n"
         "“The coal will run out in ten years,” Lee said.\n\n"
         "“Back From the Brink.”\n\n"
+        "“Coal Isn’t the Villain.”\n\n"
         "The mine reopened in May after a long dispute."
     )
     assert [q.text for q in extract(text)] == ["The coal will run out in ten years"]

@@ -55,6 +55,7 @@ _TITLE_SMALL_WORDS = {
     "with",
 }
 _WORD = re.compile(r"\w+")
+_CONTRACTION_TAILS = {"t", "s", "re", "ll", "ve", "d", "m"}  # "Isn't", "We're"
 _INDEFINITE = {"a", "an", "one", "some", "several", "two", "three", "many", "other", "another"}
 
 
@@ -736,7 +737,10 @@ def _is_title(words: list[str], text: str) -> bool:
     """
     return (
         2 <= len(words) <= 8
-        and all(w[:1].isupper() or w.lower() in _TITLE_SMALL_WORDS for w in words)
+        and all(
+            w[:1].isupper() or w.lower() in _TITLE_SMALL_WORDS or w in _CONTRACTION_TAILS
+            for w in words
+        )
         and text.rstrip()[-1:] not in ".!?,"
     )
 
