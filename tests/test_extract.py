@@ -542,3 +542,26 @@ def test_datelines_are_told_from_names(lead, is_dateline):
     from kg.nlp.pipeline import DATELINE
 
     assert bool(DATELINE.match(lead)) is is_dateline
+
+
+@pytest.mark.parametrize(
+    "lead, is_heading",
+    [
+        ("THE BORROWING Back when he wrote his book, he avoided debt.", True),
+        ("NATO Secretary General Jens Berg said the alliance was united.", False),
+        ("POLICE say the report was misleading.", False),
+    ],
+)
+def test_run_in_headings_are_told_from_acronyms(lead, is_heading):
+    from kg.nlp.pipeline import RUN_IN_HEADING
+
+    assert bool(RUN_IN_HEADING.match(lead)) is is_heading
+
+
+def test_a_word_asked_as_a_sentence_is_not_a_person(extract):
+    text = (
+        "Karen Walsh wrote a book about saving money for college.\n\n"
+        "Harsh? She does not think so. “Families simply need a plan,” she said."
+    )
+    quotes = [q for q in extract(text) if "need a plan" in q.text]
+    assert [q.speaker.name for q in quotes] == ["Karen Walsh"]

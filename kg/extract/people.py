@@ -157,6 +157,8 @@ class PeopleIndex:
         name, gender = clean_name(ent.text)
         if not name or name.lower() in NOT_NAMES or not any(c.isalpha() for c in name):
             return
+        if all(t.is_punct or ent.start <= t.i < ent.end for t in ent.sent) and len(ent) == 1:
+            return  # "Harsh? He doesn't think so.": a word asked as a sentence, not a name
         person = self.find_name(name)
         if person is None:
             person = Person(name=name, first_char=ent.start_char)

@@ -46,6 +46,11 @@ DATELINE = re.compile(
 )
 
 
+# A heading run into its paragraph in capitals: "THE BORROWING Back when he wrote ...".
+# Two words at least, so an acronym before a title ("NATO Secretary General") is not one.
+RUN_IN_HEADING = re.compile(r"(?:[A-Z][A-Z'’-]+ ){1,3}[A-Z][A-Z'’-]{2,} (?=[A-Z][a-z])")
+
+
 @Language.component("kg_paragraph_breaks")
 def paragraph_breaks(doc: Doc) -> Doc:
     """Start a sentence after every line break, so no sentence spans two paragraphs,
@@ -62,8 +67,8 @@ def paragraph_breaks(doc: Doc) -> Doc:
             token.is_sent_start = False
     for token in doc:
         if token.i == 0 or token.is_sent_start:
-            dateline = DATELINE.match(doc.text, token.idx)
-            after = starts.get(dateline.end()) if dateline else None
+            lead = DATELINE.match(doc.text, token.idx) or RUN_IN_HEADING.match(doc.text, token.idx)
+            after = starts.get(lead.end()) if lead else None
             if after is not None and after.i > token.i:
                 after.is_sent_start = True
     return doc
