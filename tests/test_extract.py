@@ -475,6 +475,14 @@ ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected
         "speaker",
         "Karen Walsh",
     ),
+    # "reminded X that" reports; "statements reported by CCTV" reached us through CCTV
+    (
+        "Minister Karl Berg reminded his counterpart that the talks had been useful, "
+        "according to statements reported by the state broadcaster CCTV.",
+        "the talks had been useful",
+        "via",
+        "CCTV",
+    ),
     # a passage introduced by "As X notes:" reached the article through X
     (
         "As the Harbour Gazette notes in its report:\n\n"

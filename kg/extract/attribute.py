@@ -28,6 +28,7 @@ from kg.extract.lexicon import (
     ORGANIZATION_NOUNS,
     PERSON_ROLE_NOUNS,
     PRONOUN_GENDER,
+    REPORTING_NOUNS,
     ROLE_ABBREVIATIONS,
 )
 from kg.extract.model import ArticleQuotes, Quote, Speaker
@@ -664,8 +665,21 @@ def _via_text(art: _Article, cue: Cue) -> str | None:
     if cue.kind == "relay" and cue.via is not None:
         return _relayer_name(art, cue.via)
     if cue.kind == "according" and cue.speaker is not None:
-        return _relayer_name(art, cue.speaker)
+        return _relayer_name(art, _issuer(cue.speaker))
     return None
+
+
+def _issuer(source: Token) -> Token:
+    """Who put out the document a source names: "statements reported by CCTV" -> CCTV."""
+    if source.lemma_.lower() not in DOCUMENT_NOUNS | REPORTING_NOUNS:
+        return source
+    for verb in source.children:
+        if verb.dep_ == "acl":
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            actor = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+            if actor is not None:
+                return actor
+    return source
 
 
 def _relayer_name(art: _Article, token: Token) -> str:
@@ -815,16 +829,19 @@ def _resolve_and_continue(
                     relayer = art.speaker(candidate.relayed_by.speaker)
                     candidate.via = relayer.name if relayer is not None else None
             if candidate.cue is not None:
-                art.named_in_quote = art.people_named_in(candidate.start, candidate.end)
-                candidate.speaker = art.speaker(candidate.cue.speaker)
-                art.named_in_quote = set()
-                if candidate.cue.kind == "relay" and candidate.via is None:
-                    candidate.via = _via_text(art, candidate.cue)
                 if candidate.cue.addressee is not None:
                     addressee = art.speaker(candidate.cue.addressee)
                     candidate.addressee = addressee.name if addressee else None
                     if _is_media(candidate.cue.addressee) and candidate.via is None:
                         candidate.via = _relayer_name(art, candidate.cue.addressee)
+                # neither the people the quote names nor the one it is said to speak it
+                art.named_in_quote = art.people_named_in(candidate.start, candidate.end)
+                if candidate.addressee:
+                    art.named_in_quote.add(candidate.addressee)
+                candidate.speaker = art.speaker(candidate.cue.speaker)
+                art.named_in_quote = set()
+                if candidate.cue.kind == "relay" and candidate.via is None:
+                    candidate.via = _via_text(art, candidate.cue)
             if candidate.speaker is None:
                 continue
             if _continues_relay(art, candidate, last):

@@ -9,6 +9,8 @@ from __future__ import annotations
 # Verbs that report speech or writing ("X said ...", "said X", "X told reporters ...").
 REPORTING_VERBS = frozenset(
     [
+        "remind",
+        "reassure",
         "say",
         "tell",
         "add",
