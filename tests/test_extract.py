@@ -444,11 +444,20 @@ ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected
     # "the US government" is a name of its own, not a reference to the council before it
     (
         "The Harbour Council met on Monday.\n\n"
-        "Mayor Ana Lopez said that the US government had assured the city that it will fund "
+        "Mayor Ana Lopez said that the US government assured the city that it will fund "
         "the new bridge.",
         "fund the new bridge",
         "speaker",
         "US government",
+    ),
+    # ... but what it "had assured" earlier is the mayor's account, part of her statement
+    (
+        "The Harbour Council met on Monday.\n\n"
+        "Mayor Ana Lopez said that the US government had assured the city that it would fund "
+        "the new bridge.",
+        "fund the new bridge",
+        "speaker",
+        "Ana Lopez",
     ),
     # "who" is the noun its clause hangs on, not the last person quoted
     (

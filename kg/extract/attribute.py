@@ -595,7 +595,7 @@ def _from_cue_content(art: _Article, cues: list[Cue]) -> list[Candidate]:
         for inner in cues:
             if inner is not outer and inner.speaker is not None and inner.content is not None:
                 if outer.content[0] <= inner.token.i < outer.content[1]:
-                    if inner.token == head:
+                    if inner.token == head and not _past_perfect(inner.token):
                         outer_of[id(inner)] = outer
                     else:
                         buried.add(id(inner))
@@ -633,6 +633,14 @@ def _from_cue_content(art: _Article, cues: list[Cue]) -> list[Candidate]:
         if id(cue) in outers:
             cue.content = None  # its words are the inner speaker's; the cue may still claim a quote
     return out
+
+
+def _past_perfect(verb: Token) -> bool:
+    """ "had told", "had assured": an earlier exchange the outer speaker recounts as part
+    of their own statement, not words relayed from the meeting itself."""
+    return verb.tag_ == "VBN" and any(
+        c.dep_ == "aux" and c.lower_ in ("had", "'d") for c in verb.children
+    )
 
 
 def _head_of(doc: Doc, span: tuple[int, int]) -> Token | None:
