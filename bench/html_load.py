@@ -28,11 +28,14 @@ def synthetic_page(quotes: int, folder: Path) -> tuple[Path, int]:
     """Write the page of a synthetic corpus with `quotes` quotes; returns it and its node count."""
     store = KgStore(None)
     taxonomy = default_taxonomy()
-    for info, article_quotes in synthetic_corpus(-(-quotes // QUOTES_PER_ARTICLE)):
-        store.replace_graph(
-            str(graph_iri(info.id)),
-            article_triples(info, article_quotes, taxonomy).serialize(format="nt"),
-        )
+    store.replace_graphs(
+        {
+            str(graph_iri(info.id)): article_triples(info, article_quotes, taxonomy).serialize(
+                format="nt"
+            )
+            for info, article_quotes in synthetic_corpus(-(-quotes // QUOTES_PER_ARTICLE))
+        }
+    )
     graph = project(store)
     page = folder / "graph.html"
     page.write_text(build_page(graph, max_nodes=graph.number_of_nodes()), encoding="utf-8")

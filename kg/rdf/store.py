@@ -87,7 +87,7 @@ def updating(root: str | Path, locked: bool = False) -> Iterator[KgStore]:
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     with updating(folder) as store:
-    ...         store.replace_graph("urn:g", "<urn:a> <urn:b> <urn:c> .")
+    ...         store.replace_graphs({"urn:g": "<urn:a> <urn:b> <urn:c> ."})
     ...     KgStore(folder, read_only=True).triple_count()
     1
     """
@@ -259,15 +259,6 @@ class KgStore:
             return {}
 
     # -- writing --------------------------------------------------------------------------
-    def replace_graph(self, name: str, ntriples: str) -> None:
-        """Replace one named graph by these N-Triples, in one transaction."""
-        self.store.update(
-            f"DROP SILENT GRAPH <{name}> ;\nINSERT DATA {{ GRAPH <{name}> {{\n{ntriples}\n}} }}"
-        )
-
-    def remove_graph(self, name: str) -> None:
-        self.store.update(f"DROP SILENT GRAPH <{name}>")
-
     def remove_graphs(self, names: Iterable[str]) -> None:
         """Drop these named graphs in one update (absent ones are ignored)."""
         drops = " ;\n".join(f"DROP SILENT GRAPH <{name}>" for name in names)
@@ -285,7 +276,7 @@ class KgStore:
         self.remove_graphs(present)
         nquads = "".join(as_nquads(ntriples, name) for name, ntriples in graphs.items())
         self.bulk_load(nquads.encode(), ox.RdfFormat.N_QUADS, label="article graphs")
-        for name in graphs:  # a graph with no triples still exists, as after replace_graph
+        for name in graphs:  # a graph with no triples still exists
             self.store.add_graph(ox.NamedNode(name))
 
     def bulk_load(
