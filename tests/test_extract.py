@@ -484,9 +484,9 @@ ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected
         "speaker",
         "Karen Walsh",
     ),
-    # "reminded X that" reports; "statements reported by CCTV" reached us through CCTV
+    # "statements reported by CCTV" reached the article through CCTV
     (
-        "Minister Karl Berg reminded his counterpart that the talks had been useful, "
+        "Minister Karl Berg told his counterpart that the talks had been useful, "
         "according to statements reported by the state broadcaster CCTV.",
         "the talks had been useful",
         "via",

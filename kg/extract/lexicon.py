@@ -9,8 +9,6 @@ from __future__ import annotations
 # Verbs that report speech or writing ("X said ...", "said X", "X told reporters ...").
 REPORTING_VERBS = frozenset(
     [
-        "remind",
-        "reassure",
         "say",
         "tell",
         "add",
