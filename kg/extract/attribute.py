@@ -115,11 +115,13 @@ class _Article:
     def is_headline(self, char: int) -> bool:
         """Whether `char` lies in a short line with no closing punctuation: a headline,
         a caption or a navigation line, whose words repeat or label the story."""
-        start = self.paragraph_start(char)
-        number = self.paragraph(char)
-        end = self.breaks[number] if number < len(self.breaks) else len(self.text)
-        line = self.text[start:end].strip()
+        line = self.text[self.paragraph_start(char) : self.paragraph_end(char)].strip()
         return len(line.split()) <= 20 and line[-1:] not in ".!?\"”’'…:)]"
+
+    def paragraph_end(self, char: int) -> int:
+        """Offset of the line break that closes `char`'s paragraph (the text's end for the last)."""
+        number = self.paragraph(char)
+        return self.breaks[number] if number < len(self.breaks) else len(self.text)
 
     def paragraph_start(self, char: int) -> int:
         """Offset of the first character after the line breaks that open `char`'s paragraph
@@ -744,9 +746,7 @@ def _substantive(art: _Article, q: QuotedSpan) -> bool:
 def _is_subhead(art: _Article, q: QuotedSpan, words: list[str]) -> bool:
     """A quoted line alone in Title Case ("'Down but Not Out.'"): a section heading that
     quotes the story, not a quotation of its own."""
-    start = art.paragraph_start(q.outer_start)
-    number = art.paragraph(q.outer_start)
-    end = art.breaks[number] if number < len(art.breaks) else len(art.text)
+    start, end = art.paragraph_start(q.outer_start), art.paragraph_end(q.outer_start)
     alone = not art.text[start : q.outer_start].strip() and not art.text[q.outer_end : end].strip()
     return alone and _is_title(words, art.text[q.start : q.end].rstrip().rstrip(".!?"))
 
