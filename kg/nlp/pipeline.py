@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from kg.errors import KgError
 from kg.ingest.article import Article
@@ -58,20 +58,26 @@ def paragraph_breaks(doc: Doc) -> Doc:
 
     Runs before the parser, which keeps sentence starts that are already set.
     """
-    starts = {token.idx: token for token in doc}
+    if len(doc):
+        _split_lead(doc, doc[0])
     for token in doc[1:]:
         previous = doc[token.i - 1]
         if "\n" in previous.text or "\n" in previous.whitespace_:
             token.is_sent_start = True
+            _split_lead(doc, token)
         elif token.is_space and "\n" in token.text:
             token.is_sent_start = False
-    for token in doc:
-        if token.i == 0 or token.is_sent_start:
-            lead = DATELINE.match(doc.text, token.idx) or RUN_IN_HEADING.match(doc.text, token.idx)
-            after = starts.get(lead.end()) if lead else None
-            if after is not None and after.i > token.i:
-                after.is_sent_start = True
     return doc
+
+
+def _split_lead(doc: Doc, first: Token) -> None:
+    """Start a sentence after the dateline or run-in heading that opens a paragraph."""
+    lead = DATELINE.match(doc.text, first.idx) or RUN_IN_HEADING.match(doc.text, first.idx)
+    if lead is None or lead.end() >= len(doc.text):
+        return
+    after = doc.char_span(lead.end(), lead.end() + 1, alignment_mode="expand")
+    if after is not None and after[0].idx == lead.end() and after[0].i > first.i:
+        after[0].is_sent_start = True
 
 
 @dataclass
