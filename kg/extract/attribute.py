@@ -239,13 +239,8 @@ class _Article:
         """Whether a role is a definite description specific enough to stand for someone
         already in the story: "the New York businessman", "the Republican nominee" (a
         proper name among its modifiers), not "the official" or "a senior official"."""
-        determiners = [t.lower_ for t in head.children if t.dep_ == "det"]
-        return (
-            determiners in (["the"], ["this"])
-            and head.tag_ == "NN"
-            and any(
-                t.pos_ == "PROPN" or t.ent_type_ in ("NORP", "GPE") for t in tokens if t != head
-            )
+        return _definite_singular(head, ("the", "this")) and any(
+            t.pos_ == "PROPN" or t.ent_type_ in ("NORP", "GPE") for t in tokens if t != head
         )
 
     def _names_a_body(self, token: Token) -> bool:
@@ -912,9 +907,14 @@ def _name_described_leads(art: _Article, candidates: list[Candidate]) -> None:
 def _unique_role(head: Token) -> bool:
     """ "The head of the agency", "the chief of police": a definite role that only one
     person holds, as opposed to "an official" or "the officials"."""
-    determiners = [t.lower_ for t in head.children if t.dep_ == "det"]
     of_phrase = any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children)
-    return determiners == ["the"] and head.tag_ == "NN" and of_phrase
+    return _definite_singular(head, ("the",)) and of_phrase
+
+
+def _definite_singular(head: Token, determiners: tuple[str, ...]) -> bool:
+    """A singular common noun with exactly one determiner, one of `determiners`."""
+    found = [t.lower_ for t in head.children if t.dep_ == "det"]
+    return head.tag_ == "NN" and len(found) == 1 and found[0] in determiners
 
 
 def _continues_relay(art: _Article, candidate: Candidate, last: Candidate | None) -> bool:
