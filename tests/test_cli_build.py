@@ -18,6 +18,9 @@ def seed_jsonl():
 
 def test_jsonl_has_exactly_the_scorer_fields_and_exact_offsets(seed_jsonl):
     fields = {
+        "id",
+        "sieves",
+        "evidence",
         "doc",
         "start",
         "end",
@@ -38,6 +41,8 @@ def test_jsonl_has_exactly_the_scorer_fields_and_exact_offsets(seed_jsonl):
     for record in lines:
         assert set(record) == fields
         assert texts[record["doc"]][record["start"] : record["end"]] == record["text"]
+        for span in record["evidence"]:
+            assert texts[record["doc"]][span["start"] : span["end"]] == span["text"]
         assert record["kind"] in ("direct", "mixed", "indirect", "unquoted")
 
 

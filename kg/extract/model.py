@@ -2,9 +2,46 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass, field
 
 KINDS = ("direct", "mixed", "indirect", "unquoted")
+EVIDENCE_ROLES = ("cue", "mention", "antecedent", "via", "addressee")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A span of the article's exact text that a decision about a quote rests on.
+
+    `role` says what the words are to the quote (its `cue`, the `mention` naming the
+    speaker at the quote, the `antecedent` a pronoun or role was resolved to, the `via`
+    or `addressee` phrase); `rule` names the sieve that found them. The invariant
+    ``article.text[start:end] == text`` holds for every span.
+    """
+
+    role: str
+    start: int
+    end: int
+    text: str
+    rule: str
+
+    def to_json(self) -> dict:
+        return {
+            "role": self.role,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "rule": self.rule,
+        }
+
+
+def quote_id(article_id: str, start: int, end: int) -> str:
+    """A stable id for the quote at these offsets of this article.
+
+    >>> quote_id("a1", 0, 10) == quote_id("a1", 0, 10) != quote_id("a1", 0, 11)
+    True
+    """
+    return hashlib.sha1(f"{article_id}:{start}:{end}".encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -41,10 +78,18 @@ class Quote:
     confidence: float = 0.5
     statement: str | None = None
     roles: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    # the sieves that decided, in order ("link:cue_content", "speaker:exact_name", ...)
+    sieves: list[str] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return quote_id(self.article_id, self.start, self.end)
 
     def to_json(self) -> dict:
         """The record `kg quotes --format jsonl` prints (the scorer's input format)."""
         return {
+            "id": self.id,
             "doc": self.doc,
             "start": self.start,
             "end": self.end,
@@ -58,6 +103,8 @@ class Quote:
             "topics": list(self.topics),
             "statement": self.statement,
             "confidence": round(self.confidence, 3),
+            "sieves": list(self.sieves),
+            "evidence": [e.to_json() for e in self.evidence],
         }
 
     def as_dict(self) -> dict:
