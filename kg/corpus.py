@@ -22,7 +22,8 @@ from kg.resolve.people import is_spelling_of, prefer_corpus_spelling
 
 @dataclass(frozen=True)
 class ArticleInfo:
-    """What the graph keeps of an article: identity and metadata, not the text."""
+    """What the graph keeps of an article: identity, metadata and the exact text that
+    every offset of its quotes and evidence points into."""
 
     id: str
     doc: str
@@ -32,6 +33,7 @@ class ArticleInfo:
     url: str | None = None
     date: str | None = None
     outlet: str | None = None
+    text: str = ""
 
     @classmethod
     def of(cls, article: Article) -> ArticleInfo:
@@ -44,6 +46,7 @@ class ArticleInfo:
             article.url,
             article.date,
             article.outlet,
+            article.text,
         )
 
 

@@ -91,6 +91,9 @@ def article_triples(
     g.add((a, SCHEMA.identifier, Literal(info.id)))
     g.add((a, KG.docName, Literal(info.doc)))
     g.add((a, KG.charLength, Literal(info.length, datatype=XSD.integer)))
+    if info.text:
+        # NIF: the context holds the exact text, so every offset can be checked in the graph
+        g.add((a, NIF.isString, Literal(info.text)))
     if info.title:
         g.add((a, SCHEMA.headline, Literal(info.title)))
     if info.url:
@@ -130,6 +133,20 @@ def _quote_triples(g: Graph, article: URIRef, q: Quote, concepts: dict, wikidata
     g.add((node, KG.speakerMention, Literal(q.speaker.mention)))
     if q.cue:
         g.add((node, KG.cue, Literal(q.cue)))
+    for sieve in q.sieves:
+        g.add((node, KG.sieve, Literal(sieve)))
+    for number, span in enumerate(q.evidence):
+        # each span a NIF string of the article: its role, offsets, words and deciding rule
+        ev = URIRef(f"{node}/evidence/{number}")
+        g.add((node, KG.evidence, ev))
+        g.add((ev, RDF.type, KG.Evidence))
+        g.add((ev, RDF.type, NIF.String))
+        g.add((ev, NIF.referenceContext, article))
+        g.add((ev, KG.role, Literal(span.role)))
+        g.add((ev, KG.rule, Literal(span.rule)))
+        g.add((ev, NIF.beginIndex, Literal(span.start, datatype=XSD.integer)))
+        g.add((ev, NIF.endIndex, Literal(span.end, datatype=XSD.integer)))
+        g.add((ev, NIF.anchorOf, Literal(span.text)))
     if q.statement:
         statement = STATEMENT[q.statement]
         g.add((node, KG.statement, statement))
