@@ -330,6 +330,8 @@ def _store_articles(store, corpus, taxonomy, prune: bool) -> tuple[int, int, int
             taxonomy,
             corpus.wikidata,
             alternate_names=corpus.alternate_names.get(info.id),
+            merges=corpus.resolution.merges,
+            conflicting=corpus.resolution.conflicting,
         ).serialize(format="nt")
         digest = hashlib.sha256("\n".join(sorted(ntriples.splitlines())).encode()).hexdigest()
         if manifest.get(name) == digest and name in present:
@@ -364,6 +366,10 @@ def _write_report(out: Path, corpus, counts: dict, started: float) -> None:
         "skipped": [{"path": s.path, "reason": s.reason} for s in corpus.skipped],
         "limited": [{"path": path, "reason": note} for path, note in corpus.limited],
         "store": counts,
+        # who was merged from which spellings, and why; the same words given to different
+        # speakers by different articles (kg.resolve.reduce)
+        "people": corpus.resolution.merges_json(),
+        "conflicting_attributions": [c.to_json() for c in corpus.resolution.conflicts],
         "timings": {**corpus.timings, "total_seconds": round(time.perf_counter() - started, 3)},
     }
     atomic_write(out / "report.json", json.dumps(report, indent=1, ensure_ascii=False))
@@ -377,7 +383,7 @@ def _open_store(path: str):
 
 
 def cmd_query(args) -> int:
-    from kg.outputs.query import format_rows, load_query, run_query
+    from kg.outputs.query import format_rows, load_query, name_parameters, run_query
 
     values = {}
     for item in args.param:
@@ -386,9 +392,22 @@ def cmd_query(args) -> int:
         key, value = item.split("=", 1)
         values[key.strip()] = value
     query = load_query(args.query)
-    columns, rows = run_query(_open_store(args.store), query, values)
+    store = _open_store(args.store)
+    columns, rows = run_query(store, query, values)
+    if not rows:
+        _check_names(store, {p: values[p] for p in name_parameters(query) if p in values})
     sys.stdout.write(format_rows(columns, rows, args.format))
     return 0
+
+
+def _check_names(store, names: dict[str, str]) -> None:
+    """An unknown name is an error with suggestions, not an empty answer."""
+    from kg.outputs.query import unknown_name
+
+    for what, value in names.items():
+        message = unknown_name(store, value, what)
+        if message:
+            raise KgError(message)
 
 
 def cmd_queries(args) -> int:
@@ -406,7 +425,15 @@ def cmd_html(args) -> int:
     from kg.outputs.graph import project
     from kg.outputs.html import build_page
 
-    graph = project(_open_store(args.store), speaker=args.speaker)
+    store = _open_store(args.store)
+    speaker = None
+    if args.speaker:
+        from kg.outputs.query import agents_named
+
+        speaker = agents_named(store, args.speaker)
+        if not speaker:
+            _check_names(store, {"speaker": args.speaker})
+    graph = project(store, speaker=speaker)
     atomic_write(args.output, build_page(graph, args.max_nodes))
     print(f"kg: wrote {args.output} ({graph.number_of_nodes()} nodes)", file=sys.stderr)
     return 0
@@ -415,7 +442,8 @@ def cmd_html(args) -> int:
 def cmd_stats(args) -> int:
     from kg.outputs import graph as g
 
-    graph = g.project(_open_store(args.store))
+    store = _open_store(args.store)
+    graph = g.project(store)
     top = args.top
     out = io.StringIO()
     out.write("Speakers by quotes:\n")
@@ -433,8 +461,23 @@ def cmd_stats(args) -> int:
     out.write("Communities (speakers sharing topics):\n")
     for i, group in enumerate(g.communities(graph)[:top], 1):
         out.write(f"  {i}. " + ", ".join(group) + "\n")
+    out.write(_conflicts_section(store, top))
     sys.stdout.write(out.getvalue())
     return 0
+
+
+def _conflicts_section(store, top: int) -> str:
+    """The same words attributed to different speakers by different articles."""
+    from kg.outputs.query import load_query, run_query
+
+    columns, rows = run_query(store, load_query("conflicting-attributions"), {})
+    lines = [f"Conflicting attributions ({len(rows)}):\n"]
+    for row in [dict(zip(columns, r)) for r in rows][:top]:
+        lines.append(
+            f"  {row['who']} ({row['doc']}) / {row['otherWho']} ({row['otherDoc']}): "
+            f"{' '.join(row['quote'].split())[:70]}\n"
+        )
+    return "".join(lines)
 
 
 def cmd_export(args) -> int:

@@ -8,16 +8,14 @@ reduce step, `resolve_corpus`, needs only the small extracted records, never the
 from __future__ import annotations
 
 import time
-from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from kg.extract import ArticleQuotes, Quote, Speaker, extract_quotes
 from kg.extract.topics import Taxonomy, default_taxonomy
 from kg.ingest import Article, Skipped, iter_articles
 from kg.nlp import load_pipeline, parse_articles
-from kg.resolve import AliasTable, canonical_people, cluster_statements
-from kg.resolve.people import is_spelling_of, prefer_corpus_spelling
+from kg.resolve import AliasTable, Resolution, resolve_quotes
 
 
 @dataclass(frozen=True)
@@ -69,6 +67,8 @@ class Corpus:
     limited: list[tuple[str, str]] = field(default_factory=list)
     wikidata: dict[str, str] = field(default_factory=dict)
     alternate_names: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    # merges with their rules, conflicting attributions (kg.resolve.reduce.Resolution)
+    resolution: Resolution = field(default_factory=Resolution)
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -95,48 +95,20 @@ def extract_stream(
 
 
 def resolve_corpus(extracted: Iterable[Extracted], aliases: AliasTable | None = None) -> Corpus:
-    """Canonical people across articles, then one statement id per cross-article statement."""
+    """The reduce step (`kg.resolve.resolve_quotes`): one agent per person across the
+    corpus, statement ids, conflicting attributions. Needs only the small per-article
+    records, one pass over them, never the texts."""
     aliases = aliases or AliasTable()
     corpus = Corpus(wikidata=dict(aliases.wikidata))
-    variants_by_article = {}
+    people_by_article = {}
     for item in extracted:
         corpus.articles.append(item.info)
         corpus.quotes.extend(item.quotes.quotes)
-        variants_by_article[item.info.id] = item.quotes.people
-    frequency = Counter(q.speaker.name for q in corpus.quotes if q.speaker.kind == "person")
-    for q in corpus.quotes:
-        renamed = prefer_corpus_spelling(variants_by_article[q.article_id], frequency)
-        if q.speaker.kind == "person" and q.speaker.name in renamed:
-            q.speaker = replace(q.speaker, name=renamed[q.speaker.name])
-    names = [q.speaker.name for q in corpus.quotes if q.speaker.kind == "person"]
-    names += [n for q in corpus.quotes for n in (q.via, q.addressee) if n]
-    canonical = canonical_people(names, aliases)
-    for q in corpus.quotes:
-        if q.speaker.kind == "person":
-            q.speaker = replace(q.speaker, name=canonical.get(q.speaker.name, q.speaker.name))
-        q.via = canonical.get(q.via, q.via) if q.via else None
-        q.addressee = canonical.get(q.addressee, q.addressee) if q.addressee else None
-    for article_id, people in variants_by_article.items():
-        corpus.alternate_names[article_id] = _alternate_names(people, canonical, aliases)
-    keys = [f"{q.article_id}:{q.start}:{q.end}" for q in corpus.quotes]
-    ids = cluster_statements([(k, q.speaker.name, q.text) for k, q in zip(keys, corpus.quotes)])
-    for q, statement in zip(corpus.quotes, ids):
-        q.statement = statement
+        people_by_article[item.info.id] = item.quotes.people
+    resolution = resolve_quotes(corpus.quotes, people_by_article, aliases)
+    corpus.alternate_names = resolution.alternate_names
+    corpus.resolution = resolution
     return corpus
-
-
-def _alternate_names(
-    people: dict[str, list[str]], canonical: dict[str, str], aliases: AliasTable
-) -> dict[str, list[str]]:
-    """Other spellings of each person one article names: its own variants plus the alias file's."""
-    result = {}
-    for name, variants in people.items():
-        main = canonical.get(name, name)
-        spelt = {v for v in (name, *variants) if is_spelling_of(v, main)}
-        others = (spelt | set(aliases.aliases_of(main))) - {main}
-        if others:
-            result[main] = sorted(others)
-    return result
 
 
 def run(

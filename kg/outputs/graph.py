@@ -7,6 +7,7 @@ Nodes carry ``kind`` (speaker, quote, topic, article) and a ``label``; edges car
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
 import networkx as nx
 
@@ -27,8 +28,9 @@ WHERE { GRAPH ?g {
 """
 
 
-def project(store, speaker: str | None = None) -> nx.MultiDiGraph:
-    """The store as a typed multigraph; `speaker` keeps only that speaker's quotes.
+def project(store, speaker: str | Iterable[str] | None = None) -> nx.MultiDiGraph:
+    """The store as a typed multigraph; `speaker` keeps only the quotes of that speaker
+    (a name, or several canonical names such as `kg.outputs.query.agents_named` gives).
 
     Example
     -------
@@ -48,9 +50,12 @@ def project(store, speaker: str | None = None) -> nx.MultiDiGraph:
             seen_edges.add((a, b, kind))
             graph.add_edge(a, b, kind=kind)
 
+    wanted = None
+    if speaker is not None:
+        wanted = {speaker.lower()} if isinstance(speaker, str) else {s.lower() for s in speaker}
     for row in store.query(PROJECTION):
         name = row["speakerName"].value
-        if speaker is not None and name.lower() != speaker.lower():
+        if wanted is not None and name.lower() not in wanted:
             continue
         q, s, a = row["q"].value, row["speaker"].value, row["article"].value
         date = row["date"].value if row["date"] is not None else ""

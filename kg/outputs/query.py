@@ -25,7 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import KgError
-from kg.resolve.aliases import fold
+from kg.names import fold, match_key
 
 QUERY_DIRS = [Path(__file__).resolve().parents[2] / "queries", Path.cwd() / "queries"]
 _PARAM = re.compile(r"^#\s*param:\s*(\w+)\s*(.*)$", re.MULTILINE)
@@ -120,7 +120,7 @@ def bind(query: NamedQuery, values: dict[str, str]) -> str:
         terms.append(str(ox.NamedNode(iri.group(1)) if iri else ox.Literal(value)))
         if f"?{key}_key" in text:
             names.append(str(ox.Variable(f"{key}_key")))
-            terms.append(str(ox.Literal(fold(value))))
+            terms.append(str(ox.Literal(parameter_key(text, key, value))))
     block = f"VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}"
     if _VALUES_MARK.search(text):
         return _VALUES_MARK.sub(lambda m: block, text)
@@ -128,6 +128,26 @@ def bind(query: NamedQuery, values: dict[str, str]) -> str:
         raise KgError(f"query {query.name!r} has no WHERE {{ ... }} to bind parameters in")
     # every WHERE, sub-selects included: a sub-select does not see the outer bindings
     return _WHERE.sub(lambda m: m.group(0) + " " + block, text)
+
+
+def name_parameters(query: NamedQuery) -> list[str]:
+    """The parameters a query matches against agents' names (``kg:nameKey ?p_key``)."""
+    return [p for p in query.params if re.search(rf"kg:nameKey\s+\?{p}_key\b", query.text)]
+
+
+def parameter_key(text: str, name: str, value: str) -> str:
+    """The key a parameter is matched by: a name's `kg.names.match_key` when the query
+    matches it against ``kg:nameKey`` (so "President Biden", "Zelensky" and "John Kirby"
+    find "Joe Biden", "Volodymyr Zelenskyy" and "John F. Kirby"), else its folded form.
+
+    >>> parameter_key("?a kg:nameKey ?speaker_key", "speaker", "Sir Keir Starmer")
+    'keir starmr'
+    >>> parameter_key("?t kg:labelKey ?topic_key", "topic", "Taïwan")
+    'taiwan'
+    """
+    if re.search(rf"kg:nameKey\s+\?{name}_key\b", text):
+        return match_key(value)
+    return fold(value)
 
 
 def _conditional_lines(text: str, given: set[str]) -> str:
@@ -164,6 +184,61 @@ def run_query(
         for solution in result
     ]
     return columns, rows
+
+
+_AGENT_NAMES = """
+SELECT DISTINCT ?name ?alt WHERE { GRAPH ?g {
+  ?agent schema:name ?name ; kg:nameKey ?any .
+  OPTIONAL { ?agent schema:alternateName ?alt }
+} }
+"""
+_AGENTS_BY_KEY = """
+SELECT DISTINCT ?name WHERE { GRAPH ?g { ?agent kg:nameKey ?key ; schema:name ?name } }
+ORDER BY ?name
+"""
+
+
+def agents_named(store, value: str) -> list[str]:
+    """The canonical names of the agents a name parameter finds (any spelling, title,
+    transliteration; `kg.names.match_key`), sorted.
+
+    >>> from kg.rdf.store import KgStore
+    >>> agents_named(KgStore(None), "Qin Gang")
+    []
+    """
+    bound = _AGENTS_BY_KEY.replace(
+        "WHERE {", f"WHERE {{ VALUES ?key {{ {ox.Literal(match_key(value))} }}", 1
+    )
+    return [solution["name"].value for solution in store.query(bound)]
+
+
+def agent_spellings(store) -> dict[str, str]:
+    """Every name and alternate name of the store's agents -> the agent's name."""
+    spellings: dict[str, str] = {}
+    for solution in store.query(_AGENT_NAMES):
+        name = solution["name"].value
+        spellings.setdefault(name, name)
+        if solution["alt"] is not None:
+            spellings.setdefault(solution["alt"].value, name)
+    return spellings
+
+
+def unknown_name(store, value: str, what: str = "speaker") -> str | None:
+    """None when a name finds an agent; else "no speaker X; did you mean Y, Z?" with the
+    closest names of the store (`kg.names.suggest` over every name and alternate name)."""
+    from kg.names import suggest
+
+    if agents_named(store, value):
+        return None
+    spellings = agent_spellings(store)
+    close = []
+    for spelling in suggest(value, spellings, limit=6):
+        name = spellings[spelling]
+        shown = name if spelling == name else f"{name} (also written {spelling})"
+        if name not in {c.split(" (")[0] for c in close}:
+            close.append(shown)
+    hint = f"; did you mean {', '.join(close[:3])}?" if close else " (and no name close to it)"
+    return f"no {what} {value!r} in the store{hint}"
 
 
 def _plain(term) -> str:

@@ -16,6 +16,7 @@ from kg.corpus import ArticleInfo
 from kg.extract import Quote
 from kg.extract.lexicon import MEDIA_WORDS
 from kg.extract.topics import Taxonomy
+from kg.names import fold, name_keys
 from kg.rdf.vocab import (
     AGENT,
     ARTICLE,
@@ -34,7 +35,6 @@ from kg.rdf.vocab import (
     XSD,
     bind_prefixes,
 )
-from kg.resolve.aliases import fold
 
 
 def slug(text: str) -> str:
@@ -76,11 +76,17 @@ def article_triples(
     wikidata: dict[str, str] | None = None,
     graph: Graph | None = None,
     alternate_names: dict[str, list[str]] | None = None,
+    merges: dict[str, dict[str, tuple[str, ...]]] | None = None,
+    conflicting: dict[str, tuple[str, ...]] | None = None,
 ) -> Graph:
     """The named graph of one article: the article, its quotations, speakers and topics.
 
-    `alternate_names` maps a canonical name to the other spellings this article (or the
-    user's alias file) uses; they become schema:alternateName so queries match any of them.
+    `alternate_names` maps a canonical name to its other spellings in the corpus (and the
+    user's alias file); each becomes schema:alternateName with its `kg:nameKey`s, so a
+    query by any spelling finds the agent in every article that names them. `merges`
+    gives, per canonical name and spelling, the rules that merged them: a `kg:NameMerge`
+    per spelling records them. `conflicting` maps a statement to the statements of other
+    speakers with the same words (`kg:conflictingAttribution`).
     """
     g = graph if graph is not None else new_graph()
     wikidata = wikidata or {}
@@ -108,11 +114,30 @@ def article_triples(
     for q in quotes:
         _quote_triples(g, a, q, concept_by_label, wikidata)
     named = {str(o) for o in g.objects(None, SCHEMA.name)}
+    merges = merges or {}
     for name, others in (alternate_names or {}).items():
-        if name in named:
+        if name not in named:
+            continue
+        agent = agent_iri(name)
+        person = (agent, RDF.type, SCHEMA.Person) in g
+        rules = merges.get(name, {})
+        for other in others:
+            g.add((agent, SCHEMA.alternateName, Literal(other)))
+            for key in name_keys(other, person):
+                g.add((agent, KG.nameKey, Literal(key)))
+            if rules.get(other):
+                # why this spelling is this agent: auditable in the graph itself
+                merge = URIRef(f"{agent}/spelling/{slug(other)}")
+                g.add((agent, KG.nameMerge, merge))
+                g.add((merge, RDF.type, KG.NameMerge))
+                g.add((merge, KG.spelling, Literal(other)))
+                for rule in rules[other]:
+                    g.add((merge, KG.rule, Literal(rule)))
+    for statement, others in (conflicting or {}).items():
+        node = STATEMENT[statement]
+        if (node, RDF.type, KG.Statement) in g:
             for other in others:
-                g.add((agent_iri(name), SCHEMA.alternateName, Literal(other)))
-                g.add((agent_iri(name), KG.nameKey, Literal(fold(other))))
+                g.add((node, KG.conflictingAttribution, STATEMENT[other]))
     return g
 
 
@@ -190,7 +215,8 @@ def _agent(g: Graph, name: str, kind: str, wikidata: dict[str, str]) -> URIRef:
     g.add((node, RDF.type, cls))
     g.add((node, RDF.type, PROV.Agent))
     g.add((node, SCHEMA.name, Literal(name)))
-    g.add((node, KG.nameKey, Literal(fold(name))))
+    for key in name_keys(name, kind == "person"):
+        g.add((node, KG.nameKey, Literal(key)))
     if kind == "anonymous":
         g.add((node, KG.anonymous, Literal(True)))
     qid = wikidata.get(name)

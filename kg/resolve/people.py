@@ -1,101 +1,576 @@
-"""One person, many spellings, across articles.
+"""One person, many spellings, across the corpus.
 
-Names are grouped by surname; inside a group, names whose first names agree (the same,
-one a prefix or nickname of the other, or a close spelling such as Antony/Anthony) are one
-person. A one-word name joins its group when the group holds one person only. Near misses
-with different first names ("Qin Gang" / "Chen Gang", "John Smith" / "Jane Smith") stay
-apart. The user's alias table always wins.
+Every name is parsed (`kg.names.parse_name`: titles, possessive prefixes and headline
+words stripped; given name, middle names or initials, surname, suffix). Names are then
+blocked by their surname's spelling skeleton ("Zelenskyy", "Zelenskiy", "Zelensky" share
+``zelenski``), and blocks whose skeletons are one typo apart are joined (found through
+the skeletons' one-deletion neighbourhoods, so never by comparing every pair). Inside a
+block a name joins a person when it agrees with every spelling already theirs:
+
+- given names agree: equal, an initial of the other ("J." / "John"), one a short form of
+  the other ("Matt" / "Matthew", but not "Paul" / "Paula"), a nickname in
+  `kg/data/nicknames.txt` ("Bill" / "William"), or one spelling apart past the first
+  letter ("Antony" / "Anthony", "Brian" / "Bryan", but not "Alexander" / "Alexandra");
+- middle names agree where both have them ("John F. Kirby" / "John Kirby", not
+  "George H. W. Bush" / "George W. Bush");
+- the generational suffix is the same ("Donald Trump Jr." is not "Donald Trump").
+
+A name that agrees with two people ("J. Smith" beside John and Jane Smith) stays on its
+own, and so does a lone surname when its block holds more than one person. A two-word
+name written surname first ("Hsiao Sheng-huang") joins the same words in the other order. Near misses
+stay apart: "Qin Gang" / "Chen Gang", "John Smith" / "Jane Smith". The user's alias file
+always wins. Every merged spelling keeps the rules that merged it (`PeopleResolution.rules`).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
 
-from rapidfuzz.fuzz import ratio
+from rapidfuzz.distance import Indel, Levenshtein
 
-from kg.resolve.aliases import AliasTable, fold
+from kg.names import (
+    ParsedName,
+    _nickname_groups,
+    fold,
+    given_name_forms,
+    looks_like_name,
+    parse_name,
+    skeleton,
+)
+from kg.resolve.aliases import AliasTable
 
-FIRST_NAME_SIMILARITY = 80
-SURNAME_SIMILARITY = 90
-NICKNAMES = {
-    frozenset(p)
-    for p in [
-        ("bill", "william"),
-        ("bob", "robert"),
-        ("rob", "robert"),
-        ("dick", "richard"),
-        ("jim", "james"),
-        ("mike", "michael"),
-        ("tony", "anthony"),
-        ("tony", "antony"),
-        ("liz", "elizabeth"),
-        ("beth", "elizabeth"),
-        ("kate", "katherine"),
-        ("peggy", "margaret"),
-        ("ted", "edward"),
-        ("ed", "edward"),
-        ("chuck", "charles"),
-        ("hank", "henry"),
-        ("jack", "john"),
-        ("sandy", "alexandra"),
-        ("alex", "alexander"),
-        ("joe", "joseph"),
-    ]
-}
+SURNAME_SIMILARITY = 0.9  # normalised Indel similarity of two surname skeletons one typo apart
+MIN_TYPO_LENGTH = 5  # shorter surnames must match exactly: "Hall" / "Hill" are two names
+_SENIOR = {"sr": None, "senior": None, "junior": "jr"}
 
 
-def first_names_agree(a: str, b: str) -> bool:
-    """Whether two first names can belong to one person.
+@lru_cache(maxsize=500_000)
+def parsed(name: str) -> ParsedName:
+    return parse_name(name)
 
-    >>> first_names_agree("matt", "matthew"), first_names_agree("antony", "anthony")
+
+def given_names_agree(a: str, b: str) -> bool:
+    """Whether two folded given names can be one person's.
+
+    >>> given_names_agree("matt", "matthew"), given_names_agree("antony", "anthony")
     (True, True)
-    >>> first_names_agree("qin", "chen"), first_names_agree("john", "jane")
+    >>> given_names_agree("bill", "william"), given_names_agree("j", "john")
+    (True, True)
+    >>> given_names_agree("qin", "chen"), given_names_agree("john", "jane")
+    (False, False)
+    >>> given_names_agree("paul", "paula"), given_names_agree("alexander", "alexandra")
     (False, False)
     """
-    if a == b or frozenset((a, b)) in NICKNAMES:
+    if a == b:
         return True
-    if min(len(a), len(b)) >= 3 and (a.startswith(b) or b.startswith(a)):
+    if len(a) == 1 or len(b) == 1:
+        return a[0] == b[0] or skeleton(a)[:1] == skeleton(b)[:1]
+    sa, sb = skeleton(a), skeleton(b)
+    if sa == sb or given_name_forms(a) & given_name_forms(b):
         return True
-    if len(a.rstrip(".")) == 1 or len(b.rstrip(".")) == 1:
-        return a[0] == b[0]
-    return ratio(a, b) >= FIRST_NAME_SIMILARITY
+    short, long_ = sorted((a, b), key=len)
+    if len(short) >= 3 and long_.startswith(short):
+        return long_[len(short) :] not in _given_endings()
+    if min(len(sa), len(sb)) >= 5 and sa[0] == sb[0] and Levenshtein.distance(sa, sb) == 1:
+        # one letter apart, but not in the ending, which carries gender (Mario / Maria)
+        differs_at = next(
+            (i for i, (x, y) in enumerate(zip(sa, sb)) if x != y), min(len(sa), len(sb))
+        )
+        return differs_at < min(len(sa), len(sb)) - 2
+    return False
 
 
-def is_spelling_of(variant: str, name: str) -> bool:
-    """Whether `variant` is a plausible way of writing `name` (part of it, or a close spelling).
+@lru_cache(maxsize=1)
+def _given_endings() -> frozenset[str]:
+    from kg.names import _word_set
 
-    >>> is_spelling_of("Blinken", "Antony Blinken"), is_spelling_of("Anthony Blinken", "Antony Blinken")
-    (True, True)
-    >>> is_spelling_of("Beijing Blinken", "Antony Blinken")
+    return _word_set("given_name_endings")
+
+
+def _middles_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    for x, y in zip(a, b):
+        if x == y:
+            continue
+        if (len(x) == 1 or len(y) == 1) and x[0] == y[0]:
+            continue
+        if len(x) > 1 and len(y) > 1 and skeleton(x) == skeleton(y):
+            continue
+        return False
+    return True
+
+
+def _suffix(p: ParsedName) -> str | None:
+    return _SENIOR.get(p.suffix, p.suffix) if p.suffix else None
+
+
+def same_person(a: ParsedName, b: ParsedName, ignore_suffix: bool = False) -> bool:
+    """Whether two full names (given name and surname, same surname block) agree.
+
+    >>> same_person(parse_name("John F. Kirby"), parse_name("John Kirby"))
+    True
+    >>> same_person(parse_name("George H. W. Bush"), parse_name("George W. Bush"))
+    False
+    >>> same_person(parse_name("Donald Trump Jr."), parse_name("Donald Trump"))
     False
     """
-    v, n = fold(variant).split(), fold(name).split()
-    if not v or not n:
+    if a.given is None or b.given is None:
         return False
-    if len(v) == 1:
-        return any(ratio(v[0], part) >= SURNAME_SIMILARITY for part in n)
-    if len(v) != len(n):
+    if not given_names_agree(a.given, b.given):
         return False
-    return first_names_agree(v[0], n[0]) and all(
-        ratio(a, b) >= FIRST_NAME_SIMILARITY for a, b in zip(v[1:], n[1:])
+    if not _middles_agree(a.middles, b.middles):
+        return False
+    return ignore_suffix or _suffix(a) == _suffix(b)
+
+
+def _form(p: ParsedName) -> tuple:
+    """Spellings with one form are the same name for certain: same skeletons throughout."""
+    return (
+        skeleton(p.given) if p.given else None,
+        tuple(skeleton(m) for m in p.middles),
+        p.surname_key,
+        _suffix(p),
     )
 
 
-def prefer_corpus_spelling(people: dict[str, list[str]], frequency: Counter) -> dict[str, str]:
-    """For one article, rename a person to the full-name spelling the rest of the corpus uses.
+@dataclass(frozen=True)
+class PeopleResolution:
+    """Each name's canonical spelling, why it was merged, and every person's spellings.
 
-    An article (often machine-translated) may name one person two ways; the spelling other
-    articles use most wins, so the article's quotes join that person.
+    `canonical` maps every name given to its canonical name; `rules` the names that
+    changed to the rules that merged them (``"title"``, ``"middle-name"``,
+    ``"surname-spelling"``, ...); `spellings` each canonical name to its other
+    spellings, sorted.
+    """
+
+    canonical: Mapping[str, str]
+    rules: Mapping[str, tuple[str, ...]]
+    spellings: Mapping[str, tuple[str, ...]]
+
+    def name_of(self, name: str) -> str:
+        return self.canonical.get(name, name)
+
+
+@dataclass
+class _Person:
+    members: list[ParsedName] = field(default_factory=list)
+    alias: str | None = None
+    ambiguous: bool = False
+    given_classes: set[str] = field(default_factory=set)
+
+
+@lru_cache(maxsize=100_000)
+def _given_classes(given: str) -> frozenset[str]:
+    """First letters a compatible given name may start with: an index, so that a name is
+    compared only with the people of its block it could agree with.
+
+    >>> sorted(_given_classes("bill")), sorted(_given_classes("c"))
+    (['b', 'w'], ['c', 'k'])
+    """
+    letters = {given[0], skeleton(given)[:1]}
+    groups = given_name_forms(given) if len(given) > 1 else frozenset()
+    if groups:
+        letters |= {n[0] for n, g in _nickname_groups().items() if g & groups}
+    letters.discard("")
+    return frozenset(letters)
+
+
+def resolve_people(
+    counts: Mapping[str, int],
+    aliases: AliasTable | None = None,
+    exact_only: Iterable[str] = (),
+) -> PeopleResolution:
+    """Group names into people and pick each person's canonical spelling.
 
     Parameters
     ----------
-    people : the article's canonical name -> the spellings it uses
-    frequency : how often each name is a speaker across the corpus
+    counts : every name seen and how often it was used (counts pick the spelling)
+    aliases : the user's alias table, applied first
+    exact_only : names that join others only when spelt the same after folding and
+        stripping titles (organisations: "The New York Times" / "New York Times")
 
-    Returns
+    Example
     -------
-    dict from the article's names that should change to their corpus spelling
+    >>> r = resolve_people(Counter({"Volodymyr Zelenskyy": 5, "Zelenskiy": 2,
+    ...                             "Ukraine's Volodymyr Zelenskyy": 1, "Qin Gang": 3}))
+    >>> r.name_of("Zelenskiy"), r.rules["Zelenskiy"]
+    ('Volodymyr Zelenskyy', ('surname-only', 'surname-spelling'))
+    >>> r.spellings["Volodymyr Zelenskyy"]
+    ("Ukraine's Volodymyr Zelenskyy", 'Zelenskiy')
+    """
+    aliases = aliases or AliasTable()
+    exact = set(exact_only)
+    names = [n for n in counts if n and n.strip()]
+    canonical: dict[str, str] = {}
+    rules: dict[str, tuple[str, ...]] = {}
+    people: list[_Person] = []
+    person_of: dict[str, _Person] = {}
+
+    # the alias file's people come first, so spellings join them like any other person
+    alias_people: dict[str, _Person] = {}
+    for name in sorted(set(aliases.canonical.values())):
+        person = _Person(alias=name)
+        for spelling in [name, *aliases.aliases_of(name)]:
+            person.members.append(parsed(spelling))
+        alias_people[name] = person
+        people.append(person)
+    for name in names:
+        fixed = aliases.lookup(name)
+        if fixed is not None:
+            person_of[name] = alias_people[fixed]
+
+    blocks: dict[str, list[str]] = defaultdict(list)
+    for name in names:
+        if name in person_of:
+            continue
+        p = parsed(name)
+        if not looks_like_name(name) or not p.surname_key:
+            person_of[name] = _alone(people, p)
+            continue
+        blocks[p.surname_key].append(name)
+    block_people: dict[str, list[_Person]] = defaultdict(list)
+    for person in alias_people.values():
+        for member in person.members:
+            if member.surname_key and person not in block_people[member.surname_key]:
+                block_people[member.surname_key].append(person)
+    for keys in _typo_groups(list(blocks)):
+        seeded = []
+        for key in keys:
+            seeded += [p for p in block_people.get(key, []) if p not in seeded]
+        _cluster_block(
+            set(keys),
+            [n for key in keys for n in blocks[key]],
+            seeded,
+            counts,
+            exact,
+            people,
+            person_of,
+        )
+
+    _join_name_orders(people, person_of)
+    names_of: dict[int, list[str]] = defaultdict(list)
+    for name, person in person_of.items():
+        names_of[id(person)].append(name)
+    for person in people:
+        spelt = names_of.get(id(person), [])
+        if not spelt and person.alias is None:
+            continue
+        best = person.alias or _best_spelling(spelt, counts)
+        for name in spelt:
+            canonical[name] = best
+            if name != best:
+                reason = ("alias-file",) if person.alias and aliases.lookup(name) else ()
+                rules[name] = reason or explain(name, best)
+    spellings: dict[str, set[str]] = defaultdict(set)
+    for name, best in canonical.items():
+        if name != best and looks_like_name(name):
+            spellings[best].add(name)
+    for best in set(canonical.values()):
+        for alias in aliases.aliases_of(best):
+            spellings[best].add(alias)
+    return PeopleResolution(
+        canonical, rules, {k: tuple(sorted(v - {k})) for k, v in spellings.items() if v - {k}}
+    )
+
+
+def _join_name_orders(people: list[_Person], person_of: dict[str, _Person]) -> None:
+    """One person written given name first and surname first ("Hsiao Sheng-huang" /
+    "Sheng-huang Hsiao"): two-word names with the same two words join."""
+    by_words: dict[frozenset[str], _Person] = {}
+    joined: dict[int, _Person] = {}
+    for person in people:
+        if person.ambiguous:
+            continue
+        for m in person.members:
+            if not m.given or len(m.given) == 1 or m.middles or m.particles:
+                continue
+            words = frozenset((skeleton(m.given), m.surname_key, f"suffix:{_suffix(m)}"))
+            if len(words) < 3:
+                continue
+            other = by_words.setdefault(words, person)
+            if other is not person and id(person) not in joined:
+                joined[id(person)] = other
+    if not joined:
+        return
+    for name, person in list(person_of.items()):
+        while id(person) in joined:
+            person = joined[id(person)]
+        person_of[name] = person
+    for person in people:
+        target = person
+        while id(target) in joined:
+            target = joined[id(target)]
+        if target is not person:
+            target.members.extend(person.members)
+            person.members = []
+
+
+def _alone(people: list[_Person], p: ParsedName) -> _Person:
+    person = _Person(members=[p])
+    people.append(person)
+    return person
+
+
+def _typo_groups(keys: list[str]) -> list[list[str]]:
+    """Surname skeletons joined when one typo apart ("blinken" / "blinkens"), found
+    through one-deletion neighbourhoods: near-linear in the number of surnames. Short
+    ones and one-letter changes of mid-length ones stay apart ("gang" / "gangs",
+    "Hernandez" / "Hernandes" may be two families).
+
+    >>> sorted(map(sorted, _typo_groups(["blinken", "blinkens", "gang", "gangs", "hernandez", "hernandes"])))
+    [['blinken', 'blinkens'], ['gang'], ['gangs'], ['hernandes'], ['hernandez']]
+    """
+    parent = {k: k for k in keys}
+
+    def find(k: str) -> str:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    by_deletion: dict[str, list[str]] = defaultdict(list)
+    for key in keys:
+        if len(key) < MIN_TYPO_LENGTH:
+            continue
+        for variant in {key} | {key[:i] + key[i + 1 :] for i in range(len(key))}:
+            by_deletion[variant].append(key)
+    for bucket in by_deletion.values():
+        first = bucket[0]
+        for other in bucket[1:]:
+            if other != first and Indel.normalized_similarity(first, other) >= SURNAME_SIMILARITY:
+                parent[find(other)] = find(first)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for key in keys:
+        groups[find(key)].append(key)
+    return list(groups.values())
+
+
+def _cluster_block(
+    keys: set[str],
+    names: list[str],
+    seeded: list[_Person],
+    counts: Mapping[str, int],
+    exact: set[str],
+    people: list[_Person],
+    person_of: dict[str, _Person],
+) -> None:
+    """People of one surname block: most informative spellings first, each joining the
+    one person it agrees with entirely; lone surnames last."""
+    block: list[_Person] = list(seeded)
+    by_form: dict[tuple, list[str]] = defaultdict(list)
+    for name in names:
+        by_form[_form(parsed(name))].append(name)
+    for person in block:
+        for member in person.members:
+            if member.given:
+                person.given_classes |= _given_classes(member.given)
+
+    def informative(form: tuple) -> tuple:
+        given, middles, _, suffix = form
+        uses = sum(counts.get(n, 0) for n in by_form[form])
+        # full given names before initials and short forms ("Alan" and "Albert" before
+        # "Al", which then fits both), more middle names first
+        full = given is not None and len(given) > 1
+        return (-full, -len(middles), -len(given or ""), -uses, min(by_form[form]))
+
+    forms = sorted(by_form, key=informative)
+    for form in forms:
+        spelt = by_form[form]
+        p = parsed(spelt[0])
+        if p.given is None:
+            continue
+        if all(n in exact for n in spelt):
+            home = _exact_home(block, form)
+        else:
+            classes = _given_classes(p.given)
+            fits = [
+                person
+                for person in block
+                if not person.ambiguous
+                and person.given_classes & classes
+                and _agrees_with_all(p, person, keys)
+            ]
+            home = fits[0] if len(fits) == 1 else None
+            if len(fits) > 1:
+                home = _alone(people, p)
+                home.ambiguous = True
+                block.append(home)
+        if home is None:
+            home = _alone(people, p)
+            block.append(home)
+        else:
+            home.members.append(p)
+        home.given_classes |= _given_classes(p.given)
+        for name in spelt:
+            person_of[name] = home
+    # lone surnames: the block's one person, else one "person" of their own
+    named = [person for person in block if any(m.given for m in person.members)]
+    lone: _Person | None = None
+    for form in forms:
+        spelt = by_form[form]
+        if form[0] is not None:
+            continue
+        if len(named) == 1 and not named[0].ambiguous and not all(n in exact for n in spelt):
+            home = named[0]
+        else:
+            lone = lone or _alone(people, parsed(spelt[0]))
+            home = lone
+        for name in spelt:
+            person_of[name] = home
+
+
+def _agrees_with_all(p: ParsedName, person: _Person, keys: set[str]) -> bool:
+    """Whether a name agrees with every full spelling a person has in this block (an
+    alias-file person may also have spellings under other surnames: those do not count)."""
+    compared = [m for m in person.members if m.given and m.surname_key in keys]
+    return bool(compared) and all(same_person(p, m) for m in compared)
+
+
+def _exact_home(block: list[_Person], form: tuple) -> _Person | None:
+    for person in block:
+        if any(_form(m) == form for m in person.members):
+            return person
+    return None
+
+
+def _best_spelling(spelt: list[str], counts: Mapping[str, int]) -> str:
+    """A person's canonical spelling: a full name written cleanly, the most used."""
+
+    def score(name: str) -> tuple:
+        p = parsed(name)
+        clean = not (set(p.stripped) - {"case"})
+        return (p.given is not None, clean, counts.get(name, 0), len(name), name)
+
+    best = max(spelt, key=score)
+    p = parsed(best)
+    if set(p.stripped) - {"case"}:
+        return p.display  # only "President Biden", "Obama Says": the name without them
+    return best
+
+
+def explain(spelling: str, canonical: str) -> tuple[str, ...]:
+    """Why a spelling is the same person as the canonical name: the rules that differ.
+
+    >>> explain("Sir Keir Starmer", "Keir Starmer"), explain("John F. Kirby", "John Kirby")
+    (('title',), ('middle-name',))
+    >>> explain("Zelenskiy", "Volodymyr Zelenskyy"), explain("Bill Burns", "William Burns")
+    (('surname-only', 'surname-spelling'), ('nickname',))
+    """
+    a, b = parsed(spelling), parsed(canonical)
+    found: list[str] = [s for s in a.stripped if s != "case" and s not in b.stripped]
+    if a.given and b.given and a.given != b.given and (a.given, a.surname) == (b.surname, b.given):
+        return (*found, "name-order")
+    if a.given is None and b.given is not None:
+        found.append("surname-only")
+    elif a.given and b.given and a.given != b.given:
+        if len(a.given) == 1 or len(b.given) == 1:
+            found.append("initial")
+        elif skeleton(a.given) == skeleton(b.given):
+            found.append("given-spelling")
+        elif given_name_forms(a.given) & given_name_forms(b.given):
+            found.append("nickname")
+        elif a.given.startswith(b.given) or b.given.startswith(a.given):
+            found.append("short-form")
+        else:
+            found.append("given-spelling")
+    if a.middles != b.middles and a.given and b.given:
+        found.append("middle-name")
+    if a.surname != b.surname:
+        found.append("surname-spelling" if a.surname_key == b.surname_key else "surname-typo")
+    if a.particles != b.particles and a.surname == b.surname:
+        found.append("particle")
+    if _suffix(a) != _suffix(b):
+        found.append("suffix")
+    if not found:
+        found.append(
+            "case" if fold(spelling) != fold(canonical) or spelling != canonical else "same"
+        )
+    return tuple(dict.fromkeys(found))
+
+
+def canonical_people(names: Iterable[str], aliases: AliasTable | None = None) -> dict[str, str]:
+    """Map every person name seen to its canonical spelling (`resolve_people` on counts).
+
+    Example
+    -------
+    >>> m = canonical_people(["Antony Blinken", "Anthony Blinken", "Blinken", "Antony Blinken"])
+    >>> sorted(set(m.values()))
+    ['Antony Blinken']
+    """
+    counts = Counter(n for n in names if n and n.strip())
+    return dict(resolve_people(counts, aliases).canonical)
+
+
+def in_article_names(names: Mapping[str, str], people: Iterable[str] = ()) -> dict[str, str]:
+    """Within one article: a stray spelling of a name the article states in full.
+
+    `names` maps the names the article's quotes use to their kind; `people` are the
+    people the extraction found in it. A lone surname the extraction did not take for a
+    person (kind organization: "Ndlozi" beside "Mbuyiseni Ndlozi"), or a spelling that is
+    not one of the article's people but matches one of them but for a title or a suffix
+    ("NASA Deputy Administrator J.R. Thompson, Jr" beside "J.R. Thompson"), or that ends
+    with a full name the article uses ("Rapper Nicki Minaj" beside "Nicki Minaj"), goes to
+    the one full name it matches there. A lone surname of a person is left to the extraction,
+    which knows whom "President Biden" is beside "Hunter Biden".
+
+    >>> in_article_names({"Mbuyiseni Ndlozi": "organization", "Ndlozi": "organization"})
+    {'Ndlozi': 'Mbuyiseni Ndlozi'}
+    >>> in_article_names({"Hunter Biden": "person", "Biden": "person"})
+    {}
+    >>> in_article_names({"Ann Lee, Jr": "person", "Ann Lee": "person"}, people=["Ann Lee"])
+    {'Ann Lee, Jr': 'Ann Lee'}
+    >>> in_article_names({"Crooner Ann Lee": "person", "Ann Lee": "person"})
+    {'Crooner Ann Lee': 'Ann Lee'}
+    """
+    people = set(people)
+    full: dict[str, list[str]] = defaultdict(list)
+    for name in set(names) | people:
+        p = parsed(name)
+        if p.given is not None and looks_like_name(name):
+            full[p.surname_key].append(name)
+    moved: dict[str, str] = {}
+    for name, kind in names.items():
+        p = parsed(name)
+        if not looks_like_name(name) or name in people or not p.surname_key:
+            continue
+        others = [m for m in full.get(p.surname_key, []) if m != name]
+        if p.given is None:
+            targets = others if kind != "person" else []
+        else:
+            targets = [
+                m
+                for m in others
+                if m in people
+                and same_person(p, parsed(m), ignore_suffix=True)
+                or _ends_with(p, parsed(m))
+            ]
+        if len({_form(parsed(m)) for m in targets}) == 1:
+            moved[name] = min(targets, key=lambda m: (len(m), m))
+    return moved
+
+
+def _ends_with(longer: ParsedName, name: ParsedName) -> bool:
+    """Whether a name is the end of a longer one ("Rapper Nicki Minaj" / "Nicki Minaj")."""
+    tail = name.display.split()
+    words = longer.display.split()
+    return (
+        len(tail) >= 2
+        and len(words) > len(tail)
+        and [fold(w) for w in words[-len(tail) :]] == [fold(w) for w in tail]
+    )
+
+
+def prefer_corpus_spelling(
+    people: Mapping[str, list[str]], frequency: Mapping[str, int]
+) -> dict[str, str]:
+    """For one article, rename a person to the full-name spelling the rest of the corpus uses.
+
+    An article (often machine-translated) may name one person two ways, which the
+    extraction saw were one person; the spelling other articles use at least twice as
+    often wins, so the article's quotes join that person. Only spellings with the same
+    surname count: the extraction's variants sometimes hold a relative.
 
     Example
     -------
@@ -104,89 +579,25 @@ def prefer_corpus_spelling(people: dict[str, list[str]], frequency: Counter) -> 
     """
     renamed = {}
     for name, variants in people.items():
-        full = [v for v in variants if len(v.split()) > 1 and v != name]
+        key = parsed(name).surname_key
+        full = [
+            v for v in variants if len(v.split()) > 1 and v != name and parsed(v).surname_key == key
+        ]
         if not full:
             continue
-        best = max(full, key=lambda v: (frequency[v], v))
-        if frequency[best] > frequency[name]:
+        best = max(full, key=lambda v: (frequency.get(v, 0), v))
+        if frequency.get(best, 0) >= 2 * max(frequency.get(name, 0), 1):
             renamed[name] = best
     return renamed
 
 
-def canonical_people(names: Iterable[str], aliases: AliasTable | None = None) -> dict[str, str]:
-    """Map every person name seen to its canonical spelling.
-
-    Parameters
-    ----------
-    names : every person name as extracted, repeats included (counts pick the spelling)
-    aliases : the user's alias table, applied first
-
-    Returns
-    -------
-    dict from each distinct name to its canonical name
-
-    Example
-    -------
-    >>> m = canonical_people(["Antony Blinken", "Anthony Blinken", "Blinken", "Antony Blinken"])
-    >>> sorted(set(m.values()))
-    ['Antony Blinken']
-    """
-    aliases = aliases or AliasTable()
-    counts = Counter(n for n in names if n and n.strip())
-    mapping: dict[str, str] = {}
-    groups: dict[str, list[str]] = defaultdict(list)
-    for name in counts:
-        fixed = aliases.lookup(name)
-        if fixed is not None:
-            mapping[name] = fixed
-            continue
-        tokens = fold(name).split()
-        groups[_surname_key(tokens[-1]) if tokens else ""].append(name)
-    groups = _merge_close_surnames(groups)
-    for members in groups.values():
-        full = [n for n in members if len(n.split()) > 1]
-        people: list[list[str]] = []
-        for name in sorted(full, key=lambda n: (-counts[n], n)):
-            first = fold(name).split()[0]
-            home = next(
-                (p for p in people if first_names_agree(first, fold(p[0]).split()[0])), None
-            )
-            if home is None:
-                people.append([name])
-            else:
-                home.append(name)
-        for person in people:
-            best = max(person, key=lambda n: (counts[n], len(n), n))
-            for name in person:
-                mapping[name] = aliases.lookup(best) or best
-        for name in members:
-            if name in mapping:
-                continue
-            mapping[name] = mapping[people[0][0]] if len(people) == 1 else name
-    return mapping
-
-
-def _surname_key(token: str) -> str:
-    return token.rstrip(".").removesuffix("'s").removesuffix("’s")
-
-
-def _merge_close_surnames(groups: dict[str, list[str]]) -> dict[str, list[str]]:
-    """Join surname groups spelt nearly alike (a transliteration or a typo: Blinkens)."""
-    keys = sorted(groups, key=lambda k: -len(groups[k]))
-    merged: dict[str, list[str]] = {}
-    for key in keys:
-        target = next(
-            (
-                k
-                for k in merged
-                if len(key) >= 5
-                and len(k) >= 5
-                and (ratio(key, k) >= SURNAME_SIMILARITY or key.rstrip("s") == k)
-            ),
-            None,
-        )
-        if target is None:
-            merged[key] = list(groups[key])
-        else:
-            merged[target].extend(groups[key])
-    return merged
+__all__ = [
+    "PeopleResolution",
+    "canonical_people",
+    "explain",
+    "given_names_agree",
+    "in_article_names",
+    "prefer_corpus_spelling",
+    "resolve_people",
+    "same_person",
+]

@@ -1,0 +1,387 @@
+"""Names and their keys: the one place that folds, parses and compares people's names.
+
+Every stage that needs a name's key uses this module (resolve to merge spellings, rdf to
+write ``kg:nameKey``, outputs to bind a query parameter and to suggest names), so no
+stage reaches into another for it. It depends on nothing else in kg.
+
+- `fold`: case- and accent-insensitive form of any name or label.
+- `parse_name`: the parts of a person's name as an article wrote it: titles, possessive
+  or descriptive prefixes and headline words stripped, given name, middle names and
+  initials, surname with its particles, generational suffix.
+- `skeleton`: a word's spelling skeleton, which transliteration variants share.
+- `match_key` / `name_keys`: the keys a query matches; `match_key(x)` is in
+  `name_keys(y)` whenever ``x`` is ``y`` with a title, a possessive prefix, a dropped
+  middle initial, a transliterated spelling, or (for people) the surname alone.
+- `given_name_forms`: the nickname groups a given name belongs to (`kg/data/nicknames.txt`).
+- `suggest`: "did you mean" candidates for an unknown name.
+
+Word lists live in `kg/data/names.toml` and `kg/data/nicknames.txt`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+
+import tomllib
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
+_QUOTE_MARKS = '"“”«»„‟‹›'
+_EDGE_JUNK = " \t\n\r\"“”'‘’,.;:()[]{}«»"
+_EDGE_KEEP_DOT = _EDGE_JUNK.replace(".", "")
+_INITIALS = re.compile(r"^(?:[A-Za-z]\.){1,3}[A-Za-z]?$|^[A-Z]$")
+_ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,6}$")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_POSSESSIVE = re.compile(r"^(.*[A-Za-z0-9.])'s?$")
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive key of a name or label, spaces collapsed.
+
+    >>> fold("  José  Ramos-Horta "), fold("ZELENSKYY")
+    ('jose ramos-horta', 'zelenskyy')
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return " ".join(ascii_text.lower().split())
+
+
+@cache
+def _words() -> dict:
+    return tomllib.loads(resources.files("kg.data").joinpath("names.toml").read_text("utf-8"))
+
+
+@cache
+def _word_set(name: str) -> frozenset[str]:
+    return frozenset(_words()[name])
+
+
+@cache
+def _skeleton_rules() -> tuple[tuple[re.Pattern, str], ...]:
+    return tuple((re.compile(p), r) for p, r in _words()["skeleton"])
+
+
+@cache
+def _nickname_groups() -> dict[str, frozenset[int]]:
+    """Each given name -> the numbers of the groups it belongs to."""
+    groups: dict[str, set[int]] = {}
+    text = resources.files("kg.data").joinpath("nicknames.txt").read_text("utf-8")
+    number = 0
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        head, _, rest = line.partition(":")
+        number += 1
+        for name in [head, *rest.split(",")]:
+            if name.strip():
+                groups.setdefault(fold(name.strip()), set()).add(number)
+    return {name: frozenset(numbers) for name, numbers in groups.items()}
+
+
+def given_name_forms(given: str) -> frozenset[int]:
+    """The nickname groups a folded given name belongs to (empty when it is in none).
+
+    >>> given_name_forms("bill") & given_name_forms("william") != frozenset()
+    True
+    >>> given_name_forms("ian") & given_name_forms("john")
+    frozenset()
+    """
+    return _nickname_groups().get(given, frozenset())
+
+
+@lru_cache(maxsize=200_000)
+def skeleton(word: str) -> str:
+    """A word's spelling skeleton: transliteration and spelling variants share it.
+
+    >>> [skeleton(w) for w in ("Zelenskyy", "Zelenskiy", "Zelensky", "zelenskij")]
+    ['zelenski', 'zelenski', 'zelenski', 'zelenski']
+    >>> skeleton("Anthony") == skeleton("Antony"), skeleton("Qin") == skeleton("Chen")
+    (True, False)
+    """
+    text = fold(word)
+    for pattern, replacement in _skeleton_rules():
+        text = pattern.sub(replacement, text)
+    return re.sub(r"(.)\1+", r"\1", text)
+
+
+@dataclass(frozen=True)
+class ParsedName:
+    """A name as an article wrote it, taken apart for matching.
+
+    Folded parts: `given` ("john", or an initial "j"), `middles` (names or initials
+    between), `particles` and `surname` ("de", "blasio"), `suffix` ("jr"). `display` is
+    the name with the stripped words left out, in the article's own case; `stripped`
+    says what went: "title" (titles, offices, descriptors), "prefix" (a possessive such
+    as "Ukraine's"), "trailing" (words after the name), "case" (only case or accents).
+    """
+
+    raw: str
+    given: str | None
+    middles: tuple[str, ...]
+    particles: tuple[str, ...]
+    surname: str
+    suffix: str | None
+    display: str
+    stripped: tuple[str, ...]
+
+    @property
+    def given_is_initial(self) -> bool:
+        return self.given is not None and len(self.given) == 1
+
+    @property
+    def is_full(self) -> bool:
+        """A given name (or initial) besides the surname."""
+        return self.given is not None
+
+    @property
+    def surname_key(self) -> str:
+        """The blocking key: the surname's skeleton ("zelenski")."""
+        return skeleton(self.surname) if self.surname else ""
+
+
+def parse_name(raw: str) -> ParsedName:
+    """Take a name apart: strip what is not the name, find given, middle and surname.
+
+    >>> p = parse_name("Chinese Foreign Minister Qin Gang")
+    >>> p.given, p.surname, p.display, p.stripped
+    ('qin', 'gang', 'Qin Gang', ('title',))
+    >>> p = parse_name("Ukraine's Volodymyr Zelenskyy")
+    >>> p.display, p.stripped
+    ('Volodymyr Zelenskyy', ('prefix',))
+    >>> p = parse_name("NASA Deputy Administrator J.R. Thompson, Jr.")
+    >>> p.given, p.middles, p.surname, p.suffix, p.display
+    ('j', ('r',), 'thompson', 'jr', 'J.R. Thompson Jr.')
+    >>> parse_name("Mr. Blinken.").display, parse_name("The New York Times").display
+    ('Blinken', 'New York Times')
+    >>> p = parse_name("Mayor Bill de Blasio")
+    >>> p.given, p.particles, p.surname
+    ('bill', ('de',), 'blasio')
+    >>> parse_name("Trump demands accountability").display, parse_name("Obama Says").display
+    ('Trump', 'Obama')
+    >>> parse_name("Luiz Inacio Lula da Silva").given, parse_name("President Biden").given
+    ('luiz', None)
+    """
+    text = " ".join(raw.translate(_APOSTROPHES).split()).strip(_EDGE_KEEP_DOT)
+    stripped: list[str] = []
+    if not any(ch.isupper() for ch in text):
+        # a query typed in lower case, or a description: read it as if capitalised
+        text = " ".join(w[:1].upper() + w[1:] for w in text.split())
+    suffix_word = None
+    head, comma, tail = text.partition(",")
+    if comma:
+        after = tail.strip(_EDGE_KEEP_DOT).split()
+        if after and _is_suffix(after[0]):
+            suffix_word = after[0].strip(_EDGE_KEEP_DOT)
+        if len(after) != 1 or suffix_word is None:
+            stripped.append("trailing")
+        text = head
+    tokens = [t for t in text.split() if t.strip(_EDGE_JUNK)]
+    tokens = _strip_prefix(tokens, stripped)
+    tokens = _cut_trailing(tokens, stripped)
+    if suffix_word is None and len(tokens) > 1 and _is_suffix(tokens[-1]):
+        suffix_word = tokens.pop().strip(_EDGE_KEEP_DOT)
+    tokens = [t.strip(_EDGE_KEEP_DOT) or t for t in tokens]
+    if (
+        tokens
+        and tokens[-1].endswith(".")
+        and not (_INITIALS.match(tokens[-1]) or len(tokens[-1]) <= 3)
+    ):
+        tokens[-1] = tokens[-1].rstrip(".")  # the full stop of the sentence it came from
+    words = [_fold_word(t) for t in tokens]
+    if not words:
+        return ParsedName(raw, None, (), (), _fold_word(text), None, text, tuple(stripped))
+    surname = words[-1]
+    body = words[:-1]
+    particles: list[str] = []
+    while (
+        body and body[-1] in _word_set("particles") and not _INITIALS.match(tokens[len(body) - 1])
+    ):
+        particles.insert(0, body.pop())
+    initials: list[str] = []
+    for token, word in zip(tokens, body):
+        if _INITIALS.match(token):
+            initials.extend(ch.lower() for ch in token if ch.isalpha())
+        else:
+            initials.append(word)
+    given = initials[0] if initials else None
+    display = " ".join(tokens) + (f" {suffix_word}" if suffix_word else "")
+    suffix = _fold_word(suffix_word) if suffix_word else None
+    if not stripped and display != raw.strip():
+        stripped.append("case")
+    return ParsedName(
+        raw, given, tuple(initials[1:]), tuple(particles), surname, suffix, display, tuple(stripped)
+    )
+
+
+def _fold_word(token: str) -> str:
+    return fold(token).strip(_EDGE_JUNK).replace(".", "")
+
+
+def _is_title(token: str) -> bool:
+    word = _fold_word(token)
+    if word in _word_set("titles"):
+        return True
+    # scraping glues a caption to a title ("IconPremier"): look at the parts too
+    parts = _CAMEL.split(token.strip(_EDGE_JUNK))
+    return len(parts) > 1 and _fold_word(parts[-1]) in _word_set("titles")
+
+
+def _is_name_word(token: str) -> bool:
+    word = token.strip(_EDGE_JUNK)
+    return bool(word) and (word[:1].isupper() or _fold_word(word) in _word_set("particles"))
+
+
+def _strip_prefix(tokens: list[str], stripped: list[str]) -> list[str]:
+    """Drop what stands before the name: a possessive ("Ukraine's"), titles and offices
+    ("Chinese Foreign Minister", "NASA Deputy Administrator"), lower-case descriptors
+    ("party spokesman")."""
+    for i in range(len(tokens) - 2, -1, -1):
+        if _POSSESSIVE.match(tokens[i]) and any(t[:1].isupper() for t in tokens[i + 1 :]):
+            tokens = tokens[i + 1 :]
+            stripped.append("prefix")
+            break
+    # the leading run ends with its last title; other capitalised words may precede the
+    # first title ("Chinese Foreign Minister"), acronyms and lower-case words sit anywhere
+    # in it ("Interim DNC Chairwoman", "Secretary of State"); a name must follow
+    cut = -1
+    for i, token in enumerate(tokens[: min(len(tokens) - 1, 6)]):
+        plain = token.strip(_EDGE_JUNK)
+        if _is_title(token) and _fold_word(token) not in _word_set("particles"):
+            cut = i
+        elif _ACRONYM.match(plain) or plain[:1].islower():
+            continue
+        elif cut >= 0:
+            break
+    rest = tokens[cut + 1 :]
+    if cut >= 0 and rest and rest[0][:1].isupper() and not _is_suffix(rest[0]):
+        tokens = rest
+        stripped.append("title")
+    while (
+        len(tokens) > 1
+        and tokens[0][:1].islower()
+        and _fold_word(tokens[0]) not in _word_set("particles")
+    ):
+        tokens = tokens[1:]
+        if "title" not in stripped:
+            stripped.append("title")
+    return tokens
+
+
+def _is_suffix(token: str) -> bool:
+    """ "Jr.", "III"; not initials that spell one ("J.R.")."""
+    return _fold_word(token) in _word_set("suffixes") and not re.search(r"\w\.\w", token)
+
+
+def _cut_trailing(tokens: list[str], stripped: list[str]) -> list[str]:
+    """Cut the name where words that are not part of it start: a headline verb ("Obama
+    Says"), a quotation mark, a number. Lower-case words stay: "Chinese state media"."""
+    for i in range(1, len(tokens)):
+        token = tokens[i]
+        word = _fold_word(token)
+        if (
+            token[:1] in _QUOTE_MARKS + "'("
+            or word in _word_set("not_name_words")
+            or any(ch.isdigit() for ch in token)
+        ):
+            stripped.append("trailing")
+            return tokens[:i]
+    return tokens
+
+
+def match_key(name: str) -> str:
+    """The key a query parameter is matched by: titles, prefixes and middle initials
+    dropped, each word reduced to its skeleton.
+
+    >>> match_key("John F. Kirby") == match_key("john kirby") == match_key("Mr John Kirby")
+    True
+    >>> match_key("Zelensky") == match_key("Zelenskiy"), match_key("President Biden")
+    (True, 'biden')
+    """
+    if fold(name).split()[:1] in (["a"], ["an"]):
+        return fold(name)  # a description ("a senior official"), not a name
+    p = parse_name(name)
+    if not p.surname:
+        return fold(name)
+    words = [p.given] if p.given else []
+    words += [m for m in p.middles if len(m) > 1]
+    words += [*p.particles, p.surname]
+    key = " ".join(skeleton(w) for w in words if w)
+    if p.suffix and p.suffix not in _word_set("senior_suffixes"):
+        key += " " + p.suffix
+    return key or fold(name)
+
+
+def name_keys(name: str, person: bool = True) -> set[str]:
+    """Every key under which a query finds this spelling of an agent's name.
+
+    The folded spelling and its `match_key`; for a person also the given name with the
+    surname (middle names dropped) and the surname alone, with and without particles.
+
+    >>> sorted(name_keys("Bill de Blasio"))
+    ['bil de blasio', 'bill de blasio', 'blasio', 'de blasio']
+    >>> sorted(name_keys("Riverside Gazette", person=False))
+    ['riverside gazete', 'riverside gazette']
+    """
+    keys = {fold(name), match_key(name)}
+    if person:
+        p = parse_name(name)
+        if p.surname:
+            surname = [skeleton(w) for w in (*p.particles, p.surname)]
+            keys.add(" ".join(surname))
+            keys.add(surname[-1])
+            if p.given:
+                keys.add(" ".join([skeleton(p.given), *surname]))
+    keys.discard("")
+    return keys
+
+
+def looks_like_name(text: str) -> bool:
+    """Whether the words are a name (some capitalised word) rather than a description.
+
+    >>> looks_like_name("Qin Gang"), looks_like_name("a senior official"), looks_like_name("reporters")
+    (True, False, False)
+    >>> looks_like_name("the nation's leader"), looks_like_name("The New York Times")
+    (False, True)
+    """
+    words = text.split()
+    if not words:
+        return False
+    if words[0].lower() in ("a", "an") and len(words) > 1:
+        return False
+    return any(w[:1].isupper() for w in words if w.lower() != "the" or w[:1] == "T")
+
+
+def suggest(name: str, known_names: Iterable[str], limit: int = 3) -> list[str]:
+    """The known names closest to `name`, best first, for "did you mean ...?".
+
+    >>> suggest("Zelensky", ["Volodymyr Zelenskyy", "Qin Gang", "Joe Biden"])
+    ['Volodymyr Zelenskyy']
+    >>> suggest("Xyzzy", ["Qin Gang"])
+    []
+    """
+    from rapidfuzz import fuzz, process
+
+    choices = {n: fold(n) for n in set(known_names) if n and n.strip()}
+    if not choices:
+        return []
+    wanted = fold(name)
+    found = process.extract(wanted, choices, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=70)
+    ranked = sorted(found, key=lambda m: (-m[1], len(m[2]), m[2]))
+    return [key for _, _, key in ranked][:limit]
+
+
+__all__ = [
+    "ParsedName",
+    "fold",
+    "given_name_forms",
+    "looks_like_name",
+    "match_key",
+    "name_keys",
+    "parse_name",
+    "skeleton",
+    "suggest",
+]
