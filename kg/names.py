@@ -157,6 +157,9 @@ def parse_name(raw: str) -> ParsedName:
     ('j', ('r',), 'thompson', 'jr', 'J.R. Thompson Jr.')
     >>> parse_name("Mr. Blinken.").display, parse_name("The New York Times").display
     ('Blinken', 'New York Times')
+    >>> parse_name("KYIV — Volodymyr Zelenskyy").display
+    'Volodymyr Zelenskyy'
+
     >>> p = parse_name("Mayor Bill de Blasio")
     >>> p.given, p.particles, p.surname
     ('bill', ('de',), 'blasio')
@@ -180,6 +183,10 @@ def parse_name(raw: str) -> ParsedName:
             stripped.append("trailing")
         text = head
     tokens = [t for t in text.split() if t.strip(_EDGE_JUNK)]
+    dashes = [i for i, t in enumerate(tokens) if t in ("-", "–", "—", "|", "/")]
+    if dashes and any(t[:1].isupper() for t in tokens[dashes[-1] + 1 :]):
+        tokens = [t for t in tokens[dashes[-1] + 1 :] if t]  # a dateline: "Kyiv — Name"
+        stripped.append("prefix")
     tokens = _strip_prefix(tokens, stripped)
     tokens = _cut_trailing(tokens, stripped)
     if suffix_word is None and len(tokens) > 1 and _is_suffix(tokens[-1]):
@@ -318,11 +325,12 @@ def match_key(name: str) -> str:
 def name_keys(name: str, person: bool = True) -> set[str]:
     """Every key under which a query finds this spelling of an agent's name.
 
-    The folded spelling and its `match_key`; for a person also the given name with the
-    surname (middle names dropped) and the surname alone, with and without particles.
+    The folded spelling and its `match_key`; for a person also the given name (or its
+    initial) with the surname, middle names dropped, and the surname alone, with and
+    without particles.
 
     >>> sorted(name_keys("Bill de Blasio"))
-    ['bil de blasio', 'bill de blasio', 'blasio', 'de blasio']
+    ['b de blasio', 'bil de blasio', 'bill de blasio', 'blasio', 'de blasio']
     >>> sorted(name_keys("Riverside Gazette", person=False))
     ['riverside gazete', 'riverside gazette']
     """
@@ -335,6 +343,7 @@ def name_keys(name: str, person: bool = True) -> set[str]:
             keys.add(surname[-1])
             if p.given:
                 keys.add(" ".join([skeleton(p.given), *surname]))
+                keys.add(" ".join([p.given[0], *surname]))  # "J. Kirby"
     keys.discard("")
     return keys
 

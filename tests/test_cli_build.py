@@ -100,8 +100,11 @@ def test_query_parameter_is_bound_as_a_term_not_text(seed_build):
         f"speaker={payload}",
         "--format",
         "json",
+        check=False,
     )
-    assert json.loads(injected.stdout) == []
+    # only a name nobody has: no rows, and the user is told so (issue 15's did-you-mean)
+    assert injected.returncode != 0 and injected.stdout == ""
+    assert "no speaker 'x\" } ; DROP ALL ; #'" in injected.stderr
     again = json.loads(
         kg("query", "who-said-what", "--store", str(seed_build), "--format", "json").stdout
     )

@@ -317,6 +317,16 @@ def test_every_spelling_reaches_every_article_that_quotes_the_person():
     )
 
 
+def test_one_agent_has_one_type_across_articles():
+    quotes = [
+        _quote("a1", "Mara Voss", "the port reopens on Monday", kind="organization"),
+        _quote("a2", "Mara Voss", "she will not resign", kind="person"),
+        _quote("a3", "Harbour Times", "the port reopens on Monday", kind="organization"),
+    ]
+    resolve_quotes(quotes)
+    assert [q.speaker.kind for q in quotes] == ["person", "person", "organization"]
+
+
 def test_a_stray_spelling_in_one_article_joins_its_full_name():
     quotes = [
         _quote("a1", "Mbeki Dlamini", "the budget is sound", kind="organization"),

@@ -7,7 +7,8 @@ extraction found them) and, in time near-linear in the number of quotes:
    spellings were one person (`prefer_corpus_spelling`);
 2. inside each article, sends a stray spelling to the full name it stands for
    (`in_article_names`: "Ndlozi" beside "Mbuyiseni Ndlozi");
-3. merges spellings across the corpus (`resolve_people`: blocked by surname skeleton);
+3. merges spellings across the corpus (`resolve_people`: blocked by surname skeleton),
+   and gives each agent one type (a person wherever one quote says so);
 4. collects every spelling of each agent, with the rules that merged it, so that each
    article graph can state all of them (`schema:alternateName`) and a query by any
    spelling finds the same rows in every article;
@@ -207,6 +208,13 @@ def resolve_quotes(
         q.via = canonical.get(q.via, q.via) if q.via else None
         q.addressee = canonical.get(q.addressee, q.addressee) if q.addressee else None
 
+    # one agent, one type: the extraction types an unfamiliar name an organisation when
+    # its tagger is unsure, a person when a pronoun or a role says so; the person wins
+    persons = {q.speaker.name for q in quotes if q.speaker.kind == "person"}
+    for q in quotes:
+        if q.speaker.kind == "organization" and q.speaker.name in persons:
+            q.speaker = replace(q.speaker, kind="person")
+
     # 4. every spelling of every agent, and why it is theirs
     merges: dict[str, dict[str, tuple[str, ...]]] = defaultdict(dict)
     for name, rules in people.rules.items():
@@ -223,7 +231,7 @@ def resolve_quotes(
             if spelling != final:
                 merges[final].setdefault(spelling, ("alias-file",))
     for q in quotes:
-        if q.speaker.kind == "person":
+        if q.speaker.kind in NAMED_KINDS:
             _add_variant(merges, q.speaker.mention, q.speaker.name)
     for article, article_people in people_by_article.items():
         renamed = renamed_by_article.get(article, {})
