@@ -13,7 +13,13 @@ from kg.errors import KgError
 from kg.extract.model import Quote, Speaker
 from kg.resolve import AliasTable, canonical_people, cluster_statements, resolve_quotes
 from kg.resolve.people import resolve_people
-from kg.resolve.statements import content_words, similar_pairs, similarity
+from kg.resolve.statements import (
+    content_words,
+    near_duplicates,
+    similar_components,
+    similar_pairs,
+    similarity,
+)
 
 # Names are made up or public figures' names as news writes them; none comes from an eval set.
 ONE_PERSON = [
@@ -275,6 +281,45 @@ def test_the_index_finds_exactly_the_pairs_a_full_comparison_finds(sets, overlap
         and len(sets[i] & sets[j]) >= overlap * min(len(sets[i]), len(sets[j])) - 1e-9
     }
     assert set(similar_pairs(sets, overlap, 2)) == brute
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.frozensets(WORDS, max_size=7), max_size=40))
+def test_components_are_those_of_every_similar_pair(sets):
+    import networkx as nx
+
+    graph = nx.Graph()
+    graph.add_nodes_from(range(len(sets)))
+    graph.add_edges_from(
+        (i, j)
+        for i in range(len(sets))
+        for j in range(i + 1, len(sets))
+        if similarity(sets[i], sets[j]) >= 0.5
+    )
+    expected = [0] * len(sets)
+    for component in nx.connected_components(graph):
+        for i in component:
+            expected[i] = min(component)
+    assert similar_components(sets) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.frozensets(WORDS, max_size=7), st.integers(0, 3)), max_size=40),
+    st.sampled_from([0.6, 0.75, 0.9]),
+)
+def test_near_duplicates_are_exactly_the_pairs_that_share_most_of_the_longer(items, share):
+    sets = [s for s, _ in items]
+    groups = [g for _, g in items]
+    brute = {
+        (i, j)
+        for i in range(len(sets))
+        for j in range(i + 1, len(sets))
+        if groups[i] != groups[j]
+        and len(sets[i] & sets[j]) >= 3
+        and len(sets[i] & sets[j]) >= share * max(len(sets[i]), len(sets[j])) - 1e-9
+    }
+    assert set(near_duplicates(sets, share, 3, groups)) == brute
 
 
 def test_similarity_counts_the_smaller_quotes_words():

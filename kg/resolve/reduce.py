@@ -38,11 +38,11 @@ from kg.resolve.people import (
     resolve_people,
     same_person,
 )
-from kg.resolve.statements import cluster_statements, content_words, similar_pairs
+from kg.resolve.statements import cluster_statements, content_words, near_duplicates
 
 NAMED_KINDS = ("person", "organization")
-# near-identical words: most of the shorter quote's content words, and enough of them
-# that a slogan or a stock phrase ("we will win") is not a conflict
+# near-identical words: most of the longer quote's content words, and enough of them that
+# a slogan or a stock phrase ("we will win") is not a conflict
 CONFLICT_OVERLAP = 0.8
 CONFLICT_MIN_SHARED = 4
 
@@ -253,10 +253,11 @@ def resolve_quotes(
 
     # 5. statements, 6. conflicts
     keys = [f"{q.article_id}:{q.start}:{q.end}" for q in quotes]
-    ids = cluster_statements([(k, q.speaker.name, q.text) for k, q in zip(keys, quotes)])
+    words = [content_words(q.text) for q in quotes]
+    ids = cluster_statements([(k, q.speaker.name, q.text) for k, q in zip(keys, quotes)], words)
     for q, statement in zip(quotes, ids):
         q.statement = statement
-    conflicts = find_conflicts(quotes)
+    conflicts = find_conflicts(quotes, words)
     conflicting: dict[str, set[str]] = defaultdict(set)
     for conflict in conflicts:
         for one, other in conflict.pairs:
@@ -307,11 +308,13 @@ def is_spelling_of(variant: str, name: str) -> bool:
     return same_person(v, n)
 
 
-def find_conflicts(quotes: Sequence[Quote]) -> list[Conflict]:
+def find_conflicts(
+    quotes: Sequence[Quote], words: Sequence[frozenset[str]] | None = None
+) -> list[Conflict]:
     """Statements that different articles attribute to different named speakers.
 
     Two quotes conflict when they come from different articles, name different speakers
-    and share nearly all their content words (`CONFLICT_OVERLAP` of the shorter quote's,
+    and share nearly all their content words (`CONFLICT_OVERLAP` of the longer quote's,
     at least `CONFLICT_MIN_SHARED`), unless some article names one speaker as the relay
     of the other's statement (an outlet that passed the words on). Candidates come from the same inverted index of
     rare words as statement clustering, so the check stays near-linear. Conflicts are
@@ -322,7 +325,7 @@ def find_conflicts(quotes: Sequence[Quote]) -> list[Conflict]:
         for i, q in enumerate(quotes)
         if q.speaker.kind in NAMED_KINDS and looks_like_name(q.speaker.name) and q.statement
     ]
-    words = [content_words(quotes[i].text) for i in named]
+    sets = [words[i] if words is not None else content_words(quotes[i].text) for i in named]
     parent: dict[str, str] = {}
 
     def find(s: str) -> str:
@@ -338,7 +341,9 @@ def find_conflicts(quotes: Sequence[Quote]) -> list[Conflict]:
             relays[q.statement].add(q.via)
     pairs: set[tuple[str, str]] = set()
     relayed: set[str] = set()  # an outlet's statement of words it passed on for someone
-    for x, y in similar_pairs(words, CONFLICT_OVERLAP, CONFLICT_MIN_SHARED):
+    group_of: dict[str, int] = {}
+    groups = [group_of.setdefault(quotes[i].statement, len(group_of)) for i in named]
+    for x, y in near_duplicates(sets, CONFLICT_OVERLAP, CONFLICT_MIN_SHARED, groups):
         a, b = quotes[named[x]], quotes[named[y]]
         if a.article_id == b.article_id or a.speaker.name == b.speaker.name:
             continue

@@ -4,10 +4,10 @@ Two quotes are one statement when their speakers are the same person and their c
 words overlap enough (the share of the shorter quote's content words found in the
 other). Clusters are the connected components of that relation; ids are content hashes,
 so they are stable from run to run. Candidate pairs come from an inverted index of each
-quote's rarest words (`similar_pairs`), so a speaker with 50,000 quotes costs about as
-many look-ups as there are near-duplicates, not a billion comparisons; the exact
-similarity is then checked on the candidates only, so the clusters are those of a
-comparison of every pair.
+quote's rarest words (`similar_components`), so a speaker with 50,000 quotes costs a few
+dozen look-ups per quote, not a billion comparisons; the exact similarity is then
+checked on the candidates only, so the clusters are those of a comparison of every pair
+(up to `EXACT_BLOCK` quotes per speaker; beyond it, see `KEY_USES`).
 """
 
 from __future__ import annotations
@@ -22,6 +22,15 @@ from importlib import resources
 
 OVERLAP = 0.5
 MIN_SHARED = 2
+# Up to this many quotes in a block (one speaker's, or the corpus for conflicts), the
+# index holds every prefix word and finds exactly the pairs a full comparison finds. In
+# a bigger block a word that more than KEY_USES of its quotes use is no key (it still
+# counts in the similarity): its list would grow with the block and every quote would
+# walk it. A pair whose rarest words are all such common words can then be missed:
+# generic phrases ("we will keep working for our people"), not re-reports of a statement,
+# which share their rare words. The seeds and dev sets are far below the bound.
+EXACT_BLOCK = 5000
+KEY_USES = 50
 
 
 @lru_cache(maxsize=1)
@@ -38,11 +47,14 @@ def content_words(text: str) -> frozenset[str]:
     >>> sorted(content_words("Relations are at the lowest point"))
     ['lowest', 'point', 'relation']
     """
-    words = re.findall(r"[a-z0-9]+", text.lower())
     stop = _stop_words()
-    return frozenset(_stem(w) for w in words if w not in stop and len(w) > 1)
+    return frozenset(_stem(w) for w in _WORD.findall(text.lower()) if w not in stop and len(w) > 1)
 
 
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+@lru_cache(maxsize=500_000)
 def _stem(word: str) -> str:
     for suffix in ("ing", "ed", "es", "s"):
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
@@ -64,6 +76,20 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
     return shared / min(len(a), len(b))
 
 
+def _need(size: int, overlap: float, min_shared: int) -> int:
+    """Words a set of this size must share with a larger one: the prefix-filter bound."""
+    return max(min_shared, math.ceil(overlap * size - 1e-9))
+
+
+def _rarest_first(sets: Sequence[frozenset[str]]) -> tuple[dict[str, tuple[int, str]], set[str]]:
+    """Each word's sort key (rarest first) and the words too common to be index keys."""
+    frequency: Counter[str] = Counter()
+    for words in sets:
+        frequency.update(words)
+    common = {w for w, n in frequency.items() if n > KEY_USES} if len(sets) > EXACT_BLOCK else set()
+    return {word: (count, word) for word, count in frequency.items()}, common
+
+
 def similar_pairs(
     sets: Sequence[frozenset[str]], overlap: float = OVERLAP, min_shared: int = MIN_SHARED
 ) -> Iterator[tuple[int, int]]:
@@ -75,46 +101,134 @@ def similar_pairs(
     ceil(overlap * size))`` words in common with any larger set it matches, so one of its
     first ``size - o + 1`` words (its prefix) must be among them. Sets are visited from the
     smallest; each looks up all its words in an index of the prefixes of the sets before
-    it, and only those candidates are compared. Rare words have short lists, so the work
-    grows with the number of real near-duplicates rather than with the square of the sets.
+    it, and only those candidates are compared. Exact up to `EXACT_BLOCK` sets.
 
     >>> sets = [frozenset("abcd"), frozenset("abcx"), frozenset("wxyz"), frozenset("ab")]
     >>> sorted(similar_pairs(sets))
     [(0, 1), (0, 3), (1, 3)]
     """
-    frequency: Counter[str] = Counter()
-    for words in sets:
-        frequency.update(words)
+    rank, common = _rarest_first(sets)
     index: dict[str, list[int]] = defaultdict(list)
+    stamp = [-1] * len(sets)
     for j in sorted(range(len(sets)), key=lambda k: (len(sets[k]), k)):
         words = sets[j]
-        need = max(min_shared, math.ceil(overlap * len(words) - 1e-9))
+        need = _need(len(words), overlap, min_shared)
         if len(words) < need:
             continue
-        seen: set[int] = set()
         for word in words:
             for i in index.get(word, ()):
-                if i in seen:
+                if stamp[i] == j:
                     continue
-                seen.add(i)
+                stamp[i] = j
                 shared = len(words & sets[i])
-                smaller = min(len(words), len(sets[i]))
-                if shared >= min_shared and shared >= overlap * smaller - 1e-9:
+                if shared >= min_shared and shared >= overlap * len(sets[i]) - 1e-9:
                     yield (i, j) if i < j else (j, i)
-        ordered = sorted(words, key=lambda w: (frequency[w], w))
-        for word in ordered[: len(words) - need + 1]:
-            index[word].append(j)
+        for word in sorted(words, key=rank.__getitem__)[: len(words) - need + 1]:
+            if word not in common:
+                index[word].append(j)
 
 
-def cluster_statements(items: Sequence[tuple[str, str, str]]) -> list[str]:
+def similar_components(
+    sets: Sequence[frozenset[str]], overlap: float = OVERLAP, min_shared: int = MIN_SHARED
+) -> list[int]:
+    """The connected components of `similar_pairs`, as one label per set (the smallest
+    index of its component), found without listing every pair: a candidate already in
+    the set's component is not compared again, so a statement reported by a thousand
+    articles costs about a thousand comparisons, not half a million.
+
+    >>> similar_components([frozenset("abcd"), frozenset("wxyz"), frozenset("abcx"), frozenset("cxq")])
+    [0, 1, 0, 0]
+    """
+    parent = list(range(len(sets)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    rank, common = _rarest_first(sets)
+    index: dict[str, list[int]] = defaultdict(list)
+    stamp = [-1] * len(sets)
+    for j in sorted(range(len(sets)), key=lambda k: (len(sets[k]), k)):
+        words = sets[j]
+        need = _need(len(words), overlap, min_shared)
+        if len(words) < need:
+            continue
+        for word in words:
+            for i in index.get(word, ()):
+                if stamp[i] == j:
+                    continue
+                stamp[i] = j
+                root_i, root_j = find(i), find(j)
+                if root_i == root_j:
+                    continue  # already one statement: no need to compare
+                shared = len(words & sets[i])
+                if shared >= min_shared and shared >= overlap * len(sets[i]) - 1e-9:
+                    parent[max(root_i, root_j)] = min(root_i, root_j)
+        for word in sorted(words, key=rank.__getitem__)[: len(words) - need + 1]:
+            if word not in common:
+                index[word].append(j)
+    return [find(i) for i in range(len(sets))]
+
+
+def near_duplicates(
+    sets: Sequence[frozenset[str]], share: float, min_shared: int, groups: Sequence[int]
+) -> Iterator[tuple[int, int]]:
+    """Pairs of sets in different `groups` that share at least `share` of the larger set's
+    words (and `min_shared`): near-identical texts. A symmetric bound, so both sides need
+    only their prefixes of rare words, and a set much smaller than the one looking cannot
+    match it (nor any later, larger one), so it leaves the word's list; pairs inside one
+    group are skipped unseen.
+
+    >>> sets = [frozenset("abcde"), frozenset("abcdx"), frozenset("abcde"), frozenset("vwxyz")]
+    >>> sorted(near_duplicates(sets, 0.8, 4, [0, 1, 0, 2]))
+    [(0, 1), (1, 2)]
+    """
+    rank, common = _rarest_first(sets)
+    index: dict[str, list[int]] = defaultdict(list)
+    start: dict[str, int] = defaultdict(int)  # entries before it are too small for anyone
+    stamp = [-1] * len(sets)
+    for j in sorted(range(len(sets)), key=lambda k: (len(sets[k]), k)):
+        words = sets[j]
+        need = _need(len(words), share, min_shared)
+        if len(words) < need:
+            continue
+        smallest = share * len(words) - 1e-9
+        prefix = sorted(words, key=rank.__getitem__)[: len(words) - need + 1]
+        for word in prefix:
+            postings = index.get(word)
+            if not postings:
+                continue
+            first = start[word]
+            while first < len(postings) and len(sets[postings[first]]) < smallest:
+                first += 1
+            start[word] = first
+            for i in postings[first:]:
+                if stamp[i] == j or groups[i] == groups[j]:
+                    continue
+                stamp[i] = j
+                shared = len(words & sets[i])
+                if shared >= min_shared and shared >= smallest:
+                    yield (i, j) if i < j else (j, i)
+        # a larger partner needs even more shared words: this set's own prefix suffices
+        for word in prefix:
+            if word not in common:
+                index[word].append(j)
+
+
+def cluster_statements(
+    items: Sequence[tuple[str, str, str]], words: Sequence[frozenset[str]] | None = None
+) -> list[str]:
     """Statement ids for `(key, speaker, text)` items, in the same order.
 
-    Quotes are blocked by speaker; inside a block `similar_pairs` finds the pairs that
-    overlap enough, and clusters are their connected components.
+    Quotes are blocked by speaker; inside a block `similar_components` finds the
+    connected components of the pairs that overlap enough.
 
     Parameters
     ----------
     items : a stable key per quote (for the id), its canonical speaker, its text
+    words : the texts' `content_words`, when the caller has them already
 
     Returns
     -------
@@ -130,26 +244,20 @@ def cluster_statements(items: Sequence[tuple[str, str, str]]) -> list[str]:
     >>> ids[0] == ids[1], ids[0] == ids[2]
     (True, False)
     """
-    parent = list(range(len(items)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    words = [content_words(text) for _, _, text in items]
+    if words is None:
+        words = [content_words(text) for _, _, text in items]
     by_speaker: dict[str, list[int]] = defaultdict(list)
     for i, (_, speaker, _) in enumerate(items):
         by_speaker[speaker.lower()].append(i)
+    root = list(range(len(items)))
     for members in by_speaker.values():
-        for x, y in similar_pairs([words[i] for i in members]):
-            parent[find(members[x])] = find(members[y])
+        labels = similar_components([words[i] for i in members])
+        for member, label in zip(members, labels):
+            root[member] = members[label]
     root_key: dict[int, str] = {}
     for i, (key, _, _) in enumerate(items):
-        root = find(i)
-        root_key[root] = min(root_key.get(root, key), key)
-    return [statement_id(root_key[find(i)]) for i in range(len(items))]
+        root_key[root[i]] = min(root_key.get(root[i], key), key)
+    return [statement_id(root_key[root[i]]) for i in range(len(items))]
 
 
 def statement_id(key: str) -> str:
