@@ -59,7 +59,8 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--aliases",
             metavar="FILE",
-            help="alias file (TOML or YAML): canonical names, aliases, Wikidata ids",
+            help="alias file (TOML or YAML): canonical names, aliases, Wikidata ids "
+            "(README: the alias file)",
         )
         p.add_argument(
             "--topics",
@@ -111,7 +112,8 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="bind a declared parameter (repeatable)",
+        help="bind a declared parameter (repeatable); a speaker finds the person under any "
+        "spelling, and a name nobody has is an error naming the closest",
     )
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=cmd_query)
@@ -122,7 +124,11 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("html", help="write the interactive graph page")
     p.add_argument("--store", required=True, metavar="DIR")
     p.add_argument("-o", "--output", default="graph.html")
-    p.add_argument("--speaker", help="only this speaker's quotes")
+    p.add_argument(
+        "--speaker",
+        help="only this speaker's quotes (any spelling; a name nobody has is an error "
+        "naming the closest)",
+    )
     p.add_argument("--max-nodes", type=int, default=2000)
     p.set_defaults(func=cmd_html)
 
