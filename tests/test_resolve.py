@@ -207,7 +207,7 @@ def test_a_toml_alias_file_loads(tmp_path):
         (
             ".yaml",
             "- name: Ann Roe\n  aliases: [A. Roe]\n- name: Al Roe\n  aliases: [A. Roe]\n",
-            ["bad.yaml:3:", "'A. Roe' is claimed by 'Al Roe' and by 'Ann Roe' (line 1)"],
+            ["bad.yaml:4:", "'A. Roe' is claimed by 'Al Roe' and by 'Ann Roe' (line 2)"],
         ),
         (".yaml", "- name: Ann Roe\n- name: ann roe\n", ["bad.yaml:2:", "listed twice"]),
         (".toml", '[[person]]\nname = "A"\nwikidata = "Q1x"\n', ["bad.toml:3:", "Q1x"]),

@@ -101,6 +101,9 @@ class AliasTable:
             own: set[str] = set()
             for spelling in [name, *clean_aliases]:
                 key = fold(spelling)
+                line = lines.get("name", lines.get("", 0))
+                if spelling is not name:
+                    line = lines.get("aliases", line)
                 if key in seen and fold(seen[key][0]) != fold(name):
                     other, other_line = seen[key]
                     problems.append(
