@@ -246,9 +246,16 @@ class EntityTable:
                     words |= role_words(list(child.subtree), lex)
         words -= set(person.tokens) | set(lex.honorifics) - set(lex.role_nouns)
         person.roles |= words
-        for word in words:
-            if word in lex.role_gender and person.gender is None:
-                person.gender = lex.role_gender[word]
+        if person.gender is None:
+            # the words as written: "spokeswoman" says more than the role "spokesperson"
+            for token in left + [t for c in head.children if c.dep_ == "appos" for t in c.subtree]:
+                gender = lex.role_gender.get(token.lower_)
+                if gender:
+                    person.gender = gender
+                    break
+            for word in words:
+                if word in lex.role_gender and person.gender is None:
+                    person.gender = lex.role_gender[word]
 
     def _mention_list(self) -> list[EntityMention]:
         """One entry per mention (the first token of a run of one entity's tokens)."""

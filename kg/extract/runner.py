@@ -95,6 +95,9 @@ class Runner:
                 elif any(q in claimed for q in claim.quotes):
                     run.losers.append(Loser(claim, "its quotation is claimed already"))
                     continue
+                elif any(_same_words(claim, other) for other in _nearby(accepted, claim)):
+                    run.losers.append(Loser(claim, "its words are claimed already"))
+                    continue
                 accepted.append(claim)
                 claimed.update(claim.quotes)
         return sorted(accepted, key=lambda c: c.start)
@@ -281,6 +284,18 @@ def _veto(ctx: ArticleContext, vetoes: list[Sieve], claim: Claim) -> str | None:
         if reason is not None:
             return f"veto:{veto.name}: {reason}"
     return None
+
+
+def _nearby(accepted: list[Claim], claim: Claim) -> list[Claim]:
+    """Accepted claims of this sieve's run that could share words with `claim`."""
+    return [c for c in accepted[-8:] if c.start < claim.end and claim.start < c.end]
+
+
+def _same_words(a: Claim, b: Claim) -> bool:
+    """Two claims of (nearly) the same words: "the paper quoted X as saying Y" gives
+    Y to two cues; the first to claim it keeps it."""
+    shared = min(a.end, b.end) - max(a.start, b.start)
+    return shared >= 0.8 * max(a.end - a.start, b.end - b.start)
 
 
 def _same_voice(claim: Claim) -> bool:

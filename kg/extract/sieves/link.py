@@ -57,8 +57,8 @@ def according_beside(ctx: ArticleContext, cue: Cue) -> Cue | None:
             "Ravi Menon",
         ),
         (
-            "Lena Ortiz called the proposal “a reckless gamble with public money.”",
-            "reckless gamble",
+            "Governor Amy Blake said the state would “do whatever it takes” to help farmers.",
+            "whatever it takes",
             "kind",
             "mixed",
         ),
@@ -114,16 +114,11 @@ def _kind_of(
     "(“...,” he said / He added: “...”), in its paragraph",
     examples=[
         (
-            "“The bridge will reopen in May,” Mayor Ana Lopez said on Tuesday.",
-            "bridge will reopen",
+            "Mayor Ana Lopez visited the site. “The bridge will be rebuilt by May.” The mayor "
+            "told reporters on Monday.",
+            "rebuilt by May",
             "speaker",
             "Ana Lopez",
-        ),
-        (
-            "“We tried,” the striker Jon Bell said, “but it was not our day.”",
-            "not our day",
-            "speaker",
-            "Jon Bell",
         ),
     ],
 )

@@ -29,7 +29,16 @@ _PASSAGE_RELAY = re.compile(
     "answer_relay",
     "a report inside an interview answer (“He told me that ...”) reached the article "
     "through the interviewee",
-    examples=[],
+    examples=[
+        (
+            "Interview with Maria Santos.\n\n“We never gave up,” Maria Santos said.\n\n"
+            "How was it?\n\nHard. Coach Tom Reyes told me the team was tired and needed a rest.\n\n"
+            "What now?\n\nWe rest and then we train again for the final.",
+            "team was tired",
+            "via",
+            "Maria Santos",
+        ),
+    ],
 )
 def answer_relay(ctx: ArticleContext, quotes: tuple[Attributed, ...]) -> Iterator[Revision]:
     answers = [q for q in quotes if q.claim.link == "interview_answer"]

@@ -79,7 +79,7 @@ def commitment(ctx: ArticleContext, claim: Claim) -> str | None:
     "a quoted name of a work or a show (every word capitalised, no sentence end) is a title",
     examples=[
         (
-            "Ana Lopez appeared on “The Late Morning Show” and praised the plan.",
+            "“The show was fun,” Ana Lopez said. She appeared on “The Late Morning Show” twice.",
             "Late Morning Show",
             "quote",
             None,
@@ -123,7 +123,12 @@ def subhead(ctx: ArticleContext, claim: Claim) -> str | None:
     "scare_quote",
     "a quoted word or two is a scare quote or a label, not a statement",
     examples=[
-        ("The so-called “balloon” drifted over the city on Tuesday.", "balloon", "quote", None)
+        (
+            "“The talks went well,” Ana Lopez said. The so-called “balloon” drifted over the city.",
+            "balloon",
+            "quote",
+            None,
+        ),
     ],
     applies_to=_QUOTED_ONLY,
 )
