@@ -193,3 +193,32 @@ def test_evidence_spans_are_exact_slices_and_runs_repeat(run_text, parts):
         assert q.sieves and q.sieves[0].startswith("link:")
         assert 0 < q.confidence <= 1
     assert [q.to_json() for q in first] == [q.to_json() for q in run_text(text)]
+
+
+def test_explain_a_stored_quote_marks_its_evidence_and_chain(seed_build):
+    from tests.conftest import kg
+
+    records = [json.loads(line) for line in (seed_build / "quotes.jsonl").read_text().splitlines()]
+    pronoun = next(r for r in records if any(e["role"] == "antecedent" for e in r["evidence"]))
+    out = kg("explain", pronoun["id"], "--store", str(seed_build)).stdout
+    assert f"[[{pronoun['text']}" in out or pronoun["text"][:30] in out
+    assert "decided by: link:" in out
+    for span in pronoun["evidence"]:
+        assert repr(span["text"]) in out and span["rule"] in out
+    missing = kg("explain", "0000000000000000", "--store", str(seed_build), check=False)
+    assert missing.returncode != 0 and "no quote with id" in missing.stderr
+
+
+def test_explain_a_file_at_an_offset_shows_what_was_turned_down(tmp_path):
+    from tests.conftest import kg
+
+    text = "Ravi Menon met union leaders on Monday.\n\n“Nobody will lose their job,” he said.\n"
+    path = tmp_path / "article.txt"
+    path.write_text(text, encoding="utf-8")
+    out = kg("explain", str(path), "--at", str(text.index("Nobody"))).stdout
+    assert "speaker: Ravi Menon" in out and "<he>" in out and "«Ravi Menon»" in out
+    assert "speaker:pronoun_salience" in out
+    text = "Mayor praises the “historic” deal with the rail union\n\nThe council met on Tuesday.\n"
+    path.write_text(text, encoding="utf-8")
+    headline = kg("explain", str(path), "--at", str(text.index("historic")), check=False)
+    assert headline.returncode != 0 and "veto:headline" in headline.stderr

@@ -134,6 +134,8 @@ def _quote_triples(g: Graph, article: URIRef, q: Quote, concepts: dict, wikidata
         g.add((node, KG.cue, Literal(q.cue)))
     for sieve in q.sieves:
         g.add((node, KG.sieve, Literal(sieve)))
+    for reason in q.rejected:
+        g.add((node, KG.rejected, Literal(reason)))
     for number, span in enumerate(q.evidence):
         # each span a NIF string of the article: its role, offsets, words and deciding rule
         ev = URIRef(f"{node}/evidence/{number}")
