@@ -110,7 +110,7 @@ def judge(evalset: EvalSet, quotes: list) -> list[bool | None]:
     cand.sort(reverse=True)
     pmatch, gmatch = {}, {}
     touched = defaultdict(set)
-    for ov, pi, gi in cand:
+    for _ov, pi, gi in cand:
         touched[pi].add(gi)
         if pi in pmatch or gi in gmatch:
             continue
