@@ -6,12 +6,16 @@ attributed, by ordered passes, the most precise first (the shape of a determinis
 multi-pass coreference sieve):
 
 1. ``person_names``: every PERSON name the tagger found, cleaned of honorifics;
+   ``untagged_names``: a capitalised name the tagger missed or called something else, when
+   a title stands before it ("Mayor Ana Lopez", "coach Peter Hall") or it opens with a
+   known given name and ends with no organisation word ("Ana Lopez", not "Ana Airlines");
 2. ``name_variants``: one person written several ways ("Qin" / "Qin Gang", a glued or
    misspelt surname) becomes one entity;
 3. ``mislabelled_names``: a surname the tagger called a place or body is still the person;
 4. ``bare_surnames``: a surname standing alone that the tagger missed;
 5. ``roles``: titles, appositions and copulas give each entity its role words
-   ("X, the spokesman", "X is the coach") and, where a role or honorific says so, a gender.
+   ("X, the spokesman", "X is the coach") and, where a role or honorific says so, a gender;
+   a given name gives a weaker hint of gender (``name_gender``) that stronger evidence beats.
 
 Pronouns and role descriptions are resolved against the table by the speaker sieves,
 which also see the discourse (who has spoken so far).
@@ -42,7 +46,15 @@ from kg.extract.people import clean_name, role_words
 ROLE_DEPS = frozenset(
     ["compound", "amod", "nmod", "poss", "npadvmod", "appos", "attr", "pobj", "prep"]
 )
-PASSES = ("person_names", "name_variants", "mislabelled_names", "bare_surnames", "roles")
+PASSES = (
+    "person_names",
+    "untagged_names",
+    "name_variants",
+    "mislabelled_names",
+    "bare_surnames",
+    "roles",
+)
+NOT_NAME_ENTS = frozenset(["DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"])
 # Above this many names the variant merge compares only names that share a first letter,
 # so a long transcript does not cost a comparison of every pair.
 MAX_PAIRWISE_NAMES = 200
@@ -60,6 +72,7 @@ class Person:
     variants: set[str] = field(default_factory=set)
     roles: set[str] = field(default_factory=set)
     gender: str | None = None
+    name_gender: str | None = None  # what the given name suggests: weaker than `gender`
     first_char: int = 0
     mentions: list[int] = field(default_factory=list)
     spans: dict[int, int] = field(default_factory=dict)  # mention start -> end
@@ -99,7 +112,10 @@ class EntityTable:
         self._by_token: dict[str, list[Person]] = {}
         self._by_variant: dict[str, Person] = {}
         self._by_role: dict[str, list[Person]] = {}
+        self._name_spans: list[Span] = []
+        self._ent_of = {i: ent for ent in doc.ents for i in range(ent.start, ent.end)}
         self._pass_person_names()
+        self._pass_untagged_names()
         self._pass_name_variants()
         self._pass_mislabelled_names()
         self._pass_bare_surnames()
@@ -112,6 +128,74 @@ class EntityTable:
         for ent in self.doc.ents:
             if ent.label_ == "PERSON":
                 self._add_name(ent)
+
+    def _pass_untagged_names(self) -> None:
+        doc, lex = self.doc, self.lexicon
+        i = 0
+        while i < len(doc):
+            if i in self.mention_at or not _name_word(doc[i], lex):
+                i += 1
+                continue
+            j = i
+            while j + 1 < len(doc) and doc[j + 1].sent.start == doc[i].sent.start:
+                nxt = doc[j + 1]
+                if j + 1 not in self.mention_at and _name_word(nxt, lex):
+                    j += 1
+                elif (
+                    nxt.lower_ in lex.name_particles
+                    and j + 2 < len(doc)
+                    and _name_word(doc[j + 2], lex)
+                ):
+                    j += 2
+                else:
+                    break
+            run = doc[i : j + 1]
+            i = j + 1
+            name_span = self._untagged_person(run)
+            if name_span is not None:
+                self._add_name(name_span)
+
+    def _untagged_person(self, run: Span) -> Span | None:
+        """The part of a capitalised run that names a person, or None."""
+        lex = self.lexicon
+        start = run.start
+        titled = False
+        while start < run.end - 1 and _is_title_word(self.doc[start], lex):
+            start += 1
+            titled = True
+        before = self.doc[run.start - 1] if run.start > 0 else None
+        if before is not None and (
+            before.lower_.rstrip(".") in lex.honorifics
+            or (before.is_lower and before.lemma_ in lex.role_nouns)
+        ):
+            titled = True  # "coach Peter Hall", "Ms Ana Lopez"
+        name = self.doc[start : run.end]
+        words = [t.lower_ for t in name]
+        if any(
+            w in lex.organization_nouns or w in lex.media_words or _is_title_word(t, lex)
+            for w, t in zip(words, name)
+        ):
+            return None  # an organisation, an outlet, or a role phrase ("Cabinet Minister")
+        if (
+            any(t.ent_type_ in ("GPE", "LOC", "FAC", "NORP") for t in name)
+            and words[0] not in lex.given_names
+        ):
+            return None
+        if titled:
+            return name
+        if len(name) >= 2 and words[0] in lex.given_names and not self._org_entity(name):
+            return name
+        return None
+
+    def _org_entity(self, name: Span) -> bool:
+        """Whether the tagger put these words inside a longer organisation name ("Ana
+        Lopez Foundation")."""
+        ent = self._ent_of.get(name.start)
+        return (
+            ent is not None
+            and ent.label_ == "ORG"
+            and (ent.start < name.start or ent.end > name.end)
+        )
 
     def _add_name(self, ent: Span) -> None:
         name, gender = clean_name(ent.text, self.lexicon)
@@ -129,7 +213,14 @@ class EntityTable:
             person.name = name
         person.variants.add(name)
         self._by_variant.setdefault(name.lower(), person)
+        before = self.doc[ent.start - 1] if ent.start > 0 else None
+        if before is not None:  # "Ms Ana Lopez" with the honorific outside the name
+            gender = gender or self.lexicon.honorifics.get(before.lower_.rstrip("."))
         person.gender = person.gender or gender
+        words = name.lower().split()
+        if len(words) >= 2 and person.name_gender is None:
+            person.name_gender = self.lexicon.given_names.get(words[0])
+        self._name_spans.append(ent)
         person.mentions.append(ent.start_char)
         person.spans[ent.start_char] = ent.end_char
         for word in name.lower().split():
@@ -168,6 +259,7 @@ class EntityTable:
             target.mentions += person.mentions
             target.spans.update(person.spans)
             target.gender = target.gender or person.gender
+            target.name_gender = target.name_gender or person.name_gender
             target.first_char = min(target.first_char, person.first_char)
             owner[id(person)] = target
         if owner:
@@ -215,11 +307,12 @@ class EntityTable:
             owners[0].spans[token.idx] = token.idx + len(token)
 
     def _pass_roles(self) -> None:
-        for ent in self.doc.ents:
-            if ent.label_ == "PERSON" or ent.start in self.mention_at:
-                person = self.mention_at.get(ent.start)
-                if person is not None:
-                    self._learn_roles(person, ent)
+        spans = list(self._name_spans)
+        spans += [e for e in self.doc.ents if e.label_ != "PERSON" and e.start in self.mention_at]
+        for span in spans:
+            person = self.mention_at.get(span.start)
+            if person is not None:
+                self._learn_roles(person, span)
         for person in self.people:
             for role in person.roles:
                 self._by_role.setdefault(role, []).append(person)
@@ -273,7 +366,9 @@ class EntityTable:
                     token.idx,
                     last.idx + len(last),
                     person,
-                    token.dep_ in ("nsubj", "nsubjpass"),
+                    # the name's head is its last word: "Matthew Miller" is the subject
+                    # when "Miller" is, even if "Matthew" hangs off it as a compound
+                    any(t.dep_ in ("nsubj", "nsubjpass") for t in (token, last)),
                 )
             )
         out.sort(key=lambda m: m.start)
@@ -347,6 +442,25 @@ class EntityTable:
         ]
         counts = [c for c in counts if c[0] > 0]
         return max(counts, key=lambda c: c[:2])[2] if counts else None
+
+
+def _name_word(token: Token, lex: Lexicon) -> bool:
+    """A word that can be part of a person's name: a capitalised proper noun (or an
+    initial), not a date or number, not a word that is never a name."""
+    if token.ent_type_ in NOT_NAME_ENTS or token.lower_ in lex.not_names:
+        return False
+    text = token.text
+    if len(text) == 2 and text[0].isupper() and text[1] == ".":
+        return True  # an initial: "John F. Kirby"
+    if token.pos_ != "PROPN":
+        return False
+    return (token.is_title and text.isalpha()) or ("-" in text and text[:1].isupper())
+
+
+def _is_title_word(token: Token, lex: Lexicon) -> bool:
+    """A capitalised title before a name: "Mayor", "Sen.", "Coach", "Dr"."""
+    word = token.lower_.rstrip(".")
+    return word in lex.honorifics or word in lex.role_nouns or word in lex.role_abbreviations
 
 
 def _same_person(a: Person, b: Person) -> bool:

@@ -11,6 +11,8 @@ frozensets so the per-token checks in the hot path stay O(1).
 (True, True)
 >>> lex.role_gender["spokeswoman"], lex.role_synonyms["spokeswoman"]
 ('f', 'spokesperson')
+>>> lex.given_names["ana"], lex.given_names["robert"], "lopez" in lex.surnames
+('f', 'm', True)
 """
 
 from __future__ import annotations
@@ -61,6 +63,10 @@ class Lexicon:
     indefinite: frozenset[str]
     title_small_words: frozenset[str]
     question_labels: frozenset[str]
+    # given names (lowercase) with the gender most bearers have, None when it is mixed,
+    # and surnames: the US Census name lists shipped in the `names` package (public domain)
+    given_names: dict[str, str | None]
+    surnames: frozenset[str]
 
     def __hash__(self) -> int:  # one lexicon per process: identity is enough
         return id(self)
@@ -115,4 +121,34 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
         indefinite=frozenset(lists.get("indefinite", [])),
         title_small_words=frozenset(lists.get("title_small_words", [])),
         question_labels=frozenset(lists.get("question_labels", [])),
+        given_names=_given_names(),
+        surnames=_census("dist.all.last"),
     )
+
+
+GENDER_MAJORITY = 4.0  # a name counts as one gender's when that gender bears it 4x as often
+
+
+def _census_counts(file: str) -> dict[str, float]:
+    from importlib.resources import files
+
+    counts = {}
+    for line in (files("names") / file).read_text().splitlines():
+        parts = line.split()
+        if len(parts) >= 2:
+            counts[parts[0].lower()] = float(parts[1])
+    return counts
+
+
+def _census(file: str) -> frozenset[str]:
+    return frozenset(_census_counts(file))
+
+
+def _given_names() -> dict[str, str | None]:
+    """Given names and their usual gender: "ana" -> f, "chris" -> None (borne by both)."""
+    male, female = _census_counts("dist.male.first"), _census_counts("dist.female.first")
+    out: dict[str, str | None] = {}
+    for name in male.keys() | female.keys():
+        m, f = male.get(name, 0.0), female.get(name, 0.0)
+        out[name] = "m" if m >= GENDER_MAJORITY * f else "f" if f >= GENDER_MAJORITY * m else None
+    return out

@@ -143,6 +143,9 @@ def pronoun_salience(ctx, mention, claim, discourse, avoid) -> Decision | None:
     para = ctx.paragraph(here)
     rejected: list[str] = []
     best: tuple[float, Speaker, TextSpan | None] | None = None
+    # a given name's usual gender is only a hint: a candidate it disagrees with is kept
+    # as a fallback, not ruled out ("Jean", "Kim" and many names are borne by both)
+    hinted: tuple[float, Speaker, TextSpan | None] | None = None
     for spoken in discourse.latest_first():
         if spoken.end > here or spoken.speaker.name in avoid:
             if spoken.speaker.name in avoid:
@@ -151,6 +154,10 @@ def pronoun_salience(ctx, mention, claim, discourse, avoid) -> Decision | None:
         if ctx.paragraph(spoken.end) < para - PRONOUN_REACH_PARAGRAPHS:
             break
         if compatible(gender, spoken.gender, spoken.speaker.kind):
+            if spoken.gender is None and not _hint_agrees(ctx, gender, spoken.speaker.name):
+                hinted = hinted or (spoken.end, spoken.speaker, spoken.mention)
+                rejected.append(f"{spoken.speaker.name}: the given name suggests another gender")
+                continue
             best = (spoken.end, spoken.speaker, spoken.mention)
             break
         rejected.append(f"{spoken.speaker.name}: does not agree with {token.text!r}")
@@ -164,11 +171,17 @@ def pronoun_salience(ctx, mention, claim, discourse, avoid) -> Decision | None:
             continue
         person_gender = discourse.gender_of(m.person.name, m.person.gender)
         if compatible(gender, person_gender, m.person.kind):
-            best = (
+            candidate = (
                 score,
                 Speaker(m.person.name, token.text, m.person.kind),
                 TextSpan(m.start, m.end),
             )
+            if person_gender is None and not _hint_agrees(ctx, gender, m.person.name):
+                if hinted is None or score > hinted[0]:
+                    hinted = candidate
+                continue
+            best = candidate
+    best = best or hinted
     if best is None:
         return Decision(rejected=tuple(rejected)) if rejected else None
     speaker = Speaker(best[1].name, token.text, best[1].kind)
@@ -656,6 +669,15 @@ def indefinite(ctx: ArticleContext, token: Token) -> bool:
     return token.tag_ in ("NNS", "NNPS") and not any(
         c.dep_ in ("det", "poss") for c in token.children
     )
+
+
+def _hint_agrees(ctx: ArticleContext, pronoun: str | None, name: str) -> bool:
+    """Whether the usual gender of an entity's given name fits the pronoun (or says nothing)."""
+    if pronoun not in ("m", "f"):
+        return True
+    person = ctx.entities.find_name(name)
+    hint = person.name_gender if person is not None else None
+    return hint is None or hint == pronoun
 
 
 def compatible(pronoun: str | None, gender: str | None, kind: str) -> bool:
