@@ -160,9 +160,12 @@ class EntityTable:
         lex = self.lexicon
         start = run.start
         titled = False
-        while start < run.end - 1 and _is_title_word(self.doc[start], lex):
-            start += 1
-            titled = True
+        # the name follows the last title of the run: "Health Minister Joan Carter",
+        # "Disease Control Director Huang Chi-ching"
+        for k in range(run.end - 2, run.start - 1, -1):
+            if _is_title_word(self.doc[k], lex):
+                start, titled = k + 1, True
+                break
         before = self.doc[run.start - 1] if run.start > 0 else None
         if before is not None and (
             before.lower_.rstrip(".") in lex.honorifics

@@ -63,6 +63,8 @@ class Lexicon:
     indefinite: frozenset[str]
     title_small_words: frozenset[str]
     question_labels: frozenset[str]
+    page_labels: frozenset[str]
+    answer_labels: frozenset[str]
     # given names (lowercase) with the gender most bearers have, None when it is mixed,
     # and surnames: the US Census name lists shipped in the `names` package (public domain)
     given_names: dict[str, str | None]
@@ -121,6 +123,8 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
         indefinite=frozenset(lists.get("indefinite", [])),
         title_small_words=frozenset(lists.get("title_small_words", [])),
         question_labels=frozenset(lists.get("question_labels", [])),
+        page_labels=frozenset(lists.get("page_labels", [])),
+        answer_labels=frozenset(lists.get("answer_labels", [])),
         given_names=_given_names(),
         surnames=_census("dist.all.last"),
     )

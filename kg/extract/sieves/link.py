@@ -191,7 +191,8 @@ def speaker_label(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
     for label in ctx.labels:
         if label.question:
             continue
-        if label_speaker(ctx, label.label_start, label.label_end) is None:
+        answer = ctx.text[label.label_start : label.label_end].lower() in ctx.lexicon.answer_labels
+        if not answer and label_speaker(ctx, label.label_start, label.label_end) is None:
             continue
         overlapping = ctx.quotes_overlapping(label.start, label.end)
         kind, start, end = "unquoted", label.start, label.end
@@ -207,8 +208,9 @@ def speaker_label(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
             "speaker_label",
             tuple(overlapping),
             None,
-            mention,
+            None if answer else mention,
             paragraph_voice=True,
+            answer=answer,
         )
 
 
@@ -324,7 +326,7 @@ def interview_answer(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
     for _, answer in ctx.interview:
         if view.covered(answer.start, answer.end, 0.8):
             continue
-        yield Claim(answer.start, answer.end, "unquoted", "interview_answer")
+        yield Claim(answer.start, answer.end, "unquoted", "interview_answer", answer=True)
 
 
 def claim_priority(claim: Claim) -> str:

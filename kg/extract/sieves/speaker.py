@@ -561,12 +561,21 @@ def _continues(ctx, claim: Claim, discourse: Discourse, far: bool) -> Decision |
     ],
 )
 def interviewee(ctx, mention, claim, discourse, avoid) -> Decision | None:
-    if claim.link != "interview_answer" or not ctx.interview:
+    if not claim.answer:
         return None
-    first_question = ctx.interview[0][0].start
+    starts = [q.start for q, _ in ctx.interview]
+    starts += [label.start for label in ctx.labels if label.question]
+    first_question = min(starts, default=claim.start)
     before = [s for s in discourse.spoken_before(first_question) if s.speaker.kind == "person"]
     if not before:
-        return None
+        person = ctx.entities.most_mentioned(first_question)
+        if person is None:
+            return None
+        return Decision(
+            Speaker(person.name, "", "person"),
+            antecedent=_person_span(person, first_question),
+            note="the person the interview is with, named before the questions",
+        )
     names = [s.speaker.name for s in before]
     chosen = max(names, key=lambda n: (names.count(n), -names[::-1].index(n)))
     spoken = next(s for s in before if s.speaker.name == chosen)
@@ -575,8 +584,10 @@ def interviewee(ctx, mention, claim, discourse, avoid) -> Decision | None:
 
 # -- helpers shared with the link and relay sieves -------------------------------------------
 def label_speaker(ctx: ArticleContext, start: int, end: int) -> Speaker | None:
-    """Who a transcript label or signature names: a person of the article, a PERSON name,
-    a role ("Official Spokesperson"), or a capitalised surname ("SMITH")."""
+    """Who a transcript label or signature names, in order: nobody when it is a page label
+    ("Source:") or a place (a dateline, "WASHINGTON:"); a person of the article named in
+    it; a PERSON name; a role ("Official Spokesperson", "PRIME MINISTER") and whoever holds
+    it; initials ("LT:") of one person of the article; a capitalised name ("SMITH")."""
     span = ctx.doc.char_span(start, end, alignment_mode="expand")
     if span is None or not len(span):
         return None
@@ -585,6 +596,11 @@ def label_speaker(ctx: ArticleContext, start: int, end: int) -> Speaker | None:
     mention = ctx.text[start:end]
     while len(span) > 1 and span[-1].is_punct:
         span = span[:-1]  # "— Jane Roe."
+    words = mention.strip(" .").lower()
+    if words in lex.page_labels or words in lex.not_names:
+        return None
+    if all(t.ent_type_ in ("GPE", "LOC") or t.is_punct for t in span):
+        return None  # "WASHINGTON:", "Port Ellen —": a dateline, not a speaker
     tail: list[str] = []
     for token in reversed(span):  # "Official Spokesperson, Jane Roe": the name ends the label
         if token.pos_ != "PROPN" or not token.is_title:
@@ -602,23 +618,56 @@ def label_speaker(ctx: ArticleContext, start: int, end: int) -> Speaker | None:
             name, _ = clean_name(ent.text, lex)
             if name:
                 return Speaker(name, mention, "person")
+    head = span[-1]
+    head_word = head.lower_.rstrip(".")
+    if (
+        head.lemma_.lower() in lex.role_nouns
+        or head_word in lex.role_nouns
+        or (head_word in lex.role_abbreviations and len(span) > 1)
+    ):
+        person = table.by_role(role_words(list(span), lex), role_head(head_word, lex), None)
+        if person is not None:
+            return Speaker(person.name, mention, "person")
+        return Speaker(
+            strip_article(mention.title() if mention.isupper() else mention), mention, "anonymous"
+        )
+    if _is_initials(mention):
+        person = _person_with_initials(ctx, mention)
+        if person is not None:
+            return Speaker(person.name, mention, person.kind)
     if mention.isupper() and len(mention.split()) <= 3:
         name, _ = clean_name(mention.title(), lex)
         person = table.find_name(name) if name else None
         if person is not None:
             return Speaker(person.name, mention, person.kind)
-        return Speaker(name, mention, "person") if name else None
+        return Speaker(name, mention, "person") if name and not _is_initials(mention) else None
     if full and len(full.split()) >= 2:
         person = table.find_name(full)
         longer = person is None or len(person.tokens) < len(full.split())
         return Speaker(full if longer else person.name, mention, "person")
-    head = span[-1]
-    if head.lemma_.lower() in lex.role_nouns or head.lower_ in lex.role_abbreviations:
-        person = table.by_role(role_words(list(span), lex), role_head(head.lower_, lex), None)
-        if person is not None:
-            return Speaker(person.name, mention, "person")
-        return Speaker(strip_article(mention), mention, "anonymous")
     return None
+
+
+def _is_initials(label: str) -> bool:
+    """Two or three capitals standing for a name, as Q&A layouts label answers ("LT:").
+
+    >>> _is_initials("LT"), _is_initials("J.R."), _is_initials("SMITH"), _is_initials("Lt")
+    (True, True, False, False)
+    """
+    letters = label.replace(".", "").strip()
+    return 2 <= len(letters) <= 3 and letters.isalpha() and letters.isupper()
+
+
+def _person_with_initials(ctx: ArticleContext, label: str) -> Person | None:
+    """The one person of the article whose initials the label gives, or failing that the
+    one whose surname it ends with ("LT" for a Truss the article calls Elizabeth)."""
+    letters = label.replace(".", "").strip().lower()
+    people = [p for p in ctx.entities.people if p.kind == "person" and len(p.tokens) >= 2]
+    exact = [p for p in people if "".join(t[0] for t in p.tokens) == letters]
+    if len(exact) == 1:
+        return exact[0]
+    surname = [p for p in people if p.tokens[-1][0] == letters[-1]]
+    return surname[0] if len(surname) == 1 else None
 
 
 def organisation_before(ctx: ArticleContext, token: Token, discourse: Discourse) -> Decision | None:
