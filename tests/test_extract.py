@@ -147,6 +147,11 @@ def test_never_crashes_and_offsets_point_into_the_text(extract, text):
 
 
 NOT_QUOTES = [
+    # figures reported or predicted are data, not words
+    "The company reported a profit of $1 per share on $7.8 billion in sales.",
+    "Analysts predicted a loss of two cents a share for the quarter.",
+    # a passive "was told" with no teller names no speaker (the listener did not say it)
+    "Tom Reyes was told that the factory would close within a year.",
     # a dateline in capitals with a colon is a place, not a speaker label
     "WASHINGTON: The senator may have come close to the presidency, but she ruled out a run.",
     # page furniture that opens a line with a colon
@@ -531,6 +536,34 @@ ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected
         "excellent job",
         "speaker",
         "Tom Reyes",
+    ),
+    # things do not say: the participle's speaker is whoever dismissed them
+    (
+        "Mayor Ana Lopez dismissed the figures saying it is not possible for the council to "
+        "approve the trip.",
+        "not possible for the council",
+        "speaker",
+        "Ana Lopez",
+    ),
+    # "X was told that ...": X heard it; the teller, named by "by", said it
+    (
+        "Tom Reyes was told by Ana Lopez that the factory would close within a year.",
+        "factory would close",
+        "speaker",
+        "Ana Lopez",
+    ),
+    (
+        "Tom Reyes was told by Ana Lopez that the factory would close within a year.",
+        "factory would close",
+        "addressee",
+        "Tom Reyes",
+    ),
+    # a quotation that is a reporting verb's object is what it reports
+    (
+        "Protesters marched past the station, shouting “Free them all now!” at the officers.",
+        "Free them all now",
+        "speaker",
+        "Protesters",
     ),
     # "statements reported by CCTV" reached the article through CCTV
     (

@@ -55,7 +55,8 @@ class ArticleContext:
         runs = list(re.finditer(r"\n\s*", self.text))
         self.breaks = [m.start() for m in runs]
         self.starts = [m.end() for m in runs]
-        self.cues: list[Cue] = list(find_cues(self.doc, self.in_quote, self.lexicon))
+        people = frozenset(self.entities.mention_at)
+        self.cues: list[Cue] = list(find_cues(self.doc, self.in_quote, self.lexicon, people))
         self.nesting = cue_nesting(self.doc, self.cues)
         self._cues_by_sentence: dict[int, list[Cue]] = {}
         for cue in self.cues:
