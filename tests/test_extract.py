@@ -565,6 +565,24 @@ ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected
         "speaker",
         "Protesters",
     ),
+    # a short reply with its own cue is a quote, not a scare quote
+    ("“Yes,” said Lee Kwan.", "Yes", "speaker", "Lee Kwan"),
+    # the first half of a quote split by its cue takes the cue's speaker
+    (
+        "Coach Tom Reyes was angry. “We lost focus,” he said, “and we paid for it.”",
+        "We lost focus",
+        "speaker",
+        "Tom Reyes",
+    ),
+    # an inverted cue's speaker follows the verb, even when the parser picks a quoted word
+    ("“C'est la vie,” said André Dupont, the mayor.", "C'est la vie", "speaker", "André Dupont"),
+    # ... and a day after the verb is when, not who
+    (
+        "Ana Lopez spoke to the radio station.\n\n“We are ready for the vote,” she said Monday.",
+        "ready for the vote",
+        "speaker",
+        "Ana Lopez",
+    ),
     # "statements reported by CCTV" reached the article through CCTV
     (
         "Minister Karl Berg told his counterpart that the talks had been useful, "

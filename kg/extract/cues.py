@@ -145,6 +145,10 @@ def _verb_cue(verb: Token, in_quote: list[int], lex: Lexicon) -> Cue | None:
     if lemma in lex.weak_verbs and _is_infinitive(verb):
         return None
     speaker = subject_of(verb, 0, lex)
+    if speaker is not None and in_quote[speaker.i] >= 0 and in_quote[verb.i] < 0:
+        # “C'est la vie,” said André Dupont: the parser took a word of the quote for the
+        # subject; in an inverted cue the speaker follows the verb
+        speaker = _subject_after(verb, in_quote)
     if _thing_subject_of_participle(verb, speaker, lex):
         # "dismissed the figures saying ...": the parser made the object the participle's
         # subject; things do not say, the person who dismissed them does
@@ -378,6 +382,31 @@ def _thing_subject_of_participle(verb: Token, subject: Token | None, lex: Lexico
         and lemma not in lex.organization_nouns
         and lemma not in lex.document_nouns
     )
+
+
+def _subject_after(verb: Token, in_quote: list[int]) -> Token | None:
+    """The speaker of an inverted cue ("said André Dupont", "said the mayor"): the head of
+    the name or noun phrase right after the verb."""
+    doc = verb.doc
+    i = verb.i + 1
+    while i < len(doc) and i <= verb.i + 4 and doc[i].ent_type_ in ("DATE", "TIME"):
+        i += 1  # "said Monday", "said on Thursday morning": when, not who
+    if i < len(doc) and doc[i].pos_ == "DET":
+        i += 1
+    while i < len(doc) and doc[i].pos_ == "ADJ":
+        i += 1
+    head = None
+    while (
+        i < len(doc)
+        and in_quote[i] < 0
+        and doc[i].pos_ in ("PROPN", "NOUN")
+        and doc[i].ent_type_ not in ("DATE", "TIME")
+    ):
+        head = doc[i]
+        if doc[i].pos_ == "NOUN" and not (i + 1 < len(doc) and doc[i + 1].pos_ == "NOUN"):
+            break
+        i += 1
+    return head
 
 
 def _agent(verb: Token) -> Token | None:
