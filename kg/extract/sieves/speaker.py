@@ -56,9 +56,66 @@ def relative_which(ctx, mention, claim, discourse, avoid) -> Decision | None:
     token = _token(mention)
     if token is None or token.tag_ != "WDT" or token.head.dep_ != "relcl":
         return None
-    if not names_a_body(ctx, token.head.head):
+    noun = token.head.head
+    if not names_a_body(ctx, noun) and noun.lemma_.lower() not in ctx.lexicon.document_nouns:
         return None
-    return Decision(redirect=token.head.head, note="the body the relative clause hangs on")
+    return Decision(redirect=noun, note="the body or document the relative clause hangs on")
+
+
+@sieve(
+    "speaker",
+    "named_as",
+    "“a spokesperson named X”, “a man identified as X”: the description is X",
+    examples=[
+        (
+            "A company spokesperson named Ana Lopez said the data had not been sold.",
+            "data had not been sold",
+            "speaker",
+            "Ana Lopez",
+        ),
+    ],
+)
+def named_as(ctx, mention, claim, discourse, avoid) -> Decision | None:
+    token = _token(mention)
+    if token is None or token.pos_ not in ("NOUN", "PROPN"):
+        return None
+    for verb in token.children:
+        if verb.dep_ != "acl" or verb.lemma_.lower() not in ("name", "call", "identify"):
+            continue
+        for child in verb.subtree:
+            if child != verb and ctx.entities.person_at(child) is not None:
+                return Decision(redirect=child, note=f"{verb.text} {child.text}")
+    return None
+
+
+@sieve(
+    "speaker",
+    "document_issuer",
+    "a statement, report or letter speaks for whoever issued it: “X issued a statement "
+    "that said ...”",
+    examples=[
+        (
+            "Ana Lopez did not speak to reporters but issued a statement that said she was "
+            "pleased with the talks.",
+            "pleased with the talks",
+            "speaker",
+            "Ana Lopez",
+        ),
+    ],
+)
+def document_issuer(ctx, mention, claim, discourse, avoid) -> Decision | None:
+    token = _token(mention)
+    if token is None or token.lemma_.lower() not in ctx.lexicon.document_nouns:
+        return None
+    verb = token.head
+    if token.dep_ != "dobj" or verb.lemma_.lower() not in ctx.lexicon.issuing_verbs:
+        return None
+    issuer = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if issuer is None and verb.dep_ == "conj":
+        issuer = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+    if issuer is None or issuer.pos_ == "PRON" and issuer.lower_ in ("it", "this", "that"):
+        return None
+    return Decision(redirect=issuer, note=f"{verb.text} the {token.text}")
 
 
 @sieve(
