@@ -669,3 +669,8 @@ def test_lead_patterns_tell_datelines_and_headings_from_names(pattern, lead, mat
     import kg.nlp.pipeline
 
     assert bool(getattr(kg.nlp.pipeline, pattern).match(lead)) is matches
+
+
+def test_a_cue_before_a_colon_is_not_a_speaker_label(extract):
+    quotes = extract("Tom Reyes replied: “We protected the hospitals every single year.”")
+    assert [(q.speaker.name, q.sieves[0]) for q in quotes] == [("Tom Reyes", "link:cue_content")]

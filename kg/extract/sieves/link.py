@@ -196,6 +196,8 @@ def speaker_label(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
         answer = ctx.text[label.label_start : label.label_end].lower() in ctx.lexicon.answer_labels
         if not answer and label_speaker(ctx, label.label_start, label.label_end) is None:
             continue
+        if _has_verb(ctx, label.label_start, label.label_end):
+            continue  # "Tom Reyes replied: “...”" is a cue and its quote, not a label
         overlapping = ctx.quotes_overlapping(label.start, label.end)
         kind, start, end = "unquoted", label.start, label.end
         if len(overlapping) == 1:
@@ -214,6 +216,11 @@ def speaker_label(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
             paragraph_voice=True,
             answer=answer,
         )
+
+
+def _has_verb(ctx: ArticleContext, start: int, end: int) -> bool:
+    span = ctx.doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and any(t.pos_ in ("VERB", "AUX") for t in span)
 
 
 _DASH_SIGNATURE = re.compile(r"[^\S\n]*[—–―‒-]{1,2}[^\S\n]*(?=[A-Z])([^\n,;(]{2,80})")

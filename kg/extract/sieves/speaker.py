@@ -487,6 +487,44 @@ def epithet(ctx, mention, claim, discourse, avoid) -> Decision | None:
 
 @sieve(
     "speaker",
+    "role_of_speaker",
+    "a definite role nobody in the article was given (“the minister said”) is the person "
+    "quoted just before: news names its speaker once, then varies the reference",
+    examples=[
+        (
+            "Tom Reyes replied: “We protected the hospitals.”\n\n"
+            "The minister said the budget had grown every year.",
+            "budget had grown",
+            "speaker",
+            "Tom Reyes",
+        ),
+    ],
+)
+def role_of_speaker(ctx, mention, claim, discourse, avoid) -> Decision | None:
+    token = _token(mention)
+    tokens = _role_tokens(ctx, token) if token is not None else None
+    if tokens is None or not definite_singular(token, ("the",)):
+        return None
+    para = ctx.paragraph(token.idx)
+    for spoken in discourse.latest_first():
+        if spoken.end > token.idx or spoken.speaker.name in avoid:
+            continue
+        if ctx.paragraph(spoken.end) < para - 1:
+            break
+        if spoken.speaker.kind != "person":
+            continue
+        person = ctx.entities.find_name(spoken.speaker.name)
+        heads = {role_head(r, ctx.lexicon) for r in person.roles} if person else set()
+        own = role_head(token.lower_, ctx.lexicon)
+        if heads & ctx.lexicon.role_nouns and own not in heads:
+            return None  # the last speaker holds another role: "the minister" is not them
+        speaker = Speaker(spoken.speaker.name, ctx.phrase_text(token), "person")
+        return Decision(speaker, antecedent=spoken.mention, note="the speaker just quoted")
+    return None
+
+
+@sieve(
+    "speaker",
     "proper_noun",
     "a capitalised proper noun the tagger missed is taken as a person's name",
     examples=[
