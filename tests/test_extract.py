@@ -583,6 +583,23 @@ ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected
         "speaker",
         "Ana Lopez",
     ),
+    # phrasal verbs report too ("went on:"), and a furniture line between the speaker's
+    # quotes ("Read more: ...") does not push them out of a pronoun's reach
+    (
+        "Ana Lopez spoke first. “We need more nurses,” she continued.\n\n"
+        "Read more: Council votes on budget\n\nTom Reyes: 'The budget is a disgrace!'\n\n"
+        "She went on: “We will not stop until the ward reopens.”",
+        "ward reopens",
+        "speaker",
+        "Ana Lopez",
+    ),
+    # "went on to say that": the inner verb is the cue
+    (
+        "“We are tired,” Ana Lopez said, going on to say that the team needed a long rest.",
+        "needed a long rest",
+        "speaker",
+        "Ana Lopez",
+    ),
     # "statements reported by CCTV" reached the article through CCTV
     (
         "Minister Karl Berg told his counterpart that the talks had been useful, "
