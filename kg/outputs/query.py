@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import KgError
+from kg.errors import KgError, UsageError
 from kg.resolve.aliases import fold
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -99,7 +99,9 @@ def load_query(spec: str) -> NamedQuery:
         text, name = spec, "inline"
     else:
         names = ", ".join(sorted(available_queries())) or "none found"
-        raise KgError(f"unknown query {spec!r}: give a name ({names}), a .rq file or SPARQL text")
+        raise UsageError(
+            f"unknown query {spec!r}: give a name ({names}), a .rq file or SPARQL text"
+        )
     return parse_query(name, text)
 
 
@@ -159,7 +161,7 @@ def term(param: Param | None, value: str) -> ox.NamedNode | ox.Literal:
     <NamedNode value=https://example.org/x>
     >>> term(Param("n", False, "integer", ""), "three")
     Traceback (most recent call last):
-    kg.errors.KgError: parameter n must be an integer, got 'three'
+    kg.errors.UsageError: parameter n must be an integer, got 'three'
     """
     kind = param.kind if param is not None else "string"
     label = param.name if param is not None else "value"
@@ -167,17 +169,17 @@ def term(param: Param | None, value: str) -> ox.NamedNode | ox.Literal:
         return ox.Literal(fold(value))
     if kind == "integer":
         if not re.fullmatch(r"\s*[+-]?\d+\s*", value):
-            raise KgError(f"parameter {label} must be an integer, got {value!r}")
+            raise UsageError(f"parameter {label} must be an integer, got {value!r}")
         return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
     if kind == "date":
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-            raise KgError(f"parameter {label} must be a date (YYYY-MM-DD), got {value!r}")
+            raise UsageError(f"parameter {label} must be a date (YYYY-MM-DD), got {value!r}")
         return ox.Literal(value.strip(), datatype=ox.NamedNode(XSD + "date"))
     iri = _IRI.match(value.strip())
     if kind == "iri":
         candidate = iri.group(1) if iri else value.strip()
         if not _ABSOLUTE_IRI.match(candidate):
-            raise KgError(f"parameter {label} must be an absolute IRI, got {value!r}")
+            raise UsageError(f"parameter {label} must be an absolute IRI, got {value!r}")
         return ox.NamedNode(candidate)
     if param is None and iri:  # an undeclared value of an inline query may be written <iri>
         return ox.NamedNode(iri.group(1))
@@ -188,16 +190,16 @@ def check_values(query: NamedQuery, values: dict[str, str]) -> None:
     """Raise `KgError` for an unknown parameter or a required one left out."""
     unknown = set(values) - set(query.params)
     if unknown and query.name != "inline":
-        raise KgError(
+        raise UsageError(
             f"query {query.name!r} has no parameter {', '.join(sorted(unknown))}"
             f" (it takes: {', '.join(query.params) or 'none'})"
         )
     for name, param in query.params.items():
         if param.required and not values.get(name, "").strip():
-            raise KgError(f"query {query.name!r} needs --param {name}=VALUE ({param})")
+            raise UsageError(f"query {query.name!r} needs --param {name}=VALUE ({param})")
     for key in values:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
-            raise KgError(f"parameter name {key!r} is not a SPARQL variable name")
+            raise UsageError(f"parameter name {key!r} is not a SPARQL variable name")
 
 
 def bind(query: NamedQuery, values: dict[str, str]) -> str:
@@ -231,14 +233,60 @@ def bind(query: NamedQuery, values: dict[str, str]) -> str:
     return query.text[: match.start()] + block + query.text[match.end() :]
 
 
+def execute(store, query: NamedQuery, values: dict[str, str]):
+    """pyoxigraph's result of the bound query (solutions, a boolean or triples)."""
+    try:
+        return store.query(bind(query, values))
+    except SyntaxError as exc:
+        raise KgError(f"query {query.name!r} is not valid SPARQL: {exc}") from None
+
+
+def w3c_results(result, fmt: str) -> bytes:
+    """A SELECT or ASK result in a W3C results format: ``srj`` (SPARQL JSON), ``srx``
+    (SPARQL XML) or ``tsv``; CONSTRUCT and DESCRIBE results as N-Triples."""
+    from kg.outputs.serve import results
+
+    if isinstance(result, ox.QueryBoolean):
+        if fmt == "tsv":
+            raise UsageError("an ASK answer has no TSV form: use --format srj or srx")
+        return results.write_boolean(bool(result), fmt)
+    if isinstance(result, ox.QueryTriples):
+        return results.write_triples(result, "application/n-triples")[0]
+    variables = [v.value for v in result.variables]
+    body, _ = results.write_solutions(
+        variables, ({v: s[v] for v in variables} for s in result), fmt
+    )
+    return body
+
+
+def store_root(path: str | Path) -> Path:
+    """The folder holding a kg store, from the build folder (``out``) or the store inside
+    it (``out/store``, or one generation ``out/store.3``).
+
+    >>> import tempfile
+    >>> store_root(tempfile.mkdtemp())  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    kg.errors.KgError: ... no kg store here (give the folder `kg build --out` wrote, or its store)
+    """
+    from kg.rdf.store import published
+
+    path = Path(path)
+    if not path.exists():
+        raise KgError(f"{path}: no such folder")
+    if published(path) is not None:
+        return path
+    if re.fullmatch(r"store(\.\d+)?", path.name) and published(path.parent) is not None:
+        return path.parent
+    raise KgError(
+        f"{path}: no kg store here (give the folder `kg build --out` wrote, or its store)"
+    )
+
+
 def run_query(
     store, query: NamedQuery, values: dict[str, str]
 ) -> tuple[list[str], list[list[str]]]:
     """Columns and rows (as plain strings) of a SELECT; ASK gives one boolean row."""
-    try:
-        result = store.query(bind(query, values))
-    except SyntaxError as exc:
-        raise KgError(f"query {query.name!r} is not valid SPARQL: {exc}") from None
+    result = execute(store, query, values)
     if isinstance(result, ox.QueryBoolean):
         return ["answer"], [[str(bool(result)).lower()]]
     if isinstance(result, ox.QueryTriples):
