@@ -172,13 +172,12 @@ class _Worker:
         self.process.start()
         child.close()
 
-    def call(self, job: Job, timeout: float) -> Answer:
-        """Send a job and wait for the answer; raise `QueryTimeout` when none comes in time."""
+    def call(self, job: Job, timeout: float, limit: float) -> Answer:
+        """Send a job and wait `timeout` seconds for the answer, else raise `QueryTimeout`
+        (naming `limit`, the server's --timeout)."""
         self.connection.send(job)
         if not self.connection.poll(timeout):
-            raise QueryTimeout(
-                f"the query was stopped after {timeout:g} s (the server's --timeout)"
-            )
+            raise QueryTimeout(f"the query was stopped after {limit:g} s (the server's --timeout)")
         return self.connection.recv()
 
     def kill(self) -> None:
