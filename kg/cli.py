@@ -249,6 +249,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--workers", type=int, metavar="N", help="query worker processes (default: the cores)"
     )
+    p.add_argument(
+        "--cache-mb",
+        type=int,
+        default=64,
+        metavar="N",
+        help="keep answers of the current store generation in N MiB of memory (default 64; 0: off)",
+    )
     p.set_defaults(func=cmd_serve)
     return parser
 
@@ -575,6 +582,8 @@ def cmd_serve(args) -> int:
     for name in ("timeout", "max_rows", "max_request_bytes", "port"):
         if getattr(args, name) <= 0:
             raise UsageError(f"--{name.replace('_', '-')} must be more than 0")
+    if args.cache_mb < 0:
+        raise UsageError("--cache-mb must be 0 (off) or more")
     if args.workers is not None and args.workers < 1:
         raise UsageError("--workers must be at least 1")
     root = store_root(args.store)
@@ -587,6 +596,7 @@ def cmd_serve(args) -> int:
         max_request_bytes=args.max_request_bytes,
         cors=tuple(args.cors),
         workers=args.workers or default_workers(),
+        cache_bytes=args.cache_mb * 1024 * 1024,
     )
     print(
         f"kg: serving {root} at http://{args.host}:{args.port}/ (SPARQL: /sparql); Ctrl-C stops",

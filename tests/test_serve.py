@@ -193,7 +193,9 @@ def test_a_syntax_error_is_a_400_with_the_parsers_message(served):
 
 
 def test_updates_are_refused_and_change_nothing(served, seed_build):
-    before = get(sparql_url(served, COUNT_QUOTES), "text/csv")[2]
+    on_disk = KgStore(seed_build, read_only=True).sorted_ntriples()
+    count_all = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    before = get(sparql_url(served, f"# before\n{count_all}"), "text/csv")[2]
     attempts = [
         (
             b"update=" + urllib.parse.quote_plus("DROP ALL").encode(),
@@ -209,8 +211,10 @@ def test_updates_are_refused_and_change_nothing(served, seed_build):
     for data, media in attempts:
         status, _, body = get(served + "/sparql", data=data, content_type=media)
         assert status == 403 and b"read-only" in body, (data, status, body)
-    assert get(sparql_url(served, COUNT_QUOTES), "text/csv")[2] == before
     assert get(served + "/sparql?update=DROP+ALL")[0] == 403
+    # a query text not asked before, so the answer is computed again, not cached
+    assert get(sparql_url(served, f"# after\n{count_all}"), "text/csv")[2] == before
+    assert KgStore(seed_build, read_only=True).sorted_ntriples() == on_disk
 
 
 def test_dataset_parameters_choose_the_graphs(served, seed_build):
@@ -636,3 +640,60 @@ def test_the_graph_page_is_the_builds_page_under_a_hash_csp(browser, served):
     requests, errors = _visit(browser, served + "/graph", "window.kgReady")
     assert all(u.startswith(served) for u in requests), requests
     assert errors == []
+
+
+def _quote_ids(page: str) -> list[str]:
+    return re.findall(r'href="/quote/([0-9a-f]+)"', page)
+
+
+def test_search_filters_narrow_the_quotes(served, seed_build):
+    store = KgStore(seed_build, read_only=True)
+    everything = _quote_ids(_html(served, "/?q=the"))
+    assert everything
+    by_speaker = _html(served, "/?" + urllib.parse.urlencode({"speaker": "qin gang"}))
+    speakers = set(re.findall(r'class="speaker" href="/speaker/([^"]+)"', by_speaker))
+    assert speakers == {"qin-gang"}
+    taiwan = set(_quote_ids(_html(served, "/?" + urllib.parse.urlencode({"topic": "Taiwan"}))))
+    expected = {
+        r["q"].value.rsplit("/", 1)[-1]
+        for r in store.query(
+            "SELECT DISTINCT ?q WHERE { GRAPH ?g { ?q schema:about ?t . ?t kg:labelKey 'taiwan' } }"
+        )
+    }
+    assert taiwan == expected != set()
+    direct = _html(served, "/?kind=direct&speaker=qin+gang")
+    assert set(re.findall(r'class="kind kind-(\w+)"', direct)) == {"direct"}
+    dates = [
+        r["d"].value for r in store.query("SELECT DISTINCT ?d WHERE { ?a schema:datePublished ?d }")
+    ]
+    latest = max(dates)
+    dated = _html(served, "/?" + urllib.parse.urlencode({"q": "the", "since": latest}))
+    assert set(re.findall(r"<time>([^<]+)</time>", dated)) == {latest}
+    assert _html(served, "/?q=the&until=1900-01-01").count('class="quote-row"') == 0
+    assert get(served + "/?since=yesterday", "text/html")[0] == 400
+
+
+def test_a_misspelt_speaker_gets_did_you_mean(served):
+    page = _html(served, "/?" + urllib.parse.urlencode({"speaker": "Antony Blinkan"}))
+    assert 'id="none"' in page and 'id="suggest"' in page
+    suggested = re.findall(r'id="suggest">Did you mean\s*(.*?)\?</p>', page, re.DOTALL)[0]
+    assert "Antony Blinken" in suggested
+
+
+def test_a_statement_page_sets_its_reports_side_by_side(served, seed_build):
+    store = KgStore(seed_build, read_only=True)
+    row = next(
+        iter(
+            store.query(
+                "SELECT ?s (COUNT(DISTINCT ?a) AS ?n) WHERE { GRAPH ?g { ?q kg:statement ?s ; "
+                "schema:isPartOf ?a } } GROUP BY ?s ORDER BY DESC(?n) LIMIT 1"
+            )
+        )
+    )
+    sid, articles = row["s"].value.rsplit("/", 1)[-1], int(row["n"].value)
+    assert articles >= 2
+    page = _html(served, "/statement/" + sid)
+    assert page.count('<article class="report">') >= articles
+    assert get(served + "/statement/st-000000000000", "text/html")[0] == 404
+    assert get(served + "/speaker/no-such-person", "text/html")[0] == 404
+    assert get(served + "/quote/%3Cscript%3E", "text/html")[0] == 404

@@ -66,6 +66,7 @@ class ServeConfig:
     max_request_bytes: int = 1024 * 1024
     cors: tuple[str, ...] = ()
     workers: int = 2
+    cache_bytes: int = 64 * 1024 * 1024
 
 
 class HTTPProblem(Exception):
@@ -77,7 +78,7 @@ class HTTPProblem(Exception):
 
 
 def create_app(config: ServeConfig) -> Starlette:
-    pool = QueryPool(config.root, config.workers, config.timeout)
+    pool = QueryPool(config.root, config.workers, config.timeout, config.cache_bytes)
     templates = Environment(
         loader=FileSystemLoader(HERE / "templates"),
         autoescape=select_autoescape(["html"], default=True),
@@ -561,6 +562,7 @@ def create_app(config: ServeConfig) -> Starlette:
                 "generation": generation,
                 "workers": pool.pids(),
                 "stopped_queries": pool.stopped_queries,
+                "cache_hits": pool.cache.hits if pool.cache else None,
                 "timeout_seconds": config.timeout,
                 "max_rows": config.max_rows,
             },

@@ -19,6 +19,7 @@ import gc
 import multiprocessing
 import os
 import time
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -187,13 +188,59 @@ class _Worker:
         self.connection.close()
 
 
-class QueryPool:
-    """`size` worker processes answering jobs on the store at `root`, one job each at a time."""
+class AnswerCache:
+    """Answers of one store generation kept up to `limit` bytes, least recently used out.
 
-    def __init__(self, root: Path, size: int = 2, timeout: float = 10.0) -> None:
+    A generation never changes once published, so an answer stays right until the next
+    one is; a new generation empties the cache.
+
+    >>> cache = AnswerCache(10)
+    >>> cache.put("g1", "k", Answer(200, body=b"12345"))
+    >>> cache.get("g1", "k").body, cache.get("g2", "k")
+    (b'12345', None)
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.generation = ""
+        self.size = 0
+        self.hits = 0
+        self._answers: OrderedDict[Job, Answer] = OrderedDict()
+
+    def get(self, generation: str, key) -> Answer | None:
+        if generation != self.generation:
+            return None
+        found = self._answers.get(key)
+        if found is not None:
+            self._answers.move_to_end(key)
+            self.hits += 1
+        return found
+
+    def put(self, generation: str, key, answer: Answer) -> None:
+        if generation != self.generation:
+            self._answers.clear()
+            self.size, self.generation = 0, generation
+        weight = len(answer.body) + sum(len(repr(r)) for r in answer.records)
+        if weight > self.limit // 4:  # one huge answer would push out everything else
+            return
+        self._answers[key] = answer
+        self.size += weight
+        while self.size > self.limit and self._answers:
+            _, old = self._answers.popitem(last=False)
+            self.size -= len(old.body) + sum(len(repr(r)) for r in old.records)
+
+
+class QueryPool:
+    """`size` worker processes answering jobs on the store at `root`, one job each at a
+    time; answers are cached per store generation up to `cache_bytes` (0: no cache)."""
+
+    def __init__(
+        self, root: Path, size: int = 2, timeout: float = 10.0, cache_bytes: int = 0
+    ) -> None:
         self.root = Path(root)
         self.size = size
         self.timeout = timeout
+        self.cache = AnswerCache(cache_bytes) if cache_bytes > 0 else None
         self._context = multiprocessing.get_context("spawn")
         self._threads = ThreadPoolExecutor(size, thread_name_prefix="kg-query")
         self._idle: asyncio.Queue[_Worker] | None = None
@@ -223,6 +270,16 @@ class QueryPool:
         """Answer `job` on the published generation; `QueryTimeout` past the timeout,
         `ServerBusy` when no worker came free within it."""
         assert self._idle is not None, "start() the pool first"
+        generation = str(self.generation())
+        job = Job(**{**job.__dict__, "generation": generation})
+        if self.cache is not None and (found := self.cache.get(generation, job)) is not None:
+            return found
+        answer = await self._run(job)
+        if self.cache is not None and answer.status == 200:
+            self.cache.put(generation, job, answer)
+        return answer
+
+    async def _run(self, job: Job) -> Answer:
         started = time.monotonic()
         try:
             worker = await asyncio.wait_for(self._idle.get(), self.timeout)
@@ -231,7 +288,6 @@ class QueryPool:
                 f"every query worker stayed busy for {self.timeout:g} s; try again"
             ) from None
         left = max(0.1, self.timeout - (time.monotonic() - started))
-        job = Job(**{**job.__dict__, "generation": str(self.generation())})
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(self._threads, worker.call, job, left, self.timeout)
