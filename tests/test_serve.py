@@ -697,3 +697,23 @@ def test_a_statement_page_sets_its_reports_side_by_side(served, seed_build):
     assert get(served + "/statement/st-000000000000", "text/html")[0] == 404
     assert get(served + "/speaker/no-such-person", "text/html")[0] == 404
     assert get(served + "/quote/%3Cscript%3E", "text/html")[0] == 404
+
+
+def test_cors_lets_only_the_named_origin_call_the_endpoint(seed_build):
+    origin = "https://notebook.example"
+    with running_server(seed_build, "--cors", origin) as (base, _):
+        request = urllib.request.Request(
+            sparql_url(base, "ASK {}"),
+            headers={"Origin": origin, "Accept": "application/sparql-results+json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.headers["Access-Control-Allow-Origin"] == origin
+        request = urllib.request.Request(
+            sparql_url(base, "ASK {}"), headers={"Origin": "https://other.example"}
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.headers.get("Access-Control-Allow-Origin") is None
+    with running_server(seed_build) as (base, _):  # no --cors: no cross-origin reads
+        request = urllib.request.Request(sparql_url(base, "ASK {}"), headers={"Origin": origin})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.headers.get("Access-Control-Allow-Origin") is None
