@@ -194,7 +194,7 @@ class AnswerCache:
     A generation never changes once published, so an answer stays right until the next
     one is; a new generation empties the cache.
 
-    >>> cache = AnswerCache(10)
+    >>> cache = AnswerCache(100)
     >>> cache.put("g1", "k", Answer(200, body=b"12345"))
     >>> cache.get("g1", "k").body, cache.get("g2", "k")
     (b'12345', None)
