@@ -283,27 +283,6 @@ def pronoun_mistranslated(ctx, mention, claim, discourse, avoid) -> Decision | N
 
 @sieve(
     "speaker",
-    "pronoun_unresolved",
-    "a pronoun nobody in reach agrees with (or “I”, “we” outside quotes) stays unresolved",
-    examples=[
-        (
-            "The storm closed the port. They said the damage was worse than feared.",
-            "damage was worse",
-            "speaker",
-            "They",
-        )
-    ],
-)
-def pronoun_unresolved(ctx, mention, claim, discourse, avoid) -> Decision | None:
-    token = _token(mention)
-    if token is None or not _is_pronoun(ctx, token):
-        return None
-    note = "first person" if token.lower_ in FIRST_PERSON else "no antecedent in reach"
-    return Decision(Speaker(token.text, token.text, "unknown"), note=note)
-
-
-@sieve(
-    "speaker",
     "body_noun",
     "“the company”, “the statement”, “the ministry” speak for the organisation quoted or "
     "named just before; “police” or “the US government” name a body of their own",
