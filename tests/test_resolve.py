@@ -308,7 +308,7 @@ def test_components_are_those_of_every_similar_pair(sets):
     st.lists(st.tuples(st.frozensets(WORDS, max_size=7), st.integers(0, 3)), max_size=40),
     st.sampled_from([0.6, 0.75, 0.9]),
 )
-def test_near_duplicates_are_exactly_the_pairs_that_share_most_of_the_longer(items, share):
+def test_near_duplicates_are_exactly_the_pairs_that_share_most_of_the_shorter(items, share):
     sets = [s for s, _ in items]
     groups = [g for _, g in items]
     brute = {
@@ -317,7 +317,7 @@ def test_near_duplicates_are_exactly_the_pairs_that_share_most_of_the_longer(ite
         for j in range(i + 1, len(sets))
         if groups[i] != groups[j]
         and len(sets[i] & sets[j]) >= 3
-        and len(sets[i] & sets[j]) >= share * max(len(sets[i]), len(sets[j])) - 1e-9
+        and len(sets[i] & sets[j]) >= share * min(len(sets[i]), len(sets[j])) - 1e-9
     }
     assert set(near_duplicates(sets, share, 3, groups)) == brute
 

@@ -22,10 +22,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import Indel
 
-from kg.extract.model import Quote
 from kg.names import fold, looks_like_name
 from kg.resolve.aliases import AliasTable
 from kg.resolve.people import (
@@ -40,9 +40,12 @@ from kg.resolve.people import (
 )
 from kg.resolve.statements import cluster_statements, content_words, near_duplicates
 
+if TYPE_CHECKING:  # quotes come from the extract stage; importing it here would load spaCy
+    from kg.extract.model import Quote
+
 NAMED_KINDS = ("person", "organization")
-# near-identical words: most of the longer quote's content words, and enough of them that
-# a slogan or a stock phrase ("we will win") is not a conflict
+# near-identical words: most of the shorter quote's content words (one article may quote
+# more of the sentence), and enough of them that a slogan ("we will win") is no conflict
 CONFLICT_OVERLAP = 0.8
 CONFLICT_MIN_SHARED = 4
 
@@ -123,7 +126,7 @@ def resolve_quotes(
 
     Example
     -------
-    >>> from kg.extract.model import Speaker
+    >>> from kg.extract.model import Quote, Speaker
     >>> def q(a, s, text, start=0): return Quote(a, a, start, start + 5, text, "direct", Speaker(s, s))
     >>> quotes = [q("a1", "Volodymyr Zelenskyy", "we will never give up our land to anyone"),
     ...           q("a2", "Zelenskiy", "we will not stop defending the east"),
@@ -314,7 +317,7 @@ def find_conflicts(
     """Statements that different articles attribute to different named speakers.
 
     Two quotes conflict when they come from different articles, name different speakers
-    and share nearly all their content words (`CONFLICT_OVERLAP` of the longer quote's,
+    and share nearly all their content words (`CONFLICT_OVERLAP` of the shorter quote's,
     at least `CONFLICT_MIN_SHARED`), unless some article names one speaker as the relay
     of the other's statement (an outlet that passed the words on). Candidates come from the same inverted index of
     rare words as statement clustering, so the check stays near-linear. Conflicts are

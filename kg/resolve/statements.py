@@ -175,44 +175,32 @@ def similar_components(
 def near_duplicates(
     sets: Sequence[frozenset[str]], share: float, min_shared: int, groups: Sequence[int]
 ) -> Iterator[tuple[int, int]]:
-    """Pairs of sets in different `groups` that share at least `share` of the larger set's
-    words (and `min_shared`): near-identical texts. A symmetric bound, so both sides need
-    only their prefixes of rare words, and a set much smaller than the one looking cannot
-    match it (nor any later, larger one), so it leaves the word's list; pairs inside one
-    group are skipped unseen.
+    """Pairs of sets in different `groups` that share at least `share` of the smaller
+    set's words (and `min_shared`): near-identical texts, one perhaps quoted at greater
+    length than the other. The same prefix filter as `similar_pairs`, with a high share, so
+    each set's prefix is short; pairs inside one group are skipped uncompared.
 
-    >>> sets = [frozenset("abcde"), frozenset("abcdx"), frozenset("abcde"), frozenset("vwxyz")]
+    >>> sets = [frozenset("abcde"), frozenset("abcdxyz"), frozenset("abcde"), frozenset("vwxyz")]
     >>> sorted(near_duplicates(sets, 0.8, 4, [0, 1, 0, 2]))
     [(0, 1), (1, 2)]
     """
     rank, common = _rarest_first(sets)
     index: dict[str, list[int]] = defaultdict(list)
-    start: dict[str, int] = defaultdict(int)  # entries before it are too small for anyone
     stamp = [-1] * len(sets)
     for j in sorted(range(len(sets)), key=lambda k: (len(sets[k]), k)):
         words = sets[j]
         need = _need(len(words), share, min_shared)
         if len(words) < need:
             continue
-        smallest = share * len(words) - 1e-9
-        prefix = sorted(words, key=rank.__getitem__)[: len(words) - need + 1]
-        for word in prefix:
-            postings = index.get(word)
-            if not postings:
-                continue
-            first = start[word]
-            while first < len(postings) and len(sets[postings[first]]) < smallest:
-                first += 1
-            start[word] = first
-            for i in postings[first:]:
+        for word in words:
+            for i in index.get(word, ()):
                 if stamp[i] == j or groups[i] == groups[j]:
                     continue
                 stamp[i] = j
                 shared = len(words & sets[i])
-                if shared >= min_shared and shared >= smallest:
+                if shared >= min_shared and shared >= share * len(sets[i]) - 1e-9:
                     yield (i, j) if i < j else (j, i)
-        # a larger partner needs even more shared words: this set's own prefix suffices
-        for word in prefix:
+        for word in sorted(words, key=rank.__getitem__)[: len(words) - need + 1]:
             if word not in common:
                 index[word].append(j)
 
