@@ -150,7 +150,11 @@ def test_organisations_join_only_their_own_spelling():
         Counter({"The Harbour Times": 2, "Harbour Times": 1, "Times": 1}),
         exact_only={"The Harbour Times", "Harbour Times", "Times"},
     )
-    assert result.name_of("The Harbour Times") == result.name_of("Harbour Times")
+    assert (
+        result.name_of("The Harbour Times")
+        == result.name_of("Harbour Times")
+        == "The Harbour Times"
+    )
     assert result.name_of("Times") == "Times"
 
 

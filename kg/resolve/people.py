@@ -44,7 +44,7 @@ from kg.resolve.aliases import AliasTable
 
 SURNAME_SIMILARITY = 0.9  # normalised Indel similarity of two surname skeletons one typo apart
 MIN_TYPO_LENGTH = 5  # shorter surnames must match exactly: "Hall" / "Hill" are two names
-_SENIOR = {"sr": None, "senior": None, "junior": "jr"}
+_SUFFIX_FORMS = {"sr": None, "senior": None, "junior": "jr"}  # a father is often written bare
 
 
 @lru_cache(maxsize=500_000)
@@ -103,7 +103,7 @@ def _middles_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 
 
 def _suffix(p: ParsedName) -> str | None:
-    return _SENIOR.get(p.suffix, p.suffix) if p.suffix else None
+    return _SUFFIX_FORMS.get(p.suffix, p.suffix) if p.suffix else None
 
 
 def same_person(a: ParsedName, b: ParsedName, ignore_suffix: bool = False) -> bool:
@@ -438,15 +438,20 @@ def _exact_home(block: list[_Person], form: tuple) -> _Person | None:
 def _best_spelling(spelt: list[str], counts: Mapping[str, int]) -> str:
     """A person's canonical spelling: a full name written cleanly, the most used."""
 
-    def score(name: str) -> tuple:
+    def clean(name: str) -> bool:
         p = parsed(name)
-        clean = not (set(p.stripped) - {"case"})
-        return (p.given is not None, clean, counts.get(name, 0), len(name), name)
+        if not set(p.stripped) - {"case"}:
+            return True
+        words = name.split(None, 1)
+        # "The New York Times" is that paper's name, not a title and a name
+        return len(words) == 2 and words[0] in ("The", "the") and fold(p.display) == fold(words[1])
+
+    def score(name: str) -> tuple:
+        return (parsed(name).given is not None, clean(name), counts.get(name, 0), len(name), name)
 
     best = max(spelt, key=score)
-    p = parsed(best)
-    if set(p.stripped) - {"case"}:
-        return p.display  # only "President Biden", "Obama Says": the name without them
+    if not clean(best):
+        return parsed(best).display  # only "President Biden", "Obama Says": the name without them
     return best
 
 
