@@ -147,6 +147,8 @@ def test_never_crashes_and_offsets_point_into_the_text(extract, text):
 
 
 NOT_QUOTES = [
+    # "per" before a rate is no source
+    "Shares of the airline fell 5 per cent in early trading on Monday.",
     # a pronoun nobody in reach can be (or "we" outside quotes) gives no speaker: no quote
     "We said the results of the survey would come in March.",
     # figures reported or predicted are data, not words
@@ -633,6 +635,26 @@ ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected
         "speaker",
         "Institute for Fiscal Studies",
     ),
+    # relays: "per X", "citing Y", words told to a news agency
+    (
+        "Minister Tom Reyes said he would resign on Friday, per the AP.",
+        "would resign on Friday",
+        "via",
+        "AP",
+    ),
+    (
+        "Reuters reported, citing two officials, that the talks had collapsed.",
+        "talks had collapsed",
+        "speaker",
+        "two officials",
+    ),
+    (
+        "Reuters reported, citing two officials, that the talks had collapsed.",
+        "talks had collapsed",
+        "via",
+        "Reuters",
+    ),
+    ("The talks had collapsed, two officials told Reuters.", "talks had collapsed", "via", "Reuters"),
     # "statements reported by CCTV" reached the article through CCTV
     (
         "Minister Karl Berg told his counterpart that the talks had been useful, "
