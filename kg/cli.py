@@ -104,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
         "--max-nodes",
         type=_positive,
         default=2000,
+        metavar="N",
         help="most nodes graph.html draws at once, the most quoted first (default 2000)",
     )
     p.set_defaults(func=cmd_build)
@@ -128,8 +129,10 @@ def _parser() -> argparse.ArgumentParser:
         "html",
         help="write the interactive graph page: speakers and topics, the quotes behind them",
     )
-    p.add_argument("--store", required=True, metavar="DIR")
-    p.add_argument("-o", "--output", default="graph.html")
+    p.add_argument("--store", required=True, metavar="DIR", help="a kg build folder")
+    p.add_argument(
+        "-o", "--output", default="graph.html", metavar="FILE", help="default graph.html"
+    )
     p.add_argument(
         "--speaker",
         metavar="NAME",
@@ -139,6 +142,7 @@ def _parser() -> argparse.ArgumentParser:
         "--max-nodes",
         type=_positive,
         default=2000,
+        metavar="N",
         help="most nodes drawn at once, the most quoted first (default 2000); every quote stays in the list",
     )
     p.add_argument(

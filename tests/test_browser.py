@@ -181,6 +181,15 @@ def test_clicking_a_speaker_lists_all_their_quotes_with_sources(browser, seed_bu
         "const f = document.getElementById('panel-filter'); f.value = '';"
         "f.dispatchEvent(new Event('input'));"
     )
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    canvas = browser.find_element(By.CSS_SELECTOR, "#net canvas")
+    size = canvas.size
+    ActionChains(browser).move_to_element_with_offset(
+        canvas, 8 - size["width"] // 2, 8 - size["height"] // 2
+    ).perform()  # the mouse leaves the node, and its tooltip goes
+    time.sleep(0.3)
     screenshot(browser, "seeds-panel.png")
     if os.environ.get("KG_DOCS_SCREENSHOT"):
         shutil.copyfile(ARTIFACTS / "seeds-panel.png", ROOT / "docs" / "graph-page.png")
@@ -509,3 +518,42 @@ def test_markup_in_names_and_labels_stays_plain_text_in_titles(browser, tmp_path
     )
     assert visit.js("return window.__xss;") is None
     offline_and_clean(visit)
+
+
+def test_max_nodes_draws_the_most_quoted_and_says_so(browser, seed_build, tmp_path):
+    page = tmp_path / "ten.html"
+    kg("html", "--store", str(seed_build), "-o", str(page), "--max-nodes", "10")
+    visit = open_page(browser, page)
+    drawn = visit.js("return window.kg.drawn();")
+    assert drawn["nodes"] == 10 < drawn["possible"]
+    counts = visit.js("return document.getElementById('counts').textContent;")
+    assert f"the 10 most quoted of {drawn['possible']} nodes (--max-nodes 10)" in counts
+    labels = set(visit.js("return window.kgNodes.get().map(n => n.label);"))
+    assert {"Qin Gang", "Joe Biden"} <= labels and "Wang Yi" not in labels
+    assert visit.js("return window.kg.shown().length;") == 50, "every quote stays in the list"
+    visit.js("window.kg.pickSpeaker(window.kg.speakerIndex('Wang Yi'));")
+    assert "Wang Yi" in set(visit.js("return window.kgNodes.get().map(n => n.label);"))
+    assert view_fits_drawn_nodes(visit) > 0.3
+    offline_and_clean(visit)
+
+
+@pytest.mark.slow
+def test_load_benchmark_runs_and_reports_time_to_interactive(browser):
+    import re
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.html_load", "--quotes", "2400", "--speakers", "600"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=True,
+    )
+    out = done.stdout
+    seconds = float(re.search(r"interactive after ([\d.]+) s", out).group(1))
+    assert 0 < seconds < 30, out
+    share = float(re.search(r"overlapping \(([\d.]+)%\)", out).group(1))
+    assert share < 5, out
+    assert "requests attempted: 0, console errors: 0" in out
