@@ -11,6 +11,7 @@ frozen records.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -191,16 +192,20 @@ def _is_boundary(text: str, match: re.Match) -> bool:
     return not (len(token) == 1 or "." in token or token.lower() in _abbreviations())
 
 
-def _sentence_starts(text: str) -> Iterable[int]:
-    """Offsets where a sentence starts: after a line break or a sentence-final stop."""
-    for match in re.finditer(r"\n", text):
-        yield match.end()
-    for match in _END.finditer(text):
-        if _is_boundary(text, match):
-            yield match.end()
+def sentence_starts(text: str) -> list[int]:
+    r"""Offsets where a sentence starts, in order: after a line break or a sentence end.
+
+    >>> sentence_starts("One. Two?\nthree. e.g. four")
+    [4, 9, 10]
+    """
+    found = {m.end() for m in re.finditer(r"\n", text)}
+    found.update(m.end() for m in _END.finditer(text) if _is_boundary(text, m))
+    return sorted(found)
 
 
-def sentence_around(text: str, start: int, end: int, limit: int = CONTEXT_LIMIT) -> tuple[str, str]:
+def sentence_around(
+    text: str, start: int, end: int, limit: int = CONTEXT_LIMIT, starts: list[int] | None = None
+) -> tuple[str, str]:
     """The rest of the sentence(s) around ``text[start:end]``: the words before it since
     the sentence began and after it until the sentence ends.
 
@@ -208,7 +213,8 @@ def sentence_around(text: str, start: int, end: int, limit: int = CONTEXT_LIMIT)
     any closing quotes or brackets) followed by a space and a capital, a digit or an
     opening quote, unless the word before the stop is an abbreviation ("Mr.", "U.S.", an
     initial). At most `limit` characters are kept on each side, cut at a space and
-    marked with "…". Offsets outside the text give nothing.
+    marked with "…". Offsets outside the text give nothing. `starts` is
+    `sentence_starts(text)`, for callers with many quotes in one text.
 
     >>> t = 'Talks went on. Mr. Lee said "it was fine" after dinner. Then he left.'
     >>> sentence_around(t, 29, 40)
@@ -218,30 +224,22 @@ def sentence_around(text: str, start: int, end: int, limit: int = CONTEXT_LIMIT)
     """
     if not (0 <= start <= end <= len(text)):
         return "", ""
-    lo = max(0, start - limit - 1)
-    hi = min(len(text), end + limit + 1)
-    window = text[lo:hi]
-    begin, finish = lo, hi
-    for offset in _sentence_starts(window):
-        position = lo + offset
-        if position <= start:
-            begin = max(begin, position)
-        elif position >= end:
-            finish = min(finish, position)
+    if starts is None:
+        starts = sentence_starts(text)
+    at = bisect.bisect_right(starts, start) - 1
+    begin = starts[at] if at >= 0 else 0
+    at = bisect.bisect_left(starts, end)
+    finish = starts[at] if at < len(starts) else len(text)
     before = text[begin:start].lstrip()
     after = text[end:finish].rstrip()
     if len(before) > limit:
         cut = before[-limit:]
         space = cut.find(" ")
         before = "…" + (cut[space + 1 :] if 0 <= space < limit // 2 else cut)
-    elif begin == lo and lo > 0:
-        before = "…" + before
     if len(after) > limit:
         cut = after[:limit]
         space = cut.rfind(" ")
         after = (cut[:space] if space > limit // 2 else cut) + "…"
-    elif finish == hi and hi < len(text):
-        after = after + "…"
     return before, after
 
 
@@ -481,11 +479,14 @@ def read_page_data(store, speaker: str | None = None) -> PageData:
     mentions = _read_mentions(store, agents) if mentions_of else {}
     articles, texts = _read_articles(store)
     quotes = []
+    starts: dict[str, list[int]] = {}  # each article's sentence starts, found once
     for iri, q in quote_rows.items():
         text = texts.get(q["article"], "")
         before, after = ("", "")
         if text and q["start"] is not None and q["end"] is not None:
-            before, after = sentence_around(text, q["start"], q["end"])
+            if q["article"] not in starts:
+                starts[q["article"]] = sentence_starts(text)
+            before, after = sentence_around(text, q["start"], q["end"], starts=starts[q["article"]])
         for key in (q["speaker"], q["via"], q["addressee"]):
             if key is not None and key not in agents:  # an agent with no name: keep the quote
                 agents[key] = Agent(key, _local(key), "other", False)
