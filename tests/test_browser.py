@@ -156,7 +156,7 @@ def test_clicking_a_speaker_lists_all_their_quotes_with_sources(browser, seed_bu
     title = visit.js("return document.getElementById('panel-title').textContent;")
     assert title == "Qin Gang", title
     assert {i["id"] for i in items} == {q.id for q in theirs.quotes}
-    assert len(items) == len(theirs.quotes) == 13
+    assert len(items) == len(theirs.quotes) >= 10
     for item in items:
         record = next(q for q in theirs.quotes if q.id == item["id"])
         source = theirs.articles[record.article]
@@ -273,25 +273,27 @@ def test_unnamed_sources_fold_and_can_be_kept_apart(browser, seed_build):
 
 
 def test_quote_view_shows_quotations_and_articles(browser, seed_build, tmp_path):
+    total = len(read_page_data(KgStore(seed_build, read_only=True)).quotes)
     visit = open_page(browser, seed_build / "graph.html")
     visit.js("document.getElementById('view-quotes').click();")
     ids = visit.js("return window.kgNodes.getIds();")
-    assert len([i for i in ids if i[0] == "q"]) == 50 and [i for i in ids if i[0] == "d"]
+    assert len([i for i in ids if i[0] == "q"]) == total and [i for i in ids if i[0] == "d"]
     page = tmp_path / "quotes.html"
     kg("html", "--store", str(seed_build), "-o", str(page), "--view", "quotes")
     visit = open_page(browser, page)
     assert visit.js("return document.getElementById('view-quotes').checked;")
-    assert len([i for i in visit.js("return window.kgNodes.getIds();") if i[0] == "q"]) == 50
+    assert len([i for i in visit.js("return window.kgNodes.getIds();") if i[0] == "q"]) == total
     offline_and_clean(visit)
 
 
 def test_quote_list_sorts_pages_and_downloads_what_it_shows(browser, seed_build, tmp_path):
+    total = len(read_page_data(KgStore(seed_build, read_only=True)).quotes)
     visit = open_page(browser, seed_build / "graph.html")
     visit.js("document.getElementById('tab-list').click();")
     rows = visit.js(
         "return document.querySelectorAll('[data-kg-list] tbody [data-kg-quote]').length;"
     )
-    assert rows == 50
+    assert rows == min(total, 100)
     visit.js("document.querySelector('th[data-sort=speaker] button').click();")
     speakers = visit.js(
         "return [...document.querySelectorAll('[data-kg-list] tbody tr')].map(r => r.children[1].textContent);"
@@ -300,7 +302,7 @@ def test_quote_list_sorts_pages_and_downloads_what_it_shows(browser, seed_build,
     visit.js("""const s = document.getElementById('kind'); s.value = 'direct';
         s.dispatchEvent(new Event('input'));""")
     shown = visit.js("return window.kg.shown().length;")
-    assert 0 < shown < 50
+    assert 0 < shown < total
     browser.execute_cdp_cmd(
         "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)}
     )
@@ -530,7 +532,8 @@ def test_max_nodes_draws_the_most_quoted_and_says_so(browser, seed_build, tmp_pa
     assert f"the 10 most quoted of {drawn['possible']} nodes (--max-nodes 10)" in counts
     labels = set(visit.js("return window.kgNodes.get().map(n => n.label);"))
     assert {"Qin Gang", "Joe Biden"} <= labels and "Wang Yi" not in labels
-    assert visit.js("return window.kg.shown().length;") == 50, "every quote stays in the list"
+    total = len(read_page_data(KgStore(seed_build, read_only=True)).quotes)
+    assert visit.js("return window.kg.shown().length;") == total, "every quote stays in the list"
     visit.js("window.kg.pickSpeaker(window.kg.speakerIndex('Wang Yi'));")
     assert "Wang Yi" in set(visit.js("return window.kgNodes.get().map(n => n.label);"))
     assert view_fits_drawn_nodes(visit) > 0.3

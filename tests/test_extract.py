@@ -147,6 +147,10 @@ def test_never_crashes_and_offsets_point_into_the_text(extract, text):
 
 
 NOT_QUOTES = [
+    # a dateline in capitals with a colon is a place, not a speaker label
+    "WASHINGTON: The senator may have come close to the presidency, but she ruled out a run.",
+    # page furniture that opens a line with a colon
+    "Source: the regional statistics office, figures for the last quarter of the year.",
     # a label the writer uses, not words anyone is reported to have said
     "The meeting has been described as useful by both sides.",
     "The ship sailed into what officials called disputed waters on Monday.",
@@ -483,6 +487,50 @@ ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected
         "need a plan",
         "speaker",
         "Karen Walsh",
+    ),
+    # a name the tagger misses is still a person when a title stands before it
+    (
+        "Mayor Ana Lopez met the council on Monday.\n\n“We will rebuild the bridge,” she said.",
+        "rebuild the bridge",
+        "speaker",
+        "Ana Lopez",
+    ),
+    # a given name's usual gender is a hint for "she" when nothing stronger is known
+    (
+        "Peter Hall met Ana Lopez on Monday. “We will rebuild the bridge,” she said.",
+        "rebuild the bridge",
+        "speaker",
+        "Ana Lopez",
+    ),
+    (
+        "Peter Hall met Ana Lopez on Monday. “We will rebuild the bridge,” he said.",
+        "rebuild the bridge",
+        "speaker",
+        "Peter Hall",
+    ),
+    # Q&A layouts: "A:" is the interviewee's answer, initials stand for the person
+    (
+        "Interview: striker Maria Santos after the final.\n\nQ: How was it?\n\n"
+        "A: Hard. We were tired and needed a rest.\n\nQ: And now?\n\nA: We rest and train.",
+        "needed a rest",
+        "speaker",
+        "Maria Santos",
+    ),
+    (
+        "Environment Secretary Karen Walsh spoke to us.\n\nQ: Has it been a busy week?\n\n"
+        "KW: I have had two cabinet meetings and one set of questions in the House.",
+        "two cabinet meetings",
+        "speaker",
+        "Karen Walsh",
+    ),
+    # a role as a transcript label is whoever holds the role
+    (
+        "Prime Minister Tom Reyes spoke to the station on Monday.\n\n"
+        "INTERVIEWER: Did she do anything wrong?\n\n"
+        "PRIME MINISTER: No, she did an excellent job for many years.",
+        "excellent job",
+        "speaker",
+        "Tom Reyes",
     ),
     # "statements reported by CCTV" reached the article through CCTV
     (
