@@ -92,6 +92,17 @@ def main() -> None:
                 f"{info['nodes']:,} of {info['possible']:,} nodes and {info['edges']:,} of "
                 f"{info['edgesPossible']:,} links drawn"
             )
+            t = visit.js("return window.kg.timings;")
+            print(
+                "  in the page: data parsed {:.0f} ms, quotes aggregated {:.0f} ms, laid out "
+                "{:.0f} ms, handed to vis-network {:.0f} ms, drawn and fitted {:.0f} ms".format(
+                    t["parsed"] - t["start"],
+                    t["aggregated"] - t["wired"],
+                    t["laidOut"] - t["aggregated"],
+                    t["refreshed"] - t["laidOut"],
+                    t["ready"] - t["refreshed"],
+                )
+            )
             labels = label_report(visit)
             print(
                 f"default view: {len(labels.boxes):,} labels visible at scale {labels.scale:.2f}, "

@@ -149,16 +149,7 @@ def layout(model: dict, core_size: int = CORE_NODES) -> dict[str, list[float]]:
         return x + r * math.cos(i * golden), y + r * math.sin(i * golden)
 
     rest = [n for n in ranked if n not in positions]
-    ring = 0
-    for node in rest:
-        placed = [(graph[node][m]["weight"], m) for m in graph.neighbors(node) if m in positions]
-        if placed:
-            positions[node] = near(max(placed, key=lambda p: (p[0], p[1]))[1])
-        else:
-            ring += 1
-            angle = ring * golden
-            r = 1.25 + 0.02 * math.sqrt(ring)
-            positions[node] = (r * math.cos(angle), r * math.sin(angle))
+    positions.update(_outer_rings(graph, rest, positions))
     # every agent has a place of its own, for when unnamed sources are kept apart
     for index, (_name, kind, unnamed, _alts) in enumerate(model["agents"]):
         key = agent_key(index)
@@ -176,6 +167,45 @@ def layout(model: dict, core_size: int = CORE_NODES) -> dict[str, list[float]]:
                 anchor = fold_key(kind) if unnamed else agent_key(speaker)
                 positions[key] = near(anchor if anchor in positions else agent_key(speaker))
     return {k: [round(x, 5), round(y, 5)] for k, (x, y) in sorted(positions.items())}
+
+
+def _outer_rings(
+    graph: nx.Graph, rest: list[str], core: dict[str, tuple[float, float]]
+) -> dict[str, tuple[float, float]]:
+    """Places for the nodes outside the spring-laid core: on rings around it, evenly
+    spaced, each node turned towards its strongest neighbour in the core (the less
+    quoted speakers of a topic sit on its side), the strongest nearest the core.
+
+    >>> g = nx.Graph([("t", "a", {"weight": 2}), ("t", "b", {"weight": 1})])
+    >>> sorted(_outer_rings(g, ["a", "b"], {"t": (1.0, 0.0)}))
+    ['a', 'b']
+    """
+    if not rest:
+        return {}
+    spacing = 2.0 / math.sqrt(len(core) + len(rest))  # about one node's room in the core
+    radius = 1.0 + spacing
+    if core:
+        radius = max(math.hypot(x, y) for x, y in core.values()) + spacing
+
+    def angle(node: str) -> float:
+        placed = [(graph[node][m]["weight"], m) for m in graph.neighbors(node) if m in core]
+        if not placed:
+            return 0.0
+        x, y = core[max(placed)[1]]
+        return math.atan2(y, x) % (2 * math.pi)
+
+    out: dict[str, tuple[float, float]] = {}
+    todo = list(rest)
+    while todo:
+        capacity = max(1, int(2 * math.pi * radius / spacing))
+        ring, todo = todo[:capacity], todo[capacity:]
+        ring.sort(key=lambda n: (angle(n), n))
+        for i, node in enumerate(ring):
+            # spread the ring's nodes evenly, in the order of their neighbours' directions
+            theta = angle(ring[0]) + 2 * math.pi * i / len(ring)
+            out[node] = (radius * math.cos(theta), radius * math.sin(theta))
+        radius += spacing
+    return out
 
 
 def packed_components(graph: nx.Graph) -> dict[str, tuple[float, float]]:
