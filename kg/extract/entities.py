@@ -34,6 +34,7 @@ which also see the discourse (who has spoken so far).
 from __future__ import annotations
 
 import bisect
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -181,12 +182,12 @@ class EntityTable:
             return None  # an organisation, an outlet, or a role phrase ("Cabinet Minister")
         if (
             any(t.ent_type_ in ("GPE", "LOC", "FAC", "NORP") for t in name)
-            and words[0] not in lex.given_names
+            and _plain(words[0]) not in lex.given_names
         ):
             return None
         if titled:
             return name
-        if len(name) >= 2 and words[0] in lex.given_names and not self._org_entity(name):
+        if len(name) >= 2 and _plain(words[0]) in lex.given_names and not self._org_entity(name):
             return name
         return None
 
@@ -222,7 +223,7 @@ class EntityTable:
         person.gender = person.gender or gender
         words = name.lower().split()
         if len(words) >= 2 and person.name_gender is None:
-            person.name_gender = self.lexicon.given_names.get(words[0])
+            person.name_gender = self.lexicon.given_names.get(_plain(words[0]))
         self._name_spans.append(ent)
         person.mentions.append(ent.start_char)
         person.spans[ent.start_char] = ent.end_char
@@ -445,6 +446,11 @@ class EntityTable:
         ]
         counts = [c for c in counts if c[0] > 0]
         return max(counts, key=lambda c: c[:2])[2] if counts else None
+
+
+def _plain(word: str) -> str:
+    """A word without accents, as the name lists spell it ("andré" -> "andre")."""
+    return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
 
 
 def _name_word(token: Token, lex: Lexicon) -> bool:

@@ -46,6 +46,8 @@ class Lexicon:
     characterising_verbs: frozenset[str]
     infinitive_content_verbs: frozenset[str]
     topic_content_verbs: frozenset[str]
+    target_object_verbs: frozenset[str]
+    issuing_verbs: frozenset[str]
     role_nouns: frozenset[str]
     organization_nouns: frozenset[str]
     collective_bodies: frozenset[str]
@@ -106,6 +108,8 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
         characterising_verbs=_having(verbs, "characterising"),
         infinitive_content_verbs=_having(verbs, "infinitive_content"),
         topic_content_verbs=_having(verbs, "topic_content"),
+        target_object_verbs=_having(verbs, "target_object"),
+        issuing_verbs=_having(verbs, "issues_document"),
         role_nouns=_having(nouns, "role"),
         organization_nouns=_having(nouns, "organization"),
         collective_bodies=_having(nouns, "collective"),
