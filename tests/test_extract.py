@@ -654,7 +654,12 @@ ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected
         "via",
         "Reuters",
     ),
-    ("The talks had collapsed, two officials told Reuters.", "talks had collapsed", "via", "Reuters"),
+    (
+        "The talks had collapsed, two officials told Reuters.",
+        "talks had collapsed",
+        "via",
+        "Reuters",
+    ),
     # "statements reported by CCTV" reached the article through CCTV
     (
         "Minister Karl Berg told his counterpart that the talks had been useful, "
