@@ -55,6 +55,7 @@ class Lexicon:
     reporting_nouns: frozenset[str]
     media_words: frozenset[str]
     audience_nouns: frozenset[str]
+    channel_nouns: frozenset[str]
     role_gender: dict[str, str]
     role_synonyms: dict[str, str]
     role_abbreviations: dict[str, tuple[str, ...]]
@@ -118,6 +119,7 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
         reporting_nouns=_having(nouns, "reporting"),
         media_words=_having(nouns, "media"),
         audience_nouns=_having(nouns, "audience"),
+        channel_nouns=_having(nouns, "channel"),
         role_gender={w: f["gender"] for w, f in nouns.items() if f.get("gender")},
         role_synonyms={w: f["same_as"] for w, f in nouns.items() if f.get("same_as")},
         role_abbreviations={w: tuple(v) for w, v in names.get("abbreviations", {}).items()},
