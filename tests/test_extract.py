@@ -736,6 +736,8 @@ def test_a_lead_names_its_described_speaker_in_the_next_paragraph(extract):
         ("DATELINE", "Port Ellen, March 3 – The talks resumed.", True),
         ("DATELINE", "Ana Lopez - the mayor - said the talks resumed.", False),
         ("DATELINE", "US-China talks resumed on Monday.", False),
+        ("DATELINE", "Port Ellen (Islay) [Scotland]: After the loss, the coach said.", True),
+        ("DATELINE", "Ana Lopez (Labour): We will not support the bill.", False),
         ("RUN_IN_HEADING", "THE BORROWING Back when he wrote his book, he avoided debt.", True),
         ("RUN_IN_HEADING", "NATO Secretary General Jens Berg said the alliance was united.", False),
         ("RUN_IN_HEADING", "POLICE say the report was misleading.", False),
