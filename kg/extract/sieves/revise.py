@@ -133,7 +133,6 @@ def passage_relay(ctx: ArticleContext, quotes: tuple[Attributed, ...]) -> Iterat
     examples=[
         (
             "“We will rebuild every home on this street,” Mayor Ana Lopez said.\n\n"
-            "The fire destroyed twelve houses.\n\n"
             "“We will rebuild every home on this street.”\n",
             "rebuild every home",
             "count",
