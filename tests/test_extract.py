@@ -660,6 +660,19 @@ ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected
         "via",
         "Reuters",
     ),
+    # an office held by the story's main figure is not another office ("the foreign
+    # minister" is not the secretary of state); the described minister, and the "he" that
+    # follows, are the person named at the next quote
+    (
+        "US Secretary of State Karen Walsh met officials in Beijing. Walsh spoke for an hour. "
+        "Walsh left on Monday.\n\nFor his part, the Chinese foreign minister reminded his "
+        "American counterpart that relations were at their lowest point in decades.\n\n"
+        "Among the sticking points, he said, trade is the most sensitive.\n\n"
+        "“Trade must be fair to both sides,” Li Wei said.",
+        "trade is the most sensitive",
+        "speaker",
+        "Li Wei",
+    ),
     # "statements reported by CCTV" reached the article through CCTV
     (
         "Minister Karl Berg told his counterpart that the talks had been useful, "

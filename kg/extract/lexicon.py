@@ -49,6 +49,7 @@ class Lexicon:
     target_object_verbs: frozenset[str]
     issuing_verbs: frozenset[str]
     role_nouns: frozenset[str]
+    office_nouns: frozenset[str]
     organization_nouns: frozenset[str]
     collective_bodies: frozenset[str]
     document_nouns: frozenset[str]
@@ -113,6 +114,7 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
         target_object_verbs=_having(verbs, "target_object"),
         issuing_verbs=_having(verbs, "issues_document"),
         role_nouns=_having(nouns, "role"),
+        office_nouns=_having(nouns, "office"),
         organization_nouns=_having(nouns, "organization"),
         collective_bodies=_having(nouns, "collective"),
         document_nouns=_having(nouns, "document"),

@@ -462,8 +462,21 @@ def epithet(ctx, mention, claim, discourse, avoid) -> Decision | None:
     person = ctx.entities.most_mentioned(token.idx, exclude=avoid)
     if person is None:
         return None
+    if holds_other_office(ctx, person, token):
+        return Decision(rejected=(f"{person.name}: holds another office",))
     speaker = Speaker(person.name, ctx.phrase_text(token), "person")
     return Decision(speaker, antecedent=_person_span(person, token.idx), note="most mentioned")
+
+
+def holds_other_office(ctx: ArticleContext, person: Person, head: Token) -> bool:
+    """Whether a description names an office ("the foreign minister") and the person holds
+    a different one (a secretary of state): one person, one post at a time."""
+    lex = ctx.lexicon
+    wanted = role_head(head.lower_, lex)
+    if wanted not in lex.office_nouns:
+        return False
+    held = {r for r in person.roles if r in lex.office_nouns}
+    return bool(held) and wanted not in held
 
 
 @sieve(
