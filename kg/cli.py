@@ -475,7 +475,7 @@ def _store_articles(store, corpus, taxonomy, prune: bool) -> tuple[int, int, int
             taxonomy,
             corpus.wikidata,
             alternate_names=corpus.alternate_names.get(info.id),
-            merges=corpus.resolution.merges,
+            merges=corpus.resolution.article_merges.get(info.id),
             conflicting=corpus.resolution.conflicting,
         ).serialize(format="nt")
         digest = hashlib.sha256("\n".join(sorted(ntriples.splitlines())).encode()).hexdigest()

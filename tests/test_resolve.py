@@ -404,6 +404,14 @@ def test_conflicting_attributions_are_flagged():
         # relayed: the outlet passed the minister's words on, no conflict
         _quote("a4", "Harbour Times", words, kind="organization"),
         _quote("a5", "Mara Voss", words, via="Harbour Times"),
+        # another figure is another claim
+        _quote("d1", "Ana Lopez", "the new bridge over the river would cost 12 million dollars"),
+        _quote("d2", "Tom Hall", "the new bridge over the river would cost 40 million dollars"),
+        # nor words that five people say: a formula
+        *[
+            _quote(f"e{k}", name, "I pledge to serve the people of this great county faithfully")
+            for k, name in enumerate(["Ana Roe", "Ben Cole", "Cy Dunn", "Di Eames", "Ed Ford"])
+        ],
         # a stock phrase is not a conflict
         _quote("b1", "Ana Lopez", "we will win"),
         _quote("b2", "Tom Hall", "we will win"),

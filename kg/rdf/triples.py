@@ -83,8 +83,8 @@ def article_triples(
     `alternate_names` maps a canonical name to its other spellings in the corpus (and the
     user's alias file); each becomes schema:alternateName with its `kg:nameKey`s, so a
     query by any spelling finds the agent in every article that names them. `merges`
-    gives, per canonical name and spelling, the rules that merged them: a `kg:NameMerge`
-    per spelling records them. `conflicting` maps a statement to the statements of other
+    gives, per canonical name and spelling this article wrote, the rules that merged them:
+    a `kg:NameMerge` per spelling records them. `conflicting` maps a statement to the statements of other
     speakers with the same words (`kg:conflictingAttribution`).
     """
     g = graph if graph is not None else new_graph()

@@ -19,6 +19,7 @@ extraction found them) and, in time near-linear in the number of quotes:
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -48,6 +49,9 @@ NAMED_KINDS = ("person", "organization")
 # more of the sentence), and enough of them that a slogan ("we will win") is no conflict
 CONFLICT_OVERLAP = 0.8
 CONFLICT_MIN_SHARED = 4
+# words that more speakers than this say are a formula (an oath, a pledge, a slogan, a
+# template), not one statement given to the wrong person
+CONFLICT_MAX_SPEAKERS = 4
 
 
 @dataclass(frozen=True)
@@ -95,12 +99,15 @@ class Resolution:
 
     `alternate_names`: article id -> canonical name -> every other spelling of that agent
     in the corpus (the lists are shared between articles). `merges`: canonical name ->
-    spelling -> the rules that merged it. `conflicts`, and `conflicting`: statement id ->
+    spelling -> the rules that merged it; `article_merges`: the same for each article, kept
+    to the spellings that article itself wrote (its graph tells why they are the agent's).
+    `conflicts`, and `conflicting`: statement id ->
     the statements of other speakers it conflicts with.
     """
 
     alternate_names: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     merges: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    article_merges: dict[str, dict[str, dict[str, tuple[str, ...]]]] = field(default_factory=dict)
     conflicts: list[Conflict] = field(default_factory=list)
     conflicting: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -142,6 +149,16 @@ def resolve_quotes(
     aliases = aliases or AliasTable()
     people_by_article = people_by_article or {}
     early_rules: dict[str, dict[str, tuple[str, ...]]] = defaultdict(dict)  # new -> old -> why
+    # the words each article itself used for its agents, before any renaming
+    written: dict[str, set[str]] = defaultdict(set)
+    for q in quotes:
+        written[q.article_id].update(
+            n for n in (q.speaker.name, q.speaker.mention, q.via, q.addressee) if n
+        )
+    for article, article_people in people_by_article.items():
+        for name, variants in article_people.items():
+            written[article].add(name)
+            written[article].update(variants)
 
     # 1. the corpus's spelling of a person the extraction saw two ways in one article
     frequency = Counter(q.speaker.name for q in quotes if q.speaker.kind == "person")
@@ -245,6 +262,7 @@ def resolve_quotes(
     spellings = {name: sorted(spelt) for name, spelt in merges.items() if spelt}
 
     alternate_names: dict[str, dict[str, list[str]]] = {}
+    article_merges: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {}
     for article, article_quotes in by_article.items():
         agents = set()
         for q in article_quotes:
@@ -253,6 +271,15 @@ def resolve_quotes(
         found = {name: spellings[name] for name in sorted(agents) if name in spellings}
         if found:
             alternate_names[article] = found
+            # why a spelling is the agent's is told where the spelling was written
+            used = written.get(article, set())
+            here = {
+                name: {s: merges[name][s] for s in spelt if s in used}
+                for name, spelt in found.items()
+            }
+            here = {name: rules for name, rules in here.items() if rules}
+            if here:
+                article_merges[article] = here
 
     # 5. statements, 6. conflicts
     keys = [f"{q.article_id}:{q.start}:{q.end}" for q in quotes]
@@ -269,6 +296,7 @@ def resolve_quotes(
     return Resolution(
         alternate_names,
         {name: dict(spelt) for name, spelt in merges.items() if spelt},
+        article_merges,
         conflicts,
         {k: tuple(sorted(v)) for k, v in sorted(conflicting.items())},
     )
@@ -311,6 +339,21 @@ def is_spelling_of(variant: str, name: str) -> bool:
     return same_person(v, n)
 
 
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _same_figures(a: str, b: str) -> bool:
+    """Whether two texts give the same figures (one may leave some out).
+
+    >>> _same_figures("would cost 5 million", "would cost 12 million")
+    False
+    >>> _same_figures("the lowest point since 1979", "at the lowest point since 1979, he said")
+    True
+    """
+    x, y = set(_FIGURE.findall(a)), set(_FIGURE.findall(b))
+    return x <= y or y <= x
+
+
 def find_conflicts(
     quotes: Sequence[Quote], words: Sequence[frozenset[str]] | None = None
 ) -> list[Conflict]:
@@ -318,8 +361,10 @@ def find_conflicts(
 
     Two quotes conflict when they come from different articles, name different speakers
     and share nearly all their content words (`CONFLICT_OVERLAP` of the shorter quote's,
-    at least `CONFLICT_MIN_SHARED`), unless some article names one speaker as the relay
-    of the other's statement (an outlet that passed the words on). Candidates come from the same inverted index of
+    at least `CONFLICT_MIN_SHARED`) with the same figures (a different number is another
+    claim, not another speaker for it), unless some article names one speaker as the relay
+    of the other's statement (an outlet that passed the words on), and unless more than
+    `CONFLICT_MAX_SPEAKERS` speakers share the words (a formula, not a misattribution). Candidates come from the same inverted index of
     rare words as statement clustering, so the check stays near-linear. Conflicts are
     grouped by statement: each side is one speaker's statement and its quotes.
     """
@@ -350,6 +395,8 @@ def find_conflicts(
         a, b = quotes[named[x]], quotes[named[y]]
         if a.article_id == b.article_id or a.speaker.name == b.speaker.name:
             continue
+        if not _same_figures(a.text, b.text):
+            continue  # "would cost 12 million" and "would cost 4 million" are two claims
         if a.speaker.name in relays[b.statement]:
             relayed.add(a.statement)
         elif b.speaker.name in relays[a.statement]:
@@ -388,6 +435,8 @@ def find_conflicts(
                 )
             )
         sides.sort(key=lambda s: (s.speaker, s.statement))
+        if len({s.speaker for s in sides}) > CONFLICT_MAX_SPEAKERS:
+            continue
         example = min((q for s in statements for q in members[s]), key=lambda q: (q.doc, q.start))
         linked = tuple(sorted((a, b) for a in statements for b in links[a] if a < b))
         conflicts.append(Conflict(example.text, tuple(sides), linked))
