@@ -59,6 +59,7 @@ class ArticleContext:
         people = frozenset(self.entities.mention_at)
         self.cues: list[Cue] = list(find_cues(self.doc, self.in_quote, self.lexicon, people))
         self.nesting = cue_nesting(self.doc, self.cues)
+        self.cue_index = {id(cue): i for i, cue in enumerate(self.cues)}
         self._cues_by_sentence: dict[int, list[Cue]] = {}
         for cue in self.cues:
             self._cues_by_sentence.setdefault(cue.token.sent.start, []).append(cue)

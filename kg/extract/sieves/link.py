@@ -78,10 +78,9 @@ def cue_content(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
         for i in overlapping:
             start = min(start, ctx.quoted[i].outer_start)
             end = max(end, ctx.quoted[i].outer_end)
-        outer = nesting.outer_of.get(index)
-        relayed_by = ctx.cues[outer] if outer is not None else according_beside(ctx, cue)
-        if relayed_by is not None and relayed_by.kind == "according":
-            end = _before_phrase(ctx, relayed_by, start, end)  # "..., per the AP" is not said
+        relayer = relayed_by(ctx, cue)
+        if relayer is not None and relayer.kind == "according":
+            end = _before_phrase(ctx, relayer, start, end)  # "..., per the AP" is not said
         kind, start, end = _kind_of(ctx, start, end, overlapping, cue)
         yield Claim(
             start,
@@ -91,8 +90,15 @@ def cue_content(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
             tuple(overlapping),
             cue,
             cue_mention(ctx, cue),
-            relayed_by,
+            relayer,
         )
+
+
+def relayed_by(ctx: ArticleContext, cue: Cue) -> Cue | None:
+    """The cue that relays this one's report: the report it sits in ("X said Y told Z"),
+    or the "according to X" of its sentence."""
+    outer = ctx.nesting.outer_of.get(ctx.cue_index[id(cue)])
+    return ctx.cues[outer] if outer is not None else according_beside(ctx, cue)
 
 
 def _before_phrase(ctx: ArticleContext, according: Cue, start: int, end: int) -> int:
@@ -179,7 +185,7 @@ def adjacent_cue(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
             (index,),
             cue,
             cue_mention(ctx, cue),
-            according_beside(ctx, cue),
+            relayed_by(ctx, cue),
         )
 
 
