@@ -18,7 +18,13 @@ from spacy.tokens import Doc, Span, Token
 from kg.extract.cues import Cue, cue_nesting, find_cues, token_quote_index
 from kg.extract.entities import EntityTable
 from kg.extract.lexicon import Lexicon, load_lexicon
-from kg.extract.transcript import Labelled, Paragraph, interview_answers, speaker_labels
+from kg.extract.transcript import (
+    Labelled,
+    Paragraph,
+    interview_answers,
+    label_lines,
+    speaker_labels,
+)
 from kg.nlp.marks import QuotedSpan
 from kg.nlp.pipeline import ParsedArticle
 
@@ -64,6 +70,7 @@ class ArticleContext:
         for cue in self.cues:
             self._cues_by_sentence.setdefault(cue.token.sent.start, []).append(cue)
         self.labels: list[Labelled] = list(speaker_labels(self.text, self.lexicon))
+        self.label_lines = list(label_lines(self.text))
         self.interview: list[tuple[Paragraph, Paragraph]] = interview_answers(self.text)
 
     # -- layout ---------------------------------------------------------------------------

@@ -242,7 +242,11 @@ def _has_verb(ctx: ArticleContext, start: int, end: int) -> bool:
     return span is not None and any(t.pos_ in ("VERB", "AUX") for t in span)
 
 
-_DASH_SIGNATURE = re.compile(r"[^\S\n]*[—–―‒-]{1,2}[^\S\n]*(?=[A-Z])([^\n,;(]{2,80})")
+# the signature follows the closing mark, on its line or (for a quote alone on its line,
+# as tributes print them) at the start of the next
+_DASH_SIGNATURE = re.compile(
+    r"[^\S\n]*(?:\n[^\S\n]*)?[—–―‒-]{1,2}[^\S\n]*(?=[A-Z])([^\n,;(]{2,80})"
+)
 _SIGNED_LINE = re.compile(
     r"^[^\S\n]*[“”\"‘’«„](?P<body>[^\n]+?)[”“\"’‘»][^\S\n]*[—–―‒]{1,2}[^\S\n]*"
     r"(?P<name>[A-Z][^\n,;(]{1,60}?)[^\S\n]*\.?[^\S\n]*$",
@@ -274,6 +278,39 @@ def dash_signature(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
         yield Claim(
             q.start, content_end(ctx.text, q), "direct", "dash_signature", (index,), None, mention
         )
+
+
+@sieve(
+    "link",
+    "label_line",
+    "a line that is only a speaker label (“Jane Roe, chair of the board:”) introduces that "
+    "speaker's words in the next paragraph",
+    examples=[
+        (
+            "The committee heard two witnesses.\n\nJane Roe, chair of the residents' group:\n\n"
+            "“We were never consulted about the new road and we will fight it.”",
+            "never consulted",
+            "speaker",
+            "Jane Roe",
+        ),
+    ],
+)
+def label_line(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
+    for start, end, para in ctx.label_lines:
+        if _has_verb(ctx, start, end) or label_speaker(ctx, start, end) is None:
+            continue
+        overlapping = ctx.quotes_overlapping(para.start, para.end)
+        if any(i in view.claimed_quotes for i in overlapping):
+            continue
+        kind, c_start, c_end = "unquoted", para.start, para.end
+        if len(overlapping) == 1:
+            q = ctx.quoted[overlapping[0]]
+            if q.outer_start <= para.start + 1 and q.outer_end >= para.end - 2:
+                kind, c_start, c_end = "direct", q.start, content_end(ctx.text, q)
+        elif overlapping or ctx.text[para.end - 1 : para.end] == "?":
+            continue  # a paragraph holding several quotations, or a question: not one voice
+        mention = Mention(TextSpan(start, end), None, label=True)
+        yield Claim(c_start, c_end, kind, "label_line", tuple(overlapping), None, mention)
 
 
 @sieve(
