@@ -95,7 +95,7 @@ def label_lines(text: str) -> Iterator[tuple[int, int, Paragraph]]:
     """Lines that are only a label and a colon ("Jane Roe, chair of the board:") with the
     paragraph they introduce: (label start, label end, next paragraph).
 
-    >>> t = "Jane Roe, chair:\n\n“We will fight it.”\nNotes:"
+    >>> t = "Jane Roe, chair:\\n\\n“We will fight it.”\\nNotes:"
     >>> [(t[s:e], p.text(t)) for s, e, p in label_lines(t)]
     [('Jane Roe, chair', '“We will fight it.”')]
     """
