@@ -279,6 +279,32 @@ class KgStore:
         for name in graphs:  # a graph with no triples still exists
             self.store.add_graph(ox.NamedNode(name))
 
+    def add_to_graphs(self, graphs: dict[str, str]) -> None:
+        """Add N-Triples to named graphs (IRI -> N-Triples) with one bulk load."""
+        if graphs:
+            nquads = "".join(as_nquads(ntriples, name) for name, ntriples in graphs.items())
+            self.bulk_load(nquads.encode(), ox.RdfFormat.N_QUADS, label="article graphs")
+
+    def clear_derived(self, graphs: list[tuple[str, str]]) -> None:
+        """Empty article graphs (graph IRI, article IRI) of all but the article node's own
+        statements (its text and metadata, stored when it was read), in one update.
+
+        >>> store = KgStore(None)
+        >>> store.add_to_graphs({"urn:g": "<urn:a> <urn:p> <urn:x> .\\n<urn:q> <urn:p> <urn:a> ."})
+        >>> store.clear_derived([("urn:g", "urn:a")])
+        >>> [str(q.subject) for q in store.store]
+        ['<urn:a>']
+        """
+        if not graphs:
+            return
+        rows = " ".join(f"(<{g}> <{a}>)" for g, a in graphs)
+        self.store.update(
+            "DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { "
+            f"VALUES (?g ?a) {{ {rows} }} "
+            "GRAPH ?g { ?s ?p ?o } "
+            "FILTER(?s != ?a || ?p = <https://kg.example.org/ns#sameTextAs>) }"
+        )
+
     def bulk_load(
         self,
         source: str | Path | bytes | BinaryIO,
