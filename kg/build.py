@@ -408,6 +408,8 @@ def collect(
                 first = seen[item.info.id]
                 reason = f"same source as {first.info.doc} ({item.info.source}): read once"
                 collected.skipped.append(Skipped(item.info.doc, reason))
+                if on_item:
+                    on_item(collected.skipped[-1])
             else:
                 seen[item.info.id] = item
                 collected.extracted.append(item)

@@ -6,6 +6,7 @@ from kg.errors import KgError
 
 _LOOKUP = """
 SELECT ?doc ?text WHERE {
+  VALUES ?key { KEY }
   GRAPH ?g {
     ?article a schema:NewsArticle ; kg:docName ?doc ; nif:isString ?text .
     { ?article kg:docName ?key } UNION { ?article schema:identifier ?key }
@@ -22,12 +23,8 @@ def article_text(store, doc: str) -> str:
 
     found = {
         row["doc"].value: row["text"].value
-        for row in store.store.query(
-            _LOOKUP,
-            use_default_graph_as_union=True,
-            prefixes=_prefixes(),
-            substitutions={ox.Variable("key"): ox.Literal(doc)},
-        )
+        # the name goes in as an RDF term written by Oxigraph: never pasted SPARQL text
+        for row in store.query(_LOOKUP.replace("KEY", str(ox.Literal(doc))))
     }
     if len(found) == 1:
         return next(iter(found.values()))
@@ -45,9 +42,3 @@ def _did_you_mean(store, doc: str) -> str:
     ]
     close = [name for name, score, _ in process.extract(doc, names, limit=3) if score >= 60]
     return f"; did you mean {', '.join(close)}?" if close else ""
-
-
-def _prefixes() -> dict[str, str]:
-    from kg.rdf.vocab import PREFIXES
-
-    return {k: str(v) for k, v in PREFIXES.items()}
