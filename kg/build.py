@@ -550,6 +550,7 @@ class NoArticles(KgError):
 def _store_quotes(store, corpus: Corpus, options: MapOptions, writer, present, prune) -> dict:
     """Add each article's quotations, people and topics to its graph where they changed."""
     from kg.extract.topics import default_taxonomy
+    from kg.rdf.ntriples import TripleSet
     from kg.rdf.triples import article_iri, article_triples, graph_iri
 
     taxonomy = default_taxonomy(options.topics)
@@ -580,6 +581,7 @@ def _store_quotes(store, corpus: Corpus, options: MapOptions, writer, present, p
             alternate_names=corpus.alternate_names.get(info.id),
             same_text=same_text.get(info.id, []),
             include_source=False,
+            graph=TripleSet(),
         ).serialize(format="nt")
         digest = _digest(ntriples)
         source_digest, _, old = manifest.get(name, "").partition(" ")

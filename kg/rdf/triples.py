@@ -117,7 +117,9 @@ def source_triples(info: ArticleInfo) -> str:
     They depend on nothing but the article, so a build stores them while other
     articles are still being extracted; every one has the article as subject.
     """
-    return _article_node(new_graph(), info).serialize(format="nt")
+    from kg.rdf.ntriples import TripleSet
+
+    return _article_node(TripleSet(), info).serialize(format="nt")
 
 
 def _article_node(g: Graph, info: ArticleInfo) -> Graph:
