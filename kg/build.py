@@ -38,6 +38,9 @@ from kg.ingest import Article, Skipped, Source, iter_sources, read_source
 LOAD_EVERY = 200  # article graphs bulk loaded at once: memory stays bounded by one batch
 LOAD_BYTES = 32 * 1024 * 1024  # ... or by this much N-Triples, for long articles
 MAX_PARTITION = 16  # files per map task
+# Below this many files per worker, starting processes (a model each, ~2 s) costs more
+# than it saves: the files are extracted in-process.
+MIN_FILES_PER_WORKER = 8
 # An extractor turns a batch of articles into their Extracted records, in order; the
 # default is kg's own pipeline. Tests and benchmarks pass their own.
 Extractor = Callable[[list[Article], "MapOptions"], Iterable[Extracted]]
@@ -383,7 +386,7 @@ def collect(
     if dask:
         parts = partition([Source(s.path.absolute(), s.doc) for s in sources], workers)
         results = run_dask(parts, options, dask, workers, extractor)
-    elif workers > 1 and len(sources) >= 2 * workers:
+    elif workers > 1 and len(sources) >= MIN_FILES_PER_WORKER * workers:
         parts = partition(sources, workers)
         results = run_processes(parts, options, workers, extractor)
     else:  # a handful of files: starting worker processes would cost more than it saves
@@ -520,9 +523,13 @@ def build(
             stored = time.perf_counter()
             counts = _store_quotes(store, corpus, options, writer, present, prune)
             counts["source_triples_loaded"] = writer.triples
+            load_triples = counts.pop("load_triples") + writer.triples
+            load_seconds = counts.pop("load_seconds") + writer.seconds
             timings = {
                 "store_seconds": round(time.perf_counter() - stored + writer.seconds, 3),
                 "store_overlapped_seconds": round(writer.seconds, 3),
+                # the bulk loads alone (the rest of store_seconds makes the triples)
+                "store_load_triples_per_second": round(load_triples / max(load_seconds, 1e-9)),
             }
             written = time.perf_counter()
             with atomic_output(out / "graph.ttl") as fh:
@@ -563,10 +570,14 @@ def _store_quotes(store, corpus: Corpus, options: MapOptions, writer, present, p
     current = set()
     loads: dict[str, str] = {}
     clears: list[tuple[str, str]] = []
+    loaded = {"triples": 0, "seconds": 0.0}  # what the store's own writes took
 
     def flush() -> None:
+        started = time.perf_counter()
         store.clear_derived(clears)
         store.add_to_graphs(loads)
+        loaded["triples"] += sum(nt.count("\n") for nt in loads.values())
+        loaded["seconds"] += time.perf_counter() - started
         loads.clear()
         clears.clear()
 
@@ -611,6 +622,8 @@ def _store_quotes(store, corpus: Corpus, options: MapOptions, writer, present, p
         "graphs_removed": removed,
         "triples": store.triple_count(),
         "stale": 0 if prune else len(gone),
+        "load_triples": loaded["triples"],
+        "load_seconds": loaded["seconds"],
     }
 
 
