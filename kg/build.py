@@ -142,10 +142,13 @@ def _failure(exc: BaseException) -> str:
 
 
 def _warm(options: MapOptions) -> None:
-    """Load the model and taxonomy once, when a worker process starts."""
+    """Load the model and taxonomy once, when a worker process starts. The worker dies
+    with its parent, the fork server, which dies with the build (`kg._forkserver`)."""
+    from kg._forkserver import die_with_parent
     from kg.extract.topics import default_taxonomy
     from kg.nlp import load_pipeline
 
+    die_with_parent()
     load_pipeline()
     default_taxonomy(options.topics)
 
@@ -167,7 +170,7 @@ def run_processes(
     from concurrent.futures.process import BrokenProcessPool
 
     context = mp.get_context("forkserver")
-    context.set_forkserver_preload(["kg.build"])
+    context.set_forkserver_preload(["kg._forkserver"])
 
     def new_pool():
         return ProcessPoolExecutor(

@@ -260,3 +260,37 @@ def test_quotes_carry_the_articles_provenance(tmp_path):
     assert (
         row["url"].value.startswith("https://news.example/") and row["date"].value == "2021-03-04"
     )
+
+
+def test_a_killed_build_leaves_no_worker_processes_behind(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    from .conftest import ROOT
+
+    source = write_corpus(tmp_path / "in", 40)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kg", "build", str(source), "--out", str(tmp_path / "out")],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    family: list = []
+    while time.monotonic() < deadline and proc.poll() is None:
+        family = psutil.Process(proc.pid).children(recursive=True)
+        if len(family) >= 4:  # resource tracker, fork server, two workers
+            break
+        time.sleep(0.1)
+    assert proc.poll() is None and len(family) >= 4, "the build never started its workers"
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    gone, alive = psutil.wait_procs(family, timeout=20)
+    alive = [p for p in alive if p.status() != psutil.STATUS_ZOMBIE]  # ended, awaiting init
+    for leftover in alive:  # do not leave them to the next test either
+        leftover.kill()
+    assert alive == [], f"workers outlived their build: {alive}"
