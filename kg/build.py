@@ -19,6 +19,7 @@ engine or the number of workers: results are put back in input order before the 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -62,6 +63,8 @@ class MapOptions:
     max_quotes: int = 2000
     topics: str | None = None  # a taxonomy file; None: the shipped one
     source_triples: bool = True  # also return each article node's N-Triples (a build)
+    pipeline: str | None = None  # an attribution sieve pipeline file; None: the shipped one
+    disable: tuple[str, ...] = ()  # sieves switched off
 
 
 @dataclass
@@ -77,7 +80,21 @@ def kg_extractor(articles: list[Article], options: MapOptions) -> Iterator[Extra
     """kg's pipeline over a batch of articles (the model and taxonomy load once per process)."""
     from kg.extract.topics import default_taxonomy
 
-    return extract_stream(articles, default_taxonomy(options.topics), options.max_quotes)
+    return extract_stream(
+        articles,
+        default_taxonomy(options.topics),
+        options.max_quotes,
+        sieve_pipeline(options.pipeline, options.disable),
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def sieve_pipeline(path: str | None, disable: tuple[str, ...]):
+    """The attribution sieve pipeline, read once per process (and checked by the CLI
+    before any work, so a bad file fails with its name)."""
+    from kg.extract.sieves import load_pipeline_config
+
+    return load_pipeline_config(path, disable)
 
 
 _MAP_LOCK = threading.Lock()  # a Dask worker with several threads parses one task at a time
@@ -151,6 +168,7 @@ def _warm(options: MapOptions) -> None:
     die_with_parent()
     load_pipeline()
     default_taxonomy(options.topics)
+    sieve_pipeline(options.pipeline, options.disable)
 
 
 # -- engines: each yields (partition number, MapResult), every partition once ----------------

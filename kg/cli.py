@@ -22,6 +22,9 @@ EPILOG = """examples:
   kg html --store out -o graph.html --speaker "Joe Biden"
   kg push --store out --endpoint http://localhost:8890/sparql-graph-crud --graph https://example.org/news
   kg load backup.nq.gz --store restored
+  kg explain 1f2e3d4c5b6a7980 --store out
+  kg explain seeds/000_30997ad6c51fc156.txt --at 990
+  kg quotes seeds --format jsonl --disable epithet
 """
 
 
@@ -94,6 +97,18 @@ def _parser() -> argparse.ArgumentParser:
             help="extract on a Dask distributed cluster (its scheduler's address), or on a "
             "local one of --workers processes",
         )
+        p.add_argument(
+            "--pipeline",
+            metavar="FILE",
+            help="attribution sieve pipeline (TOML) overriding kg/extract/pipeline.toml",
+        )
+        p.add_argument(
+            "--disable",
+            action="append",
+            default=[],
+            metavar="SIEVE",
+            help="switch an attribution sieve off (repeatable; see `kg sieves`)",
+        )
 
     p = sub.add_parser("quotes", help="print the quotes found in articles")
     inputs(p)
@@ -142,6 +157,25 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("queries", help="list the named queries and their parameters")
     p.set_defaults(func=cmd_queries)
+
+    p = sub.add_parser(
+        "explain",
+        help="why a quote has its speaker: the passage with cue, mention and antecedent "
+        "marked, and the sieves that decided",
+    )
+    p.add_argument("target", metavar="ID|FILE", help="a quote id (quotes.jsonl) or an article file")
+    p.add_argument("--store", metavar="DIR", help="the build's store (with a quote id)")
+    p.add_argument(
+        "--at", type=int, metavar="OFFSET", help="with a FILE: a character offset inside the quote"
+    )
+    p.add_argument("--pipeline", metavar="FILE", help="sieve pipeline file (with a FILE)")
+    p.add_argument("--disable", action="append", default=[], metavar="SIEVE")
+    p.set_defaults(func=cmd_explain)
+
+    p = sub.add_parser("sieves", help="list the attribution sieves in pipeline order")
+    p.add_argument("--pipeline", metavar="FILE", help="sieve pipeline file to show")
+    p.add_argument("--disable", action="append", default=[], metavar="SIEVE")
+    p.set_defaults(func=cmd_sieves)
 
     p = sub.add_parser("html", help="write the interactive graph page")
     p.add_argument("--store", required=True, metavar="DIR")
@@ -214,9 +248,13 @@ def _parser() -> argparse.ArgumentParser:
 
 # -- quotes ---------------------------------------------------------------------------------
 def _map_options(args, source_triples: bool):
-    from kg.build import MapOptions
+    from kg.build import MapOptions, sieve_pipeline
 
-    return MapOptions(args.max_bytes, args.max_quotes, args.topics, source_triples)
+    disable = tuple(args.disable)
+    sieve_pipeline(args.pipeline, disable)  # a bad pipeline file fails here, before any work
+    return MapOptions(
+        args.max_bytes, args.max_quotes, args.topics, source_triples, args.pipeline, disable
+    )
 
 
 def _aliases(args):
@@ -280,18 +318,24 @@ def cmd_quotes(args) -> int:
         columns = list(records[0]) if records else ["doc", "start", "end", "text", "speaker"]
         writer.writerow(columns)
         for record in records:
-            writer.writerow(
-                [
-                    "; ".join(map(str, v)) if isinstance(v, list) else ("" if v is None else v)
-                    for v in record.values()
-                ]
-            )
+            writer.writerow([_csv_cell(v) for v in record.values()])
     else:
         from kg.outputs.query import table
 
         rows = [[r["doc"], r["speaker"], r["kind"], r["text"]] for r in records]
         out.write(table(["doc", "speaker", "kind", "text"], rows, 80))
     return 0 if corpus.articles else 1
+
+
+def _csv_cell(value) -> str:
+    """A CSV cell: lists of words joined by "; ", structured values as JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        if all(isinstance(v, str) for v in value):
+            return "; ".join(value)
+        return json.dumps(value, ensure_ascii=False)
+    return value
 
 
 # -- build -----------------------------------------------------------------------------------
@@ -374,6 +418,35 @@ def cmd_query(args) -> int:
     query = load_query(args.query)
     columns, rows = run_query(_open_store(args.store), query, values)
     sys.stdout.write(format_rows(columns, rows, args.format))
+    return 0
+
+
+def cmd_explain(args) -> int:
+    from kg.extract.sieves import load_pipeline_config
+    from kg.outputs.explain import explain_file, explain_stored
+
+    if args.at is not None:
+        pipeline = load_pipeline_config(args.pipeline, args.disable)
+        explanation = explain_file(args.target, args.at, pipeline)
+    elif args.store:
+        explanation = explain_stored(_open_store(args.store), args.target)
+    else:
+        raise KgError("kg explain needs --store DIR with a quote id, or --at OFFSET with a file")
+    sys.stdout.write(explanation.render())
+    return 0
+
+
+def cmd_sieves(args) -> int:
+    from kg.extract.sieves import REGISTRY, STAGES, load_pipeline_config
+
+    pipeline = load_pipeline_config(args.pipeline, args.disable)
+    for stage in STAGES:
+        print(f"[{stage}]")
+        for name in pipeline.order.get(stage, ()):
+            key = f"{stage}.{name}"
+            s = REGISTRY[key]
+            state = "off" if key in pipeline.disabled else "on "
+            print(f"  {state} {name:<24} {s.rule}")
     return 0
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from kg.extract import ArticleQuotes, Quote, Speaker, extract_quotes
+from kg.extract.sieves import SievePipeline
 from kg.extract.topics import Taxonomy, default_taxonomy
 from kg.ingest import Article, Skipped
 from kg.nlp import load_pipeline, parse_articles
@@ -89,19 +90,24 @@ class Corpus:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def extract_article(article: Article, taxonomy: Taxonomy | None = None) -> Extracted:
+def extract_article(
+    article: Article, taxonomy: Taxonomy | None = None, pipeline: SievePipeline | None = None
+) -> Extracted:
     """The whole per-article map step for one article."""
     parsed = next(parse_articles([article]))
-    return Extracted(ArticleInfo.of(article), extract_quotes(parsed, taxonomy))
+    return Extracted(ArticleInfo.of(article), extract_quotes(parsed, taxonomy, pipeline))
 
 
 def extract_stream(
-    articles: Iterable[Article], taxonomy: Taxonomy | None = None, max_quotes: int = 2000
+    articles: Iterable[Article],
+    taxonomy: Taxonomy | None = None,
+    max_quotes: int = 2000,
+    pipeline: SievePipeline | None = None,
 ) -> Iterator[Extracted]:
     """Extract articles in order, batching the parser; memory holds one batch."""
     taxonomy = taxonomy or default_taxonomy()
     for parsed in parse_articles(articles, load_pipeline()):
-        result = extract_quotes(parsed, taxonomy)
+        result = extract_quotes(parsed, taxonomy, pipeline)
         notes = []
         if len(result.quotes) > max_quotes:
             notes.append(

@@ -484,6 +484,26 @@ ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected
         "speaker",
         "Karen Walsh",
     ),
+    # a name the tagger misses is still a person when a title stands before it
+    (
+        "Mayor Ana Lopez met the council on Monday.\n\n“We will rebuild the bridge,” she said.",
+        "rebuild the bridge",
+        "speaker",
+        "Ana Lopez",
+    ),
+    # a given name's usual gender is a hint for "she" when nothing stronger is known
+    (
+        "Peter Hall met Ana Lopez on Monday. “We will rebuild the bridge,” she said.",
+        "rebuild the bridge",
+        "speaker",
+        "Ana Lopez",
+    ),
+    (
+        "Peter Hall met Ana Lopez on Monday. “We will rebuild the bridge,” he said.",
+        "rebuild the bridge",
+        "speaker",
+        "Peter Hall",
+    ),
     # "statements reported by CCTV" reached the article through CCTV
     (
         "Minister Karl Berg told his counterpart that the talks had been useful, "

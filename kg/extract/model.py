@@ -73,6 +73,7 @@ class Quote:
     speaker: Speaker
     cue: str = ""
     via: str | None = None
+    via_kind: str | None = None  # person or organization, as the extract stage judged
     addressee: str | None = None
     topics: list[str] = field(default_factory=list)
     confidence: float = 0.5
@@ -81,6 +82,8 @@ class Quote:
     evidence: list[Evidence] = field(default_factory=list)
     # the sieves that decided, in order ("link:cue_content", "speaker:exact_name", ...)
     sieves: list[str] = field(default_factory=list)
+    # candidates the sieves passed over, with the reason ("pronoun_salience: X: named in ...")
+    rejected: list[str] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -104,6 +107,7 @@ class Quote:
             "statement": self.statement,
             "confidence": round(self.confidence, 3),
             "sieves": list(self.sieves),
+            "rejected": list(self.rejected),
             "evidence": [e.to_json() for e in self.evidence],
         }
 
