@@ -248,3 +248,12 @@ def test_decode_never_crashes_on_random_bytes(data):
 def test_boilerplate_spans_are_within_text(text):
     for start, end in boilerplate_spans(text):
         assert 0 <= start <= end <= len(text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=400))
+def test_text_dates_are_iso_or_none_on_any_text(text):
+    from kg.ingest.dates import text_date
+
+    date = text_date("Published: " + text + "\n" + text)
+    assert date is None or (len(date) == 10 and date[4] == "-" and date[7] == "-")
