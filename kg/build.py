@@ -508,7 +508,6 @@ def build(
 ) -> BuildResult:
     """`kg build`: map with the store writer alongside, reduce, store, outputs."""
     from kg.files import atomic_output, atomic_write
-    from kg.outputs.export import write
     from kg.outputs.graph import project
     from kg.outputs.html import build_page
     from kg.rdf.store import updating, write_lock
@@ -554,7 +553,7 @@ def build(
             }
             written = time.perf_counter()
             with atomic_output(out / "graph.ttl") as fh:
-                write(store, "turtle", fh)
+                store.write_turtle(fh, out)
             page = build_page(project(store), max_nodes)
         with atomic_output(out / "quotes.jsonl") as fh:
             for record in quote_records(corpus):
