@@ -435,7 +435,7 @@ class KgStore:
         return bind_prefixes(dataset)
 
     def distinct_ntriples(
-        self, folder: str | Path, lines_per_run: int = 400_000
+        self, folder: str | Path, lines_per_run: int = 200_000
     ) -> Iterator[bytes]:
         r"""Every triple of the union of graphs once, as sorted N-Triples lines, in memory
         bounded by `lines_per_run` whatever the store's size.
@@ -484,18 +484,22 @@ class KgStore:
                         yield line
                         last = line
 
-    def write_turtle(self, output: BinaryIO, folder: str | Path) -> None:
-        """The union of all graphs as Turtle (each triple once, sorted, kg's prefixes),
-        streamed through `distinct_ntriples` so memory stays bounded; `folder` holds the
-        sort's temporary files."""
+    def write_turtle(self, output: BinaryIO, folder: str | Path) -> int:
+        """Write the union of all graphs as Turtle (each triple once, sorted, kg's
+        prefixes), streamed through `distinct_ntriples` so memory stays bounded; `folder`
+        holds the sort's temporary files. Returns the number of distinct triples."""
         import tempfile
 
+        count = 0
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".union-", suffix=".nt") as sorted_nt:
-            sorted_nt.writelines(self.distinct_ntriples(folder))
+            for line in self.distinct_ntriples(folder):
+                sorted_nt.write(line)
+                count += 1
             sorted_nt.flush()
             prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
             triples = ox.parse(path=sorted_nt.name, format=ox.RdfFormat.N_TRIPLES)
             ox.serialize(triples, output, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+        return count
 
     def sorted_ntriples(self) -> str:
         """The union of all graphs as sorted, distinct N-Triples: equal strings mean
