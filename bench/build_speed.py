@@ -12,13 +12,14 @@ Prints tokens per second for each. Targets on a 2-core machine (issue 18):
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from kg.build import usable_cores
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT.parent / "shared" / "eval" / "dev" / "polnear" / "docs"
@@ -79,7 +80,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="kg-build-speed-") as tmp:
         folder = corpus(Path(args.folder), args.copies, Path(tmp) / "in")
         tokens, bare = bare_parse(folder)
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        cores = usable_cores()
         articles = sum(1 for _ in folder.rglob("*") if _.is_file())
         print(f"{articles} articles, {tokens:,} tokens, {cores} usable cores")
         print(f"{'bare nlp.pipe (1 process)':28} {tokens / bare:8,.0f} tokens/s  ({bare:.1f} s)")

@@ -22,7 +22,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import queue
 import sys
 import threading
@@ -51,10 +50,9 @@ Extractor = Callable[[list[Article], "MapOptions"], Iterable[Extracted]]
 
 def usable_cores() -> int:
     """The cores this process may run on (its CPU affinity), not the machine's count."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+    from kg.rdf.store import load_workers
+
+    return load_workers()
 
 
 @dataclass(frozen=True)
