@@ -93,6 +93,14 @@ def test_sieve_decides_its_example_and_is_needed_for_it(run_text, key, number):
     assert outcome(without, example) != got, f"disabling {key} changes nothing in its example"
 
 
+# Words taken out of a wave-1 list on purpose, each with the measured reason.
+DELIBERATELY_REMOVED = {
+    # "reported a profit of $1 per share", "predicted a loss": data, not words (a quoted
+    # object or a clause still counts); dev FPs gone, no set lost a quote
+    "CONTENT_OBJECT_VERBS": ("report", "predict"),
+}
+
+
 def test_lexicon_keeps_every_word_of_the_wave1_lists():
     """The move of the word lists to data files lost no word (new words may be added)."""
     old = json.loads((Path(__file__).parent / "data" / "lexicon_wave1.json").read_text())
@@ -115,7 +123,8 @@ def test_lexicon_keeps_every_word_of_the_wave1_lists():
         "NOT_NAMES": lex.not_names,
     }
     for name, words in sets.items():
-        assert set(old[name]) <= words, f"{name} lost {sorted(set(old[name]) - words)}"
+        lost = set(old[name]) - words - set(DELIBERATELY_REMOVED.get(name, ()))
+        assert not lost, f"{name} lost {sorted(lost)}"
     maps = {
         "GENDERED_ROLES": lex.role_gender,
         "ROLE_SYNONYMS": lex.role_synonyms,

@@ -60,9 +60,27 @@ def token_quote_index(doc: Doc) -> list[int]:
     return index
 
 
-def find_cues(doc: Doc, in_quote: list[int], lexicon: Lexicon | None = None) -> Iterator[Cue]:
-    """Yield every reporting cue outside quotation marks, in text order."""
-    lex = lexicon or load_lexicon()
+@dataclass(frozen=True)
+class ArticleWords:
+    """The lexicon, plus the tokens the article's entity table knows to name people (the
+    tagger misses many names, and "Mayor Ana Lopez was told" needs to know she is one)."""
+
+    lexicon: Lexicon
+    people: frozenset[int] = frozenset()
+
+    def __getattr__(self, name: str):
+        return getattr(self.lexicon, name)
+
+
+def find_cues(
+    doc: Doc,
+    in_quote: list[int],
+    lexicon: Lexicon | None = None,
+    people: frozenset[int] = frozenset(),
+) -> Iterator[Cue]:
+    """Yield every reporting cue outside quotation marks, in text order. `people` holds
+    the indices of tokens known to name a person."""
+    lex = ArticleWords(lexicon or load_lexicon(), people)
     for token in doc:
         if in_quote[token.i] >= 0:
             continue
@@ -73,7 +91,7 @@ def find_cues(doc: Doc, in_quote: list[int], lexicon: Lexicon | None = None) -> 
             cue = _according(doc[token.i - 1], token, lex)
         elif lower == "for" and token.is_sent_start:
             cue = _for_speaker(token, lex)
-        elif token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in lex.reporting_verbs:
+        elif token.pos_ in ("VERB", "AUX") and verb_lemma(token) in lex.reporting_verbs:
             cue = _verb_cue(token, in_quote, lex)
         elif token.pos_ == "NOUN" and token.lemma_.lower() in lex.reporting_nouns:
             cue = _noun_cue(token)
@@ -83,10 +101,19 @@ def find_cues(doc: Doc, in_quote: list[int], lexicon: Lexicon | None = None) -> 
             yield cue
 
 
-def subject_of(verb: Token, depth: int = 0) -> Token | None:
+def verb_lemma(verb: Token) -> str:
+    """A verb's lemma with its particle, so phrasal verbs are words of their own:
+    "went on" -> "go on", "pointed out" -> "point out", "said" -> "say"."""
+    particle = next((c for c in verb.children if c.dep_ == "prt"), None)
+    lemma = verb.lemma_.lower()
+    return f"{lemma} {particle.lower_}" if particle is not None else lemma
+
+
+def subject_of(verb: Token, depth: int = 0, lex: Lexicon | None = None) -> Token | None:
     """The subject of a verb, climbing from participles and conjuncts to their clause.
 
-    "Biden played down the episode, saying: ..." -> "Biden" for "saying".
+    "Biden played down the episode, saying: ..." -> "Biden" for "saying"; so too when the
+    parser hangs the participle on the object ("dismissed the figures saying ...").
     """
     for child in verb.children:
         if child.dep_ in SUBJECT_DEPS:
@@ -96,18 +123,27 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
             for grandchild in child.children:
                 if grandchild.dep_ == "pobj":
                     return grandchild
+    if (
+        verb.dep_ in ("relcl", "acl")
+        and verb.tag_ == "VBG"
+        and verb.head.dep_ in ("dobj", "pobj")
+        and verb.head.head != verb.head
+        and depth < 3
+        and not _is_person_like(verb.head, lex or load_lexicon())
+    ):
+        return subject_of(verb.head.head, depth + 1, lex)  # things do not say: their owner does
     if verb.dep_ == "relcl":
         return verb.head
-    if depth < 3 and verb.dep_ in INHERIT_SUBJECT_DEPS and verb.head is not verb:
+    if depth < 3 and verb.dep_ in INHERIT_SUBJECT_DEPS and verb.head != verb:
         head = verb.head
-        if head.dep_ == "prep" and head.head is not head:
+        if head.dep_ == "prep" and head.head != head:
             head = head.head
-        return subject_of(head, depth + 1)
+        return subject_of(head, depth + 1, lex)
     return None
 
 
 def _verb_cue(verb: Token, in_quote: list[int], lex: Lexicon) -> Cue | None:
-    lemma = verb.lemma_.lower()
+    lemma = verb_lemma(verb)
     if lemma in lex.relay_verbs:
         relay = _relay(verb, lex)
         if relay is not None:
@@ -116,14 +152,37 @@ def _verb_cue(verb: Token, in_quote: list[int], lex: Lexicon) -> Cue | None:
         return None
     if lemma in lex.weak_verbs and _is_infinitive(verb):
         return None
-    speaker = subject_of(verb)
-    if speaker is not None and speaker.dep_ == "nsubjpass" and not _is_person_like(speaker, lex):
-        speaker = None  # "no date was announced": the subject is what was said, not who
+    if any(c.dep_ == "xcomp" and verb_lemma(c) in lex.reporting_verbs for c in verb.children):
+        return None  # "went on to say that ...": the inner verb is the cue
+    speaker = subject_of(verb, 0, lex)
+    if in_quote[verb.i] < 0 and (speaker is None or in_quote[speaker.i] >= 0):
+        if _participle(verb):
+            # "..., Sanders said, going on to say ...": the parser hung the participle on a
+            # clause inside the quote; it continues the reporting clause before it
+            speaker = _subject_before(verb, in_quote) or speaker
+        if speaker is not None and in_quote[speaker.i] >= 0:
+            # “C'est la vie,” said André Dupont: the parser took a word of the quote for
+            # the subject; in an inverted cue the speaker follows the verb
+            speaker = _subject_after(verb, in_quote)
+    if _thing_subject_of_participle(verb, speaker, lex):
+        # "dismissed the figures saying ...": the parser made the object the participle's
+        # subject; things do not say, the person who dismissed them does
+        owner = subject_of(verb.head, 1, lex)
+        if owner is not None and _is_person_like(owner, lex):
+            speaker = owner
+    passive_addressee = None
+    if speaker is not None and speaker.dep_ == "nsubjpass":
+        if not _is_person_like(speaker, lex):
+            speaker = None  # "no date was announced": the subject is what was said, not who
+        elif lemma in lex.addressee_object_verbs and speaker.head == verb:
+            # "X was told that ...": X heard it; the speaker is the agent, if named
+            passive_addressee = speaker
+            speaker = _agent(verb)
     content = _content(verb, in_quote, lex)
     if content is not None and not _has_quote(verb.doc, content, in_quote):
         if _is_free_relative(verb, content) or lemma in lex.agreement_verbs:
             return None  # a borrowed label, or an agreement reached: not a report of words
-    addressee = _addressee(verb, content, lex)
+    addressee = passive_addressee or _addressee(verb, content, lex)
     if content is None and lemma in lex.weak_verbs and not _ends_clause(verb):
         return None
     if speaker is None and content is None:
@@ -200,7 +259,7 @@ def _according(first: Token, to: Token, lex: Lexicon) -> Cue | None:
         return None
     sent = first.sent
     phrase_start, phrase_end = first.i, source.right_edge.i + 1
-    head = first.head if first.head is not first else None
+    head = first.head if first.head != first else None
     if head is not None and head.dep_ == "prep" and head.i < first.i:
         phrase_start = head.i
     left = (sent.start, phrase_start)
@@ -245,7 +304,7 @@ def _for_speaker(first: Token, lex: Lexicon) -> Cue | None:
 
 def _content(verb: Token, in_quote: list[int] | None, lex: Lexicon) -> tuple[int, int] | None:
     """Token range of what the verb reports, or None when its clause names no content."""
-    lemma = verb.lemma_.lower()
+    lemma = verb_lemma(verb)
     clauses = [
         c
         for c in verb.children
@@ -286,6 +345,9 @@ def _content(verb: Token, in_quote: list[int] | None, lex: Lexicon) -> tuple[int
         obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
         start = obj.left_edge.i if obj is not None and obj.i < xcomp.i else xcomp.left_edge.i
         return _trim(verb.doc, (start, xcomp.right_edge.i + 1), verb)
+    quoted = _quoted_object(verb, in_quote, lex)
+    if quoted is not None:
+        return quoted
     if lemma in lex.topic_content_verbs:
         for child in verb.children:
             if child.dep_ == "prep" and child.lower_ in ("against", "about", "of", "for", "on"):
@@ -295,14 +357,115 @@ def _content(verb: Token, in_quote: list[int] | None, lex: Lexicon) -> tuple[int
     return _content_from_head(verb)
 
 
+def _quoted_object(verb: Token, in_quote: list[int] | None, lex: Lexicon) -> tuple[int, int] | None:
+    """A quotation that is the verb's object is what it reports, whatever the verb:
+    "shouting “Control the police!”", "reported “2,521 incidents” in the city". Not the
+    object of "told X" or "accused X": that is a listener or a target."""
+    lemma = verb_lemma(verb)
+    if in_quote is None or lemma in lex.addressee_object_verbs or lemma in lex.target_object_verbs:
+        return None
+    for child in verb.children:
+        if child.i < verb.i or child.dep_ not in (
+            "dobj",
+            "npadvmod",
+            "oprd",
+            "attr",
+            "dep",
+            "xcomp",
+        ):
+            continue
+        if child.dep_ == "dobj" and _is_person_like(child, lex):
+            continue
+        span = (child.left_edge.i, child.right_edge.i + 1)
+        inside = sum(1 for i in range(*span) if in_quote[i] >= 0)
+        if inside and inside >= (0.3 if child.dep_ == "dobj" else 0.6) * (span[1] - span[0]):
+            return _trim(verb.doc, span, verb)
+    return None
+
+
+def _thing_subject_of_participle(verb: Token, subject: Token | None, lex: Lexicon) -> bool:
+    """A participle ("saying") whose subject is a plain thing ("the figures")."""
+    if subject is None or verb.tag_ != "VBG" or subject.dep_ != "nsubj":
+        return False
+    if verb.dep_ not in ("ccomp", "advcl", "xcomp", "conj") or verb.head == verb:
+        return False
+    lemma = subject.lemma_.lower()
+    return (
+        subject.pos_ == "NOUN"
+        and not subject.ent_type_
+        and not _is_person_like(subject, lex)
+        and lemma not in lex.organization_nouns
+        and lemma not in lex.document_nouns
+    )
+
+
+def _participle(verb: Token) -> bool:
+    """ "going", "saying", or a verb of a participle chain ("going on to say")."""
+    for _ in range(3):
+        if verb.tag_ == "VBG":
+            return True
+        if verb.dep_ != "xcomp" or verb.head == verb:
+            return False
+        verb = verb.head
+    return False
+
+
+def _subject_before(verb: Token, in_quote: list[int]) -> Token | None:
+    """The subject of the nearest reporting clause before `verb` in its sentence, outside
+    quotation marks."""
+    for token in reversed(verb.doc[verb.sent.start : verb.i]):
+        if in_quote[token.i] < 0 and token.dep_ in ("nsubj", "nsubjpass"):
+            if in_quote[token.head.i] < 0:
+                return token
+    return None
+
+
+def _subject_after(verb: Token, in_quote: list[int]) -> Token | None:
+    """The speaker of an inverted cue ("said André Dupont", "said the mayor"): the head of
+    the name or noun phrase right after the verb."""
+    doc = verb.doc
+    i = verb.i + 1
+    while i < len(doc) and i <= verb.i + 4 and doc[i].ent_type_ in ("DATE", "TIME"):
+        i += 1  # "said Monday", "said on Thursday morning": when, not who
+    if i < len(doc) and doc[i].pos_ == "DET":
+        i += 1
+    while i < len(doc) and doc[i].pos_ == "ADJ":
+        i += 1
+    head = None
+    while (
+        i < len(doc)
+        and in_quote[i] < 0
+        and doc[i].pos_ in ("PROPN", "NOUN")
+        and doc[i].ent_type_ not in ("DATE", "TIME")
+    ):
+        head = doc[i]
+        if doc[i].pos_ == "NOUN" and not (i + 1 < len(doc) and doc[i + 1].pos_ == "NOUN"):
+            break
+        i += 1
+    return head
+
+
+def _agent(verb: Token) -> Token | None:
+    """The "by X" of a passive verb."""
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    return next((g for g in agent.children if g.dep_ == "pobj"), None) if agent else None
+
+
 def _content_from_head(verb: Token) -> tuple[int, int] | None:
     """ "Relations are at a low, Qin said": the cue hangs off the reported clause.
 
     Not for an infinitive ("agreed that Qin would travel to Washington to continue
     talks"): a purpose clause reports nothing.
     """
-    if verb.dep_ not in ("parataxis", "ccomp", "advcl") or verb.head is verb:
+    if verb.dep_ not in ("parataxis", "ccomp", "advcl") or verb.head == verb:
         return None
+    head = verb.head
+    if (
+        verb.dep_ == "ccomp"
+        and head.lemma_.lower() in load_lexicon().reporting_verbs
+        and verb.left_edge.i - head.i <= 2
+    ):
+        return None  # "it was revealed the state reported ...": itself what was reported
     if _is_infinitive(verb) or any(c.dep_ == "mark" for c in verb.children):
         return None  # "... since the US accused Beijing": a subordinate clause, no report
     head = verb.head
@@ -316,7 +479,7 @@ def _content_from_head(verb: Token) -> tuple[int, int] | None:
 
 
 def _addressee(verb: Token, content: tuple[int, int] | None, lex: Lexicon) -> Token | None:
-    lemma = verb.lemma_.lower()
+    lemma = verb_lemma(verb)
     for child in verb.children:
         if content and content[0] <= child.i < content[1]:
             continue
@@ -337,7 +500,9 @@ def _addressee(verb: Token, content: tuple[int, int] | None, lex: Lexicon) -> To
     return None
 
 
-def _is_person_like(token: Token, lex: Lexicon) -> bool:
+def _is_person_like(token: Token, lex: Lexicon | ArticleWords) -> bool:
+    if token.i in getattr(lex, "people", ()):
+        return True
     if token.pos_ == "PRON":
         return token.lower_ not in ("it", "this", "that", "what", "which", "something", "nothing")
     if token.ent_type_ in PERSONISH_ENTS:
@@ -363,14 +528,23 @@ def _is_free_relative(verb: Token, content: tuple[int, int] | None) -> bool:
 
 
 def _is_fixed_phrase(verb: Token) -> bool:
-    """ "that is to say", "needless to say", "so to say"."""
+    """ "that is to say", "needless to say", "so to say" (but not "went on to say that ...":
+    a fixed phrase reports no clause)."""
     prev = verb.nbor(-1) if verb.i > 0 else None
-    return prev is not None and prev.lower_ == "to" and verb.dep_ in ("xcomp", "advcl", "acl")
+    return (
+        prev is not None
+        and prev.lower_ == "to"
+        and verb.dep_ in ("xcomp", "advcl", "acl")
+        and not any(c.dep_ == "ccomp" for c in verb.children)
+    )
 
 
 def _ends_clause(verb: Token) -> bool:
-    nxt = verb.nbor(1) if verb.i + 1 < len(verb.doc) else None
-    return nxt is None or nxt.is_punct
+    """Whether nothing but punctuation follows the verb (and its particle: "went on:")."""
+    i = verb.i + 1
+    while i < len(verb.doc) and verb.doc[i].dep_ == "prt" and verb.doc[i].head == verb:
+        i += 1
+    return i >= len(verb.doc) or verb.doc[i].is_punct
 
 
 def _has_quote(doc: Doc, span: tuple[int, int], in_quote: list[int] | None) -> bool:

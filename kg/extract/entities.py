@@ -34,6 +34,7 @@ which also see the discourse (who has spoken so far).
 from __future__ import annotations
 
 import bisect
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -160,9 +161,12 @@ class EntityTable:
         lex = self.lexicon
         start = run.start
         titled = False
-        while start < run.end - 1 and _is_title_word(self.doc[start], lex):
-            start += 1
-            titled = True
+        # the name follows the last title of the run: "Health Minister Joan Carter",
+        # "Disease Control Director Huang Chi-ching"
+        for k in range(run.end - 2, run.start - 1, -1):
+            if _is_title_word(self.doc[k], lex):
+                start, titled = k + 1, True
+                break
         before = self.doc[run.start - 1] if run.start > 0 else None
         if before is not None and (
             before.lower_.rstrip(".") in lex.honorifics
@@ -178,12 +182,12 @@ class EntityTable:
             return None  # an organisation, an outlet, or a role phrase ("Cabinet Minister")
         if (
             any(t.ent_type_ in ("GPE", "LOC", "FAC", "NORP") for t in name)
-            and words[0] not in lex.given_names
+            and _plain(words[0]) not in lex.given_names
         ):
             return None
         if titled:
             return name
-        if len(name) >= 2 and words[0] in lex.given_names and not self._org_entity(name):
+        if len(name) >= 2 and _plain(words[0]) in lex.given_names and not self._org_entity(name):
             return name
         return None
 
@@ -219,7 +223,7 @@ class EntityTable:
         person.gender = person.gender or gender
         words = name.lower().split()
         if len(words) >= 2 and person.name_gender is None:
-            person.name_gender = self.lexicon.given_names.get(words[0])
+            person.name_gender = self.lexicon.given_names.get(_plain(words[0]))
         self._name_spans.append(ent)
         person.mentions.append(ent.start_char)
         person.spans[ent.start_char] = ent.end_char
@@ -442,6 +446,11 @@ class EntityTable:
         ]
         counts = [c for c in counts if c[0] > 0]
         return max(counts, key=lambda c: c[:2])[2] if counts else None
+
+
+def _plain(word: str) -> str:
+    """A word without accents, as the name lists spell it ("andré" -> "andre")."""
+    return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
 
 
 def _name_word(token: Token, lex: Lexicon) -> bool:

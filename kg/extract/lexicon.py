@@ -46,6 +46,8 @@ class Lexicon:
     characterising_verbs: frozenset[str]
     infinitive_content_verbs: frozenset[str]
     topic_content_verbs: frozenset[str]
+    target_object_verbs: frozenset[str]
+    issuing_verbs: frozenset[str]
     role_nouns: frozenset[str]
     organization_nouns: frozenset[str]
     collective_bodies: frozenset[str]
@@ -63,6 +65,8 @@ class Lexicon:
     indefinite: frozenset[str]
     title_small_words: frozenset[str]
     question_labels: frozenset[str]
+    page_labels: frozenset[str]
+    answer_labels: frozenset[str]
     # given names (lowercase) with the gender most bearers have, None when it is mixed,
     # and surnames: the US Census name lists shipped in the `names` package (public domain)
     given_names: dict[str, str | None]
@@ -104,6 +108,8 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
         characterising_verbs=_having(verbs, "characterising"),
         infinitive_content_verbs=_having(verbs, "infinitive_content"),
         topic_content_verbs=_having(verbs, "topic_content"),
+        target_object_verbs=_having(verbs, "target_object"),
+        issuing_verbs=_having(verbs, "issues_document"),
         role_nouns=_having(nouns, "role"),
         organization_nouns=_having(nouns, "organization"),
         collective_bodies=_having(nouns, "collective"),
@@ -121,6 +127,8 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
         indefinite=frozenset(lists.get("indefinite", [])),
         title_small_words=frozenset(lists.get("title_small_words", [])),
         question_labels=frozenset(lists.get("question_labels", [])),
+        page_labels=frozenset(lists.get("page_labels", [])),
+        answer_labels=frozenset(lists.get("answer_labels", [])),
         given_names=_given_names(),
         surnames=_census("dist.all.last"),
     )

@@ -153,7 +153,7 @@ class Runner:
         if claim.cue is not None:
             evidence.append(CleanEvidence("cue", ctx.cue_span(claim.cue), f"link:{claim.link}"))
         addressee_sieve, addressee = self._relay(self._addressee_sieves, claim, None)
-        avoid = set(ctx.entities.names_between(claim.start, claim.end))
+        avoid = set(_named_inside_marks(ctx, claim))
         if addressee is not None:
             avoid.add(addressee.value)
         decision, speaker_steps, rejected, redirected = self.resolve(
@@ -274,6 +274,17 @@ class Runner:
 
 
 _NO_CLAIM = Claim(0, 0, "indirect", "none")
+
+
+def _named_inside_marks(ctx: ArticleContext, claim: Claim) -> set[str]:
+    """People the claim's quoted words name: a speaker does not call themselves by name
+    inside their own quotation, while a reporter's paraphrase may ("Premier Ana Lopez
+    received no commitment, she said")."""
+    names: set[str] = set()
+    for i in claim.quotes:
+        q = ctx.quoted[i]
+        names |= ctx.entities.names_between(max(q.start, claim.start), min(q.end, claim.end))
+    return names
 
 
 def _veto(ctx: ArticleContext, vetoes: list[Sieve], claim: Claim) -> str | None:

@@ -47,6 +47,8 @@ class Claim:
     relayed_by: Cue | None = None
     # a label line speaks for its whole paragraph: first-person cues inside are the same voice
     paragraph_voice: bool = False
+    # an interview answer ("A: ..." or an unmarked answer paragraph): the interviewee's
+    answer: bool = False
 
 
 @dataclass(frozen=True)

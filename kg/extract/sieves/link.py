@@ -110,8 +110,8 @@ def _kind_of(
 @sieve(
     "link",
     "adjacent_cue",
-    "a quotation with no clause of its own takes the cue right before or after it "
-    "(“...,” he said / He added: “...”), in its paragraph",
+    "a quotation with no clause of its own takes the cue right before or after it, and "
+    "so does the first half of a quote split by its cue (“...,” he said, “...”)",
     examples=[
         (
             "Mayor Ana Lopez visited the site. “The bridge will be rebuilt by May.” The mayor "
@@ -124,21 +124,23 @@ def _kind_of(
 )
 def adjacent_cue(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
     outers = ctx.nesting.outers
-    by_paragraph: dict[int, list[tuple[Cue, int, int]]] = {}
+    by_paragraph: dict[int, list[tuple[Cue, int, int, bool]]] = {}
     for index, cue in enumerate(ctx.cues):
         free = cue.content is None or index in outers  # an outer cue's words are the inner's
-        if not free or cue.speaker is None or cue.relays_only:
+        if cue.speaker is None or cue.relays_only:
             continue
         left, right = ctx.clause_bounds(cue, with_content=index in outers)
         for para in {ctx.paragraph(left), ctx.paragraph(right)}:
-            by_paragraph.setdefault(para, []).append((cue, left, right))
+            by_paragraph.setdefault(para, []).append((cue, left, right, free))
     for index, q in enumerate(ctx.quoted):
         if index in view.claimed_quotes:
             continue
         best: tuple[float, Cue] | None = None
         tail = ctx.text[q.start : q.end].rstrip()[-1:]
-        for cue, left, right in by_paragraph.get(ctx.paragraph(q.outer_start), ()):
+        for cue, left, right, free in by_paragraph.get(ctx.paragraph(q.outer_start), ()):
             score = 0.0
+            if not free and not (left >= q.outer_end and tail in ",?!—–-"):
+                continue  # a cue with words of its own takes only a split quote's first half
             if left >= q.outer_end:
                 gap = ctx.text[q.outer_end : left]
                 if _clean_gap(gap):
@@ -191,8 +193,11 @@ def speaker_label(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
     for label in ctx.labels:
         if label.question:
             continue
-        if label_speaker(ctx, label.label_start, label.label_end) is None:
+        answer = ctx.text[label.label_start : label.label_end].lower() in ctx.lexicon.answer_labels
+        if not answer and label_speaker(ctx, label.label_start, label.label_end) is None:
             continue
+        if _has_verb(ctx, label.label_start, label.label_end):
+            continue  # "Tom Reyes replied: “...”" is a cue and its quote, not a label
         overlapping = ctx.quotes_overlapping(label.start, label.end)
         kind, start, end = "unquoted", label.start, label.end
         if len(overlapping) == 1:
@@ -207,9 +212,15 @@ def speaker_label(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
             "speaker_label",
             tuple(overlapping),
             None,
-            mention,
+            None if answer else mention,
             paragraph_voice=True,
+            answer=answer,
         )
+
+
+def _has_verb(ctx: ArticleContext, start: int, end: int) -> bool:
+    span = ctx.doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and any(t.pos_ in ("VERB", "AUX") for t in span)
 
 
 _DASH_SIGNATURE = re.compile(r"[^\S\n]*[—–―‒-]{1,2}[^\S\n]*(?=[A-Z])([^\n,;(]{2,80})")
@@ -324,7 +335,7 @@ def interview_answer(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
     for _, answer in ctx.interview:
         if view.covered(answer.start, answer.end, 0.8):
             continue
-        yield Claim(answer.start, answer.end, "unquoted", "interview_answer")
+        yield Claim(answer.start, answer.end, "unquoted", "interview_answer", answer=True)
 
 
 def claim_priority(claim: Claim) -> str:

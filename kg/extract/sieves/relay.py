@@ -153,7 +153,7 @@ def continued_relay(ctx, claim: Claim, speaker: Speaker, discourse: Discourse, r
         return None
     if last.via is None or last.speaker.name != speaker.name:
         return None
-    if ctx.paragraph(claim.start) - ctx.paragraph(last.end) > 2:
+    if ctx.prose(claim.start) - ctx.prose(last.end) > 2:
         return None
     return RelayDecision(last.via, None, None, "the same channel as the quote before")
 

@@ -56,9 +56,66 @@ def relative_which(ctx, mention, claim, discourse, avoid) -> Decision | None:
     token = _token(mention)
     if token is None or token.tag_ != "WDT" or token.head.dep_ != "relcl":
         return None
-    if not names_a_body(ctx, token.head.head):
+    noun = token.head.head
+    if not names_a_body(ctx, noun) and noun.lemma_.lower() not in ctx.lexicon.document_nouns:
         return None
-    return Decision(redirect=token.head.head, note="the body the relative clause hangs on")
+    return Decision(redirect=noun, note="the body or document the relative clause hangs on")
+
+
+@sieve(
+    "speaker",
+    "named_as",
+    "“a spokesperson named X”, “a man identified as X”: the description is X",
+    examples=[
+        (
+            "A company spokesperson named Ana Lopez said the data had not been sold.",
+            "data had not been sold",
+            "speaker",
+            "Ana Lopez",
+        ),
+    ],
+)
+def named_as(ctx, mention, claim, discourse, avoid) -> Decision | None:
+    token = _token(mention)
+    if token is None or token.pos_ not in ("NOUN", "PROPN"):
+        return None
+    for verb in token.children:
+        if verb.dep_ != "acl" or verb.lemma_.lower() not in ("name", "call", "identify"):
+            continue
+        for child in verb.subtree:
+            if child != verb and ctx.entities.person_at(child) is not None:
+                return Decision(redirect=child, note=f"{verb.text} {child.text}")
+    return None
+
+
+@sieve(
+    "speaker",
+    "document_issuer",
+    "a statement, report or letter speaks for whoever issued it: “X issued a statement "
+    "that said ...”",
+    examples=[
+        (
+            "Ana Lopez did not speak to reporters but issued a statement that said she was "
+            "pleased with the talks.",
+            "pleased with the talks",
+            "speaker",
+            "Ana Lopez",
+        ),
+    ],
+)
+def document_issuer(ctx, mention, claim, discourse, avoid) -> Decision | None:
+    token = _token(mention)
+    if token is None or token.lemma_.lower() not in ctx.lexicon.document_nouns:
+        return None
+    verb = token.head
+    if token.dep_ != "dobj" or verb.lemma_.lower() not in ctx.lexicon.issuing_verbs:
+        return None
+    issuer = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if issuer is None and verb.dep_ == "conj":
+        issuer = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+    if issuer is None or issuer.pos_ == "PRON" and issuer.lower_ in ("it", "this", "that"):
+        return None
+    return Decision(redirect=issuer, note=f"{verb.text} the {token.text}")
 
 
 @sieve(
@@ -140,7 +197,7 @@ def pronoun_salience(ctx, mention, claim, discourse, avoid) -> Decision | None:
         return None
     gender = ctx.lexicon.pronoun_gender.get(token.lower_)
     here = token.idx
-    para = ctx.paragraph(here)
+    para = ctx.prose(here)
     rejected: list[str] = []
     best: tuple[float, Speaker, TextSpan | None] | None = None
     # a given name's usual gender is only a hint: a candidate it disagrees with is kept
@@ -151,7 +208,7 @@ def pronoun_salience(ctx, mention, claim, discourse, avoid) -> Decision | None:
             if spoken.speaker.name in avoid:
                 rejected.append(f"{spoken.speaker.name}: named in the quote or its addressee")
             continue
-        if ctx.paragraph(spoken.end) < para - PRONOUN_REACH_PARAGRAPHS:
+        if ctx.prose(spoken.end) < para - PRONOUN_REACH_PARAGRAPHS:
             break
         if compatible(gender, spoken.gender, spoken.speaker.kind):
             if spoken.gender is None and not _hint_agrees(ctx, gender, spoken.speaker.name):
@@ -162,7 +219,7 @@ def pronoun_salience(ctx, mention, claim, discourse, avoid) -> Decision | None:
             break
         rejected.append(f"{spoken.speaker.name}: does not agree with {token.text!r}")
     for m in ctx.entities.mentions_back_from(here):
-        if ctx.paragraph(m.start) < para - MENTION_REACH_PARAGRAPHS:
+        if ctx.prose(m.start) < para - MENTION_REACH_PARAGRAPHS:
             break
         score = m.start - (0 if m.is_subject else OBJECT_PENALTY_CHARS)
         if best is not None and score <= best[0]:
@@ -209,11 +266,11 @@ def pronoun_mistranslated(ctx, mention, claim, discourse, avoid) -> Decision | N
     if token is None or ctx.lexicon.pronoun_gender.get(token.lower_) not in ("m", "f"):
         return None
     here = token.idx
-    para = ctx.paragraph(here)
+    para = ctx.prose(here)
     for spoken in discourse.latest_first():
         if spoken.end > here or spoken.speaker.name in avoid:
             continue
-        if ctx.paragraph(spoken.end) < para - PRONOUN_REACH_PARAGRAPHS:
+        if ctx.prose(spoken.end) < para - PRONOUN_REACH_PARAGRAPHS:
             break
         if spoken.speaker.kind == "person" or looks_personal(ctx, spoken.speaker.name):
             speaker = Speaker(spoken.speaker.name, token.text, spoken.speaker.kind)
@@ -430,6 +487,44 @@ def epithet(ctx, mention, claim, discourse, avoid) -> Decision | None:
 
 @sieve(
     "speaker",
+    "role_of_speaker",
+    "a definite role nobody in the article was given (“the minister said”) is the person "
+    "quoted just before: news names its speaker once, then varies the reference",
+    examples=[
+        (
+            "Tom Reyes replied: “We protected the hospitals.”\n\n"
+            "The minister said the budget had grown every year.",
+            "budget had grown",
+            "speaker",
+            "Tom Reyes",
+        ),
+    ],
+)
+def role_of_speaker(ctx, mention, claim, discourse, avoid) -> Decision | None:
+    token = _token(mention)
+    tokens = _role_tokens(ctx, token) if token is not None else None
+    if tokens is None or not definite_singular(token, ("the",)):
+        return None
+    para = ctx.prose(token.idx)
+    for spoken in discourse.latest_first():
+        if spoken.end > token.idx or spoken.speaker.name in avoid:
+            continue
+        if ctx.prose(spoken.end) < para - 1:
+            break
+        if spoken.speaker.kind != "person":
+            continue
+        person = ctx.entities.find_name(spoken.speaker.name)
+        heads = {role_head(r, ctx.lexicon) for r in person.roles} if person else set()
+        own = role_head(token.lower_, ctx.lexicon)
+        if heads & ctx.lexicon.role_nouns and own not in heads:
+            return None  # the last speaker holds another role: "the minister" is not them
+        speaker = Speaker(spoken.speaker.name, ctx.phrase_text(token), "person")
+        return Decision(speaker, antecedent=spoken.mention, note="the speaker just quoted")
+    return None
+
+
+@sieve(
+    "speaker",
     "proper_noun",
     "a capitalised proper noun the tagger missed is taken as a person's name",
     examples=[
@@ -533,7 +628,7 @@ def _continues(ctx, claim: Claim, discourse: Discourse, far: bool) -> Decision |
     if last is None:
         return None
     q = ctx.quoted[claim.quotes[0]]
-    gap = ctx.paragraph(q.outer_start) - ctx.paragraph(last.end)
+    gap = ctx.prose(q.outer_start) - ctx.prose(last.end)
     if gap > 2 or (
         gap == 0 and not ctx.starts_paragraph(q.outer_start) and q.outer_start - last.end > 200
     ):
@@ -561,12 +656,21 @@ def _continues(ctx, claim: Claim, discourse: Discourse, far: bool) -> Decision |
     ],
 )
 def interviewee(ctx, mention, claim, discourse, avoid) -> Decision | None:
-    if claim.link != "interview_answer" or not ctx.interview:
+    if not claim.answer:
         return None
-    first_question = ctx.interview[0][0].start
+    starts = [q.start for q, _ in ctx.interview]
+    starts += [label.start for label in ctx.labels if label.question]
+    first_question = min(starts, default=claim.start)
     before = [s for s in discourse.spoken_before(first_question) if s.speaker.kind == "person"]
     if not before:
-        return None
+        person = ctx.entities.most_mentioned(first_question)
+        if person is None:
+            return None
+        return Decision(
+            Speaker(person.name, "", "person"),
+            antecedent=_person_span(person, first_question),
+            note="the person the interview is with, named before the questions",
+        )
     names = [s.speaker.name for s in before]
     chosen = max(names, key=lambda n: (names.count(n), -names[::-1].index(n)))
     spoken = next(s for s in before if s.speaker.name == chosen)
@@ -575,8 +679,10 @@ def interviewee(ctx, mention, claim, discourse, avoid) -> Decision | None:
 
 # -- helpers shared with the link and relay sieves -------------------------------------------
 def label_speaker(ctx: ArticleContext, start: int, end: int) -> Speaker | None:
-    """Who a transcript label or signature names: a person of the article, a PERSON name,
-    a role ("Official Spokesperson"), or a capitalised surname ("SMITH")."""
+    """Who a transcript label or signature names, in order: nobody when it is a page label
+    ("Source:") or a place (a dateline, "WASHINGTON:"); a person of the article named in
+    it; a PERSON name; a role ("Official Spokesperson", "PRIME MINISTER") and whoever holds
+    it; initials ("LT:") of one person of the article; a capitalised name ("SMITH")."""
     span = ctx.doc.char_span(start, end, alignment_mode="expand")
     if span is None or not len(span):
         return None
@@ -585,6 +691,11 @@ def label_speaker(ctx: ArticleContext, start: int, end: int) -> Speaker | None:
     mention = ctx.text[start:end]
     while len(span) > 1 and span[-1].is_punct:
         span = span[:-1]  # "— Jane Roe."
+    words = mention.strip(" .").lower()
+    if words in lex.page_labels or words in lex.not_names:
+        return None
+    if all(t.ent_type_ in ("GPE", "LOC") or t.is_punct for t in span):
+        return None  # "WASHINGTON:", "Port Ellen —": a dateline, not a speaker
     tail: list[str] = []
     for token in reversed(span):  # "Official Spokesperson, Jane Roe": the name ends the label
         if token.pos_ != "PROPN" or not token.is_title:
@@ -602,23 +713,56 @@ def label_speaker(ctx: ArticleContext, start: int, end: int) -> Speaker | None:
             name, _ = clean_name(ent.text, lex)
             if name:
                 return Speaker(name, mention, "person")
+    head = span[-1]
+    head_word = head.lower_.rstrip(".")
+    if (
+        head.lemma_.lower() in lex.role_nouns
+        or head_word in lex.role_nouns
+        or (head_word in lex.role_abbreviations and len(span) > 1)
+    ):
+        person = table.by_role(role_words(list(span), lex), role_head(head_word, lex), None)
+        if person is not None:
+            return Speaker(person.name, mention, "person")
+        return Speaker(
+            strip_article(mention.title() if mention.isupper() else mention), mention, "anonymous"
+        )
+    if _is_initials(mention):
+        person = _person_with_initials(ctx, mention)
+        if person is not None:
+            return Speaker(person.name, mention, person.kind)
     if mention.isupper() and len(mention.split()) <= 3:
         name, _ = clean_name(mention.title(), lex)
         person = table.find_name(name) if name else None
         if person is not None:
             return Speaker(person.name, mention, person.kind)
-        return Speaker(name, mention, "person") if name else None
+        return Speaker(name, mention, "person") if name and not _is_initials(mention) else None
     if full and len(full.split()) >= 2:
         person = table.find_name(full)
         longer = person is None or len(person.tokens) < len(full.split())
         return Speaker(full if longer else person.name, mention, "person")
-    head = span[-1]
-    if head.lemma_.lower() in lex.role_nouns or head.lower_ in lex.role_abbreviations:
-        person = table.by_role(role_words(list(span), lex), role_head(head.lower_, lex), None)
-        if person is not None:
-            return Speaker(person.name, mention, "person")
-        return Speaker(strip_article(mention), mention, "anonymous")
     return None
+
+
+def _is_initials(label: str) -> bool:
+    """Two or three capitals standing for a name, as Q&A layouts label answers ("LT:").
+
+    >>> _is_initials("LT"), _is_initials("J.R."), _is_initials("SMITH"), _is_initials("Lt")
+    (True, True, False, False)
+    """
+    letters = label.replace(".", "").strip()
+    return 2 <= len(letters) <= 3 and letters.isalpha() and letters.isupper()
+
+
+def _person_with_initials(ctx: ArticleContext, label: str) -> Person | None:
+    """The one person of the article whose initials the label gives, or failing that the
+    one whose surname it ends with ("LT" for a Truss the article calls Elizabeth)."""
+    letters = label.replace(".", "").strip().lower()
+    people = [p for p in ctx.entities.people if p.kind == "person" and len(p.tokens) >= 2]
+    exact = [p for p in people if "".join(t[0] for t in p.tokens) == letters]
+    if len(exact) == 1:
+        return exact[0]
+    surname = [p for p in people if p.tokens[-1][0] == letters[-1]]
+    return surname[0] if len(surname) == 1 else None
 
 
 def organisation_before(ctx: ArticleContext, token: Token, discourse: Discourse) -> Decision | None:
@@ -630,16 +774,16 @@ def organisation_before(ctx: ArticleContext, token: Token, discourse: Discourse)
     for an organisation that is not one.
     """
     lex = ctx.lexicon
-    para = ctx.paragraph(token.idx)
+    para = ctx.prose(token.idx)
     wants_outlet = token.lemma_.lower() in lex.media_words
     for spoken in discourse.latest_first():
-        if spoken.end > token.idx or ctx.paragraph(spoken.end) < para - 2:
+        if spoken.end > token.idx or ctx.prose(spoken.end) < para - 2:
             break
         if spoken.speaker.kind == "organization" and not wants_outlet:
             speaker = Speaker(spoken.speaker.name, token.text, "organization")
             return Decision(speaker, antecedent=spoken.mention, note="quoted just before")
     for ent in reversed(ctx.organisations_before(token)):
-        near = wants_outlet or ctx.paragraph(ent.start_char) >= para - 2
+        near = wants_outlet or ctx.prose(ent.start_char) >= para - 2
         if not near:
             break
         if ctx.in_quote[ent.start] >= 0 or ent.start in ctx.entities.mention_at:

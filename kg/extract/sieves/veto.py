@@ -136,9 +136,18 @@ def scare_quote(ctx: ArticleContext, claim: Claim) -> str | None:
     q = ctx.quoted[claim.quotes[0]]
     text = ctx.text[q.start : q.end]
     words = len(_WORD.findall(text))
-    if words >= MIN_QUOTE_WORDS + 1 or (words >= MIN_QUOTE_WORDS and text.rstrip()[-1:] in ".!?,"):
+    ends = text.rstrip()[-1:] in ".!?,"
+    if words >= MIN_QUOTE_WORDS + 1 or (words >= MIN_QUOTE_WORDS and ends):
         return None
+    if words and ends and (claim.link == "adjacent_cue" or _alone(ctx, q)):
+        return None  # a reply: “Yes,” said Lee. / a paragraph that is only “Never.”
     return f"{words} quoted words: a scare quote or label"
+
+
+def _alone(ctx: ArticleContext, q) -> bool:
+    """Whether a quotation is its whole paragraph."""
+    start, end = ctx.paragraph_start(q.outer_start), ctx.paragraph_end(q.outer_start)
+    return not ctx.text[start : q.outer_start].strip() and not ctx.text[q.outer_end : end].strip()
 
 
 def is_title(ctx: ArticleContext, words: list[str], text: str) -> bool:
