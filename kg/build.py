@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.corpus import ArticleInfo, Corpus, Extracted, extract_stream, resolve_corpus
-from kg.errors import KgError
+from kg.errors import KgError, UsageError
 from kg.ingest import Article, Skipped, Source, iter_sources, read_source
 
 # Graphs bulk loaded at once: memory stays bounded by one batch, and each bulk load has a
@@ -685,7 +685,7 @@ def check_workers(workers: int | None) -> int:
     if workers is None:
         return cores
     if workers < 1:
-        raise KgError(f"--workers must be at least 1 (this machine has {cores} usable cores)")
+        raise UsageError(f"--workers must be at least 1 (this machine has {cores} usable cores)")
     if workers > cores:
         print(
             f"kg: warning: --workers {workers} is more than the {cores} usable cores: "

@@ -465,7 +465,7 @@ def cmd_text(args) -> int:
                 f"--span needs START:END (character offsets), got {args.span!r}"
             ) from None
         if not 0 <= start <= end <= len(text):
-            raise KgError(f"--span {args.span} is outside the text ({len(text)} characters)")
+            raise UsageError(f"--span {args.span} is outside the text ({len(text)} characters)")
         text = text[start:end]
     sys.stdout.buffer.write(text.encode("utf-8", "surrogatepass"))
     return 0

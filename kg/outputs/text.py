@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kg.errors import KgError
+from kg.errors import UsageError
 
 _LOOKUP = """
 SELECT ?doc ?text WHERE {
@@ -18,7 +18,7 @@ SELECT ?doc ?text WHERE {
 
 def article_text(store, doc: str) -> str:
     """The stored text (`nif:isString`) of the article named `doc`: its doc name as in
-    quotes.jsonl, its id or its url. Raises `KgError` with the closest names otherwise."""
+    quotes.jsonl, its id or its url. Raises `UsageError` with the closest names otherwise."""
     import pyoxigraph as ox
 
     found = {
@@ -29,8 +29,8 @@ def article_text(store, doc: str) -> str:
     if len(found) == 1:
         return next(iter(found.values()))
     if len(found) > 1:
-        raise KgError(f"{doc!r} names {len(found)} articles: " + ", ".join(sorted(found)))
-    raise KgError(f"no article {doc!r} in the store" + _did_you_mean(store, doc))
+        raise UsageError(f"{doc!r} names {len(found)} articles: " + ", ".join(sorted(found)))
+    raise UsageError(f"no article {doc!r} in the store" + _did_you_mean(store, doc))
 
 
 def _did_you_mean(store, doc: str) -> str:
