@@ -143,7 +143,8 @@ def main() -> None:
             f"{row['articles']:>7,} articles {row['quotes']:>7,} quotes {row['triples']:>10,} triples: "
             f"build {row['build_s']:7.1f} s (map+writer {t['extract_seconds']:.1f}, "
             f"reduce {t['resolve_seconds']:.1f}, store {t['store_seconds']:.1f} of which "
-            f"{t['store_overlapped_seconds']:.1f} during the map, outputs {t['outputs_seconds']:.1f}) | "
+            f"{t['store_overlapped_seconds']:.1f} during the map, bulk loads at "
+            f"{t['store_load_triples_per_second']:,} triples/s, outputs {t['outputs_seconds']:.1f}) | "
             f"coordinator peak RSS {row['rss_peak_mb']} MB (before the build {row['rss_before_mb']})",
             flush=True,
         )
