@@ -508,8 +508,8 @@ def build(
 ) -> BuildResult:
     """`kg build`: map with the store writer alongside, reduce, store, outputs."""
     from kg.files import atomic_output, atomic_write
-    from kg.outputs.graph import project
     from kg.outputs.html import build_page
+    from kg.outputs.pagedata import read_page_data
     from kg.rdf.store import updating, write_lock
 
     out = Path(out)
@@ -554,7 +554,7 @@ def build(
             written = time.perf_counter()
             with atomic_output(out / "graph.ttl") as fh:
                 counts["triples"] = store.write_turtle(fh, out)
-            page = build_page(project(store), max_nodes)
+            page = build_page(read_page_data(store), max_nodes)
         with atomic_output(out / "quotes.jsonl") as fh:
             for record in quote_records(corpus):
                 fh.write((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))

@@ -138,7 +138,13 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="remove articles from the store that are no longer in PATH",
     )
-    p.add_argument("--max-nodes", type=int, default=2000, help="largest graph drawn in graph.html")
+    p.add_argument(
+        "--max-nodes",
+        type=_positive,
+        default=2000,
+        metavar="N",
+        help="most nodes graph.html draws at once, the most quoted first (default 2000)",
+    )
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser(
@@ -195,11 +201,32 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--disable", action="append", default=[], metavar="SIEVE")
     p.set_defaults(func=cmd_sieves)
 
-    p = sub.add_parser("html", help="write the interactive graph page")
-    p.add_argument("--store", required=True, metavar="DIR")
-    p.add_argument("-o", "--output", default="graph.html")
-    p.add_argument("--speaker", help="only this speaker's quotes")
-    p.add_argument("--max-nodes", type=int, default=2000)
+    p = sub.add_parser(
+        "html",
+        help="write the interactive graph page: speakers and topics, the quotes behind them",
+    )
+    p.add_argument("--store", required=True, metavar="DIR", help="a kg build folder or its store")
+    p.add_argument(
+        "-o", "--output", default="graph.html", metavar="FILE", help="default graph.html"
+    )
+    p.add_argument(
+        "--speaker",
+        metavar="NAME",
+        help="only this speaker's quotes (any of their names; no match exits 1 with suggestions)",
+    )
+    p.add_argument(
+        "--max-nodes",
+        type=_positive,
+        default=2000,
+        metavar="N",
+        help="most nodes drawn at once, the most quoted first (default 2000); every quote stays in the list",
+    )
+    p.add_argument(
+        "--view",
+        choices=["speakers", "quotes"],
+        default="speakers",
+        help="what the page opens on: speakers and topics (default), or every quotation and article as a node",
+    )
     p.set_defaults(func=cmd_html)
 
     p = sub.add_parser(
@@ -540,13 +567,31 @@ def cmd_queries(args) -> int:
 
 def cmd_html(args) -> int:
     from kg.files import atomic_write
-    from kg.outputs.graph import project
-    from kg.outputs.html import build_page
+    from kg.outputs.html import drawn_summary, page_model, render_page
+    from kg.outputs.pagedata import UnknownSpeaker, read_page_data
 
-    graph = project(_open_store(args.store), speaker=args.speaker)
-    atomic_write(args.output, build_page(graph, args.max_nodes))
-    print(f"kg: wrote {args.output} ({graph.number_of_nodes()} nodes)", file=sys.stderr)
+    try:
+        data = read_page_data(_open_store(args.store), speaker=args.speaker)
+    except UnknownSpeaker as exc:
+        print(f"kg: {exc}", file=sys.stderr)
+        return 1
+    model = page_model(data, args.max_nodes, args.view)
+    atomic_write(args.output, render_page(model))
+    drawn, total = drawn_summary(model)
+    cut = f", the {drawn:,} most quoted of {total:,} drawn (--max-nodes)" if drawn < total else ""
+    print(
+        f"kg: wrote {args.output} ({len(data.quotes):,} quotes, {total:,} speaker and topic "
+        f"nodes{cut})",
+        file=sys.stderr,
+    )
     return 0
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def cmd_stats(args) -> int:

@@ -43,7 +43,9 @@ class Cue:
     @property
     def text(self) -> str:
         if self.kind == "according":
-            return "according to" if self.token.lower_ == "according" else "as per"
+            if self.token.lower_ == "according":
+                return "according to"
+            return "as per" if self.token.lower_ == "as" else "per"
         return self.token.text
 
 
@@ -89,6 +91,8 @@ def find_cues(
             cue = _according(token, doc[token.i + 1], lex)
         elif lower == "per" and token.i > 0 and doc[token.i - 1].lower_ == "as":
             cue = _according(doc[token.i - 1], token, lex)
+        elif lower == "per" and _names_a_source(token, lex):
+            cue = _according(token, token, lex)  # "..., per the AP"
         elif lower == "for" and token.is_sent_start:
             cue = _for_speaker(token, lex)
         elif token.pos_ in ("VERB", "AUX") and verb_lemma(token) in lex.reporting_verbs:
@@ -194,6 +198,15 @@ def _verb_cue(verb: Token, in_quote: list[int], lex: Lexicon) -> Cue | None:
     ):
         return None
     before = content is not None and content[1] <= verb.i
+    citing = _citing(verb, content, lex)
+    if citing is not None and content is not None:
+        # "Reuters reported, citing two officials, that ...": the officials said it, and
+        # it reached the article through Reuters
+        source, phrase = citing
+        content = _outside(content, phrase)
+        content = _trim(verb.doc, content) if content is not None else None
+        if content is not None:
+            return Cue(verb, "relay", source, content, addressee, speaker, before)
     return Cue(verb, "verb", speaker, content, addressee, None, before)
 
 
@@ -271,6 +284,47 @@ def _according(first: Token, to: Token, lex: Lexicon) -> Cue | None:
         # "Qin told Blinken ..., according to CCTV": CCTV relays Qin's report, it says nothing
         return Cue(first, "according", source, None, None, None, False, relays_only=True)
     return Cue(first, "according", source, _trim(first.doc, content), None, None, content == left)
+
+
+def _citing(
+    verb: Token, content: tuple[int, int] | None, lex: Lexicon
+) -> tuple[Token, tuple[int, int]] | None:
+    """The source a report cites ("citing two officials") and the phrase's token range,
+    when the participle hangs on the verb or on the head of its content."""
+    heads = {verb.i}
+    if content is not None:
+        heads |= {t.i for t in verb.doc[content[0] : content[1]] if t.head.i == verb.i}
+    for token in verb.doc[verb.sent.start : verb.sent.end]:
+        if token.lemma_.lower() != "cite" or token.tag_ != "VBG" or token.head.i not in heads:
+            continue
+        source = next((c for c in token.children if c.dep_ == "dobj"), None)
+        if source is not None and _is_person_like(source, lex):
+            return source, (token.i, token.right_edge.i + 1)
+    return None
+
+
+def _outside(content: tuple[int, int], phrase: tuple[int, int]) -> tuple[int, int] | None:
+    """A content without a phrase at its start or end."""
+    start, end = content
+    if phrase[0] <= start < phrase[1]:
+        start = phrase[1]
+    elif start < phrase[0] < end and phrase[1] >= end - 1:
+        end = phrase[0]
+    while start < end and phrase[0] <= start < phrase[1]:
+        start += 1
+    return (start, end) if end - start >= 2 else None
+
+
+def _names_a_source(per: Token, lex: Lexicon) -> bool:
+    """ "per the AP", "per Reuters": a source, not a rate ("per share", "per cent")."""
+    source = next((c for c in per.children if c.dep_ == "pobj"), None)
+    if source is None:
+        return False
+    return (
+        source.pos_ == "PROPN"
+        or source.ent_type_ in ("ORG", "PERSON")
+        or (source.lemma_.lower() in lex.media_words)
+    )
 
 
 def _reports_inside(doc: Doc, span: tuple[int, int], lex: Lexicon) -> bool:
@@ -470,7 +524,12 @@ def _content_from_head(verb: Token) -> tuple[int, int] | None:
         return None  # "... since the US accused Beijing": a subordinate clause, no report
     head = verb.head
     if head.i > verb.i:
-        return None
+        if verb.dep_ != "parataxis":
+            return None
+        # "Among the sticking points, he said, Taiwan is the most sensitive": a cue set
+        # in commas inside the clause it reports; the words after it are the statement
+        span = (verb.right_edge.i + 1, head.right_edge.i + 1)
+        return _trim(verb.doc, span) if _span_words(verb.doc, span) >= 3 else None
     start = head.left_edge.i
     end = verb.left_edge.i
     if _span_words(verb.doc, (start, end)) < 3:

@@ -49,12 +49,14 @@ class Lexicon:
     target_object_verbs: frozenset[str]
     issuing_verbs: frozenset[str]
     role_nouns: frozenset[str]
+    office_nouns: frozenset[str]
     organization_nouns: frozenset[str]
     collective_bodies: frozenset[str]
     document_nouns: frozenset[str]
     reporting_nouns: frozenset[str]
     media_words: frozenset[str]
     audience_nouns: frozenset[str]
+    channel_nouns: frozenset[str]
     role_gender: dict[str, str]
     role_synonyms: dict[str, str]
     role_abbreviations: dict[str, tuple[str, ...]]
@@ -67,6 +69,7 @@ class Lexicon:
     question_labels: frozenset[str]
     page_labels: frozenset[str]
     answer_labels: frozenset[str]
+    news_outlets: frozenset[str]
     # given names (lowercase) with the gender most bearers have, None when it is mixed,
     # and surnames: the US Census name lists shipped in the `names` package (public domain)
     given_names: dict[str, str | None]
@@ -111,12 +114,14 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
         target_object_verbs=_having(verbs, "target_object"),
         issuing_verbs=_having(verbs, "issues_document"),
         role_nouns=_having(nouns, "role"),
+        office_nouns=_having(nouns, "office"),
         organization_nouns=_having(nouns, "organization"),
         collective_bodies=_having(nouns, "collective"),
         document_nouns=_having(nouns, "document"),
         reporting_nouns=_having(nouns, "reporting"),
         media_words=_having(nouns, "media"),
         audience_nouns=_having(nouns, "audience"),
+        channel_nouns=_having(nouns, "channel"),
         role_gender={w: f["gender"] for w, f in nouns.items() if f.get("gender")},
         role_synonyms={w: f["same_as"] for w, f in nouns.items() if f.get("same_as")},
         role_abbreviations={w: tuple(v) for w, v in names.get("abbreviations", {}).items()},
@@ -129,6 +134,7 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
         question_labels=frozenset(lists.get("question_labels", [])),
         page_labels=frozenset(lists.get("page_labels", [])),
         answer_labels=frozenset(lists.get("answer_labels", [])),
+        news_outlets=frozenset(lists.get("news_outlets", [])),
         given_names=_given_names(),
         surnames=_census("dist.all.last"),
     )
