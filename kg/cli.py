@@ -198,6 +198,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sieves", help="list the attribution sieves in pipeline order")
     p.add_argument("--pipeline", metavar="FILE", help="sieve pipeline file to show")
+    p.add_argument("--markdown", action="store_true", help="a Markdown table with examples")
     p.add_argument("--disable", action="append", default=[], metavar="SIEVE")
     p.set_defaults(func=cmd_sieves)
 
@@ -545,6 +546,11 @@ def cmd_sieves(args) -> int:
     from kg.extract.sieves import REGISTRY, STAGES, load_pipeline_config
 
     pipeline = load_pipeline_config(args.pipeline, args.disable)
+    if args.markdown:
+        from kg.extract.sieves.registry import catalogue
+
+        print(catalogue(pipeline))
+        return 0
     for stage in STAGES:
         print(f"[{stage}]")
         for name in pipeline.order.get(stage, ()):
