@@ -37,8 +37,8 @@ from kg.ingest import Article, Skipped, Source, iter_sources, read_source
 
 # Graphs bulk loaded at once: memory stays bounded by one batch, and each bulk load has a
 # fixed cost (new table files) that small batches would pay thousands of times.
-LOAD_EVERY = 1000
-LOAD_BYTES = 16 * 1024 * 1024  # ... or this much N-Triples, whichever comes first
+LOAD_EVERY = 200
+LOAD_BYTES = 4 * 1024 * 1024  # ... or this much N-Triples, whichever comes first
 MAX_PARTITION = 16  # files per map task
 # Below this many files per worker, starting processes (a model each, ~2 s) costs more
 # than it saves: the files are extracted in-process.
