@@ -265,10 +265,16 @@ def evaluate(
 
 
 def predictions(docs_dir: Path) -> list[dict]:
-    """kg's resolved quotes of a folder, as `kg quotes --format jsonl` prints them."""
-    from kg.corpus import run
+    """kg's resolved quotes of a folder: what `kg quotes DIR --format jsonl` prints."""
+    import subprocess
 
-    return [q.to_json() for q in run([str(docs_dir)], 5 * 1024 * 1024).quotes]
+    result = subprocess.run(
+        [sys.executable, "-m", "kg", "quotes", str(docs_dir), "--format", "jsonl", "--quiet"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
 
 
 def read_jsonl(path: Path) -> list[dict]:
