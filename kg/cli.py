@@ -64,7 +64,13 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--topics",
             metavar="FILE",
-            help="SKOS topic taxonomy in Turtle (default: the shipped one)",
+            help="SKOS topic scheme in Turtle (default: IPTC Media Topics, kg/data/iptc-mediatopics.ttl)",
+        )
+        p.add_argument(
+            "--topic-keywords",
+            metavar="FILE",
+            help="keyword file (TOML) giving concepts alternative labels and trigger words"
+            " (default: kg/data/topic-keywords.toml; copy and edit it)",
         )
         p.add_argument(
             "--max-bytes",
@@ -195,7 +201,8 @@ def _corpus(args):
     from kg.resolve import AliasTable
 
     aliases = AliasTable.load(args.aliases) if args.aliases else None
-    taxonomy = Taxonomy.load(args.topics) if args.topics else None
+    custom = args.topics or args.topic_keywords
+    taxonomy = Taxonomy.load(args.topics, args.topic_keywords) if custom else None
     progress = _Progress(args.quiet)
     try:
         corpus = run(args.paths, args.max_bytes, aliases, taxonomy, progress, args.max_quotes)
@@ -245,18 +252,25 @@ def cmd_quotes(args) -> int:
         columns = list(records[0]) if records else ["doc", "start", "end", "text", "speaker"]
         writer.writerow(columns)
         for record in records:
-            writer.writerow(
-                [
-                    "; ".join(v) if isinstance(v, list) else ("" if v is None else v)
-                    for v in record.values()
-                ]
-            )
+            writer.writerow([_csv_cell(v) for v in record.values()])
     else:
         from kg.outputs.query import table
 
         rows = [[r["doc"], r["speaker"], r["kind"], r["text"]] for r in records]
         out.write(table(["doc", "speaker", "kind", "text"], rows, 80))
     return 0 if corpus.articles else 1
+
+
+def _csv_cell(value) -> str:
+    """One CSV cell: lists joined with "; ", a topic as its label and qcode, a mention
+    or an evidence span as its words."""
+    if isinstance(value, list):
+        return "; ".join(_csv_cell(v) for v in value)
+    if isinstance(value, dict):
+        if "label" in value:
+            return f"{value['label']} ({value.get('qcode') or value.get('id')})"
+        return str(value.get("name") or value.get("text") or "")
+    return "" if value is None else str(value)
 
 
 # -- build -----------------------------------------------------------------------------------

@@ -31,9 +31,10 @@ from kg.extract.lexicon import (
     REPORTING_NOUNS,
     ROLE_ABBREVIATIONS,
 )
+from kg.extract.mentions import quote_mentions
 from kg.extract.model import ArticleQuotes, Quote, Speaker
 from kg.extract.people import PeopleIndex, Person, clean_name, role_head, role_words
-from kg.extract.topics import Taxonomy, default_taxonomy, topics_for
+from kg.extract.topics import Taxonomy, article_prior, assign_topics, default_taxonomy
 from kg.extract.transcript import interview_answers, speaker_labels
 from kg.nlp.marks import QuotedSpan
 from kg.nlp.pipeline import DATELINE, ParsedArticle
@@ -938,10 +939,9 @@ def _to_quote(art: _Article, c: Candidate, taxonomy: Taxonomy) -> Quote | None:
     if c.speaker is None:
         return None
     span = art.doc.char_span(c.start, c.end, alignment_mode="expand")
-    spans = [span] if span is not None else []
-    if c.cue is not None and spans:
-        spans.append(c.cue.token.sent)
-    topics = topics_for(spans, taxonomy, speaker=c.speaker.name) if spans else []
+    # topics from the quote's own words (not its cue or speaker), backed by the article
+    topics = assign_topics(span, article_prior(art.doc, taxonomy), taxonomy) if span else []
+    mentions = quote_mentions(span, art.people, art.parsed) if span else []
     article = art.parsed.article
     raw_start, raw_end = art.parsed.raw_span(c.start, c.end)
     text = article.text[raw_start:raw_end]
@@ -963,6 +963,7 @@ def _to_quote(art: _Article, c: Candidate, taxonomy: Taxonomy) -> Quote | None:
         via=c.via,
         addressee=c.addressee,
         topics=topics,
+        mentions=mentions,
         confidence=c.confidence * (0.9 if speaker.kind in ("unknown",) else 1.0),
     )
 

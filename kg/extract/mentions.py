@@ -1,0 +1,100 @@
+"""The people, places and organisations a quote names: `schema:mentions`, never topics.
+
+A quote about trade that names China mentions China (a place) and is about trade; the
+topic assigner never sees names (`kg.extract.topics.NAME_ENTITIES`), and this module
+keeps them instead, typed, with the article's name for each person so that a mentioned
+person who also speaks is one node of the graph.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span
+
+from kg.extract.lexicon import NOT_NAMES
+from kg.extract.model import Mention
+from kg.extract.people import PeopleIndex, clean_name
+
+ENTITY_KINDS = {
+    "PERSON": "person",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+    "ORG": "organization",
+}
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"\s*['’]s?$")
+_EDGE_JUNK = " \t\n\"'“”‘’,.;:()[]-–—"
+
+
+def entity_name(text: str) -> str:
+    """A place's or organisation's name as a node name: no leading article, possessive
+    or stray marks.
+
+    >>> entity_name("the United States’"), entity_name("the World Health Organization's")
+    ('United States', 'World Health Organization')
+    """
+    name = " ".join(text.split()).strip(_EDGE_JUNK)
+    name = _POSSESSIVE.sub("", _LEADING_ARTICLE.sub("", name)).strip(_EDGE_JUNK)
+    return name
+
+
+def quote_mentions(span: Span, people: PeopleIndex | None = None, parsed=None) -> list[Mention]:
+    """The entities named in a quote's content span, first mention first, one per entity.
+
+    `people` (the article's `PeopleIndex`) gives each person the article's full name
+    ("Blinken" -> "Antony Blinken") and catches surnames the tagger missed; `parsed` (the
+    `ParsedArticle`) maps offsets to the article's exact text, so ``text[start:end]`` of
+    the file is the mention's `text`. Without it offsets are the parsed text's.
+    """
+    doc = span.doc
+    found: dict[tuple[str, str], Mention] = {}
+    covered: set[int] = set()
+
+    def add(name: str, kind: str, start_char: int, end_char: int) -> None:
+        if not _plausible(name):
+            return
+        key = (kind, name.casefold())
+        if key in found:
+            return
+        if parsed is not None:
+            start, end = parsed.raw_span(start_char, end_char)
+            words = parsed.article.text[start:end]
+        else:
+            start, end, words = start_char, end_char, doc.text[start_char:end_char]
+        found[key] = Mention(name, kind, start, end, words)
+
+    for ent in span.ents:
+        covered.update(range(ent.start, ent.end))
+        person = people.person_at(doc[ent.start]) if people is not None else None
+        if person is not None:
+            add(person.name, _person_kind(person.kind), ent.start_char, ent.end_char)
+            continue
+        kind = ENTITY_KINDS.get(ent.label_)
+        if kind is None:
+            continue
+        name = clean_name(ent.text)[0] if kind == "person" else entity_name(ent.text)
+        add(name, kind, ent.start_char, ent.end_char)
+    if people is not None:
+        for token in span:  # a bare surname the tagger did not mark ("Evans said ...")
+            if token.i in covered:
+                continue
+            person = people.person_at(token)
+            if person is not None:
+                add(person.name, _person_kind(person.kind), token.idx, token.idx + len(token))
+    return sorted(found.values(), key=lambda m: m.start)
+
+
+def _person_kind(kind: str) -> str:
+    return "organization" if kind == "organization" else "person"
+
+
+def _plausible(name: str) -> bool:
+    """A name at all: letters, not all lower case, not a word the tagger mistakes for one.
+
+    >>> _plausible("Qin Gang"), _plausible("us"), _plausible("--"), _plausible("X")
+    (True, False, False, False)
+    """
+    letters = [c for c in name if c.isalpha()]
+    return len(letters) >= 2 and any(c.isupper() for c in letters) and name.lower() not in NOT_NAMES
