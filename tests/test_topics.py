@@ -81,7 +81,8 @@ def test_every_shipped_keyword_points_at_an_existing_concept_with_its_label(tax)
     text = resources.files("kg.data").joinpath(KEYWORDS_FILE).read_text("utf-8")
     data = tomllib.loads(text)
     prefix = data["prefixes"]["medtop"]
-    entries = {k: v for k, v in data.items() if k not in ("scheme", "prefixes")}
+    entries = {k: v for k, v in data.items() if isinstance(v, dict) and k != "prefixes"}
+    assert tax.concepts[tax.relations].label == "International relations"
     assert len(entries) > 500
     for key, entry in entries.items():
         iri = prefix + key.split(":", 1)[1]
@@ -271,7 +272,7 @@ def test_a_quote_naming_a_country_about_trade_gets_trade_and_mentions_the_countr
     labels = [t.label for t in quote.topics]
     assert labels and not any("china" in label.lower() for label in labels)
     assert branch_labels(tax, labels) <= {"Economy", "Economic sector"}
-    assert ("China", "place") in {(m.name, m.kind) for m in quote.mentions}
+    assert ("China", "country") in {(m.name, m.kind) for m in quote.mentions}
 
 
 def test_topics_come_from_the_quote_not_its_cue_or_speaker(topics_of):
@@ -346,6 +347,43 @@ def test_topics_are_the_same_in_every_process():
         )
         outputs.add(result.stdout)
     assert len(outputs) == 1
+
+
+def test_a_definite_noun_refers_back_to_the_phrase_it_repeats(extract):
+    """ "the station" after "the fire station" is the fire station."""
+    quotes = extract(
+        "The city closed the fire station on Elm Street in May.\n\n"
+        "“We want the station open again before the summer,” said Ana Lopez."
+    )
+    (quote,) = [q for q in quotes if "open again" in q.text]
+    assert [t.label for t in quote.topics] == ["Emergency response"]
+
+
+def test_two_countries_named_together_in_world_news_are_about_their_relations(extract, tax):
+    background = (
+        "The foreign ministers held talks on Monday at the embassy, and diplomats said the "
+        "bilateral relations had improved since the ambassadors returned.\n\n"
+    )
+    quotes = extract(background + "“Canada and Mexico can still agree,” said Ana Lopez.")
+    (quote,) = [q for q in quotes if "agree" in q.text]
+    labels = [t.label for t in quote.topics]
+    assert branch_labels(tax, labels) == {"International relations"}
+    # ... but not in a story about something else
+    quotes = extract(
+        "The striker scored twice in the final and the goalkeeper saved a penalty.\n\n"
+        "“Canada and Mexico played a fine match,” said Ana Lopez."
+    )
+    (quote,) = [q for q in quotes if "fine match" in q.text]
+    assert "International relations" not in branch_labels(tax, [t.label for t in quote.topics])
+
+
+def test_a_country_is_one_mention_however_the_article_writes_it(extract):
+    (quote,) = extract(
+        "“The U.S. and the United States Navy are not the same thing, and nor is America,” "
+        "said Ana Lopez, a Chinese historian."
+    )
+    countries = [(m.name, m.kind) for m in quote.mentions if m.kind == "country"]
+    assert countries == [("United States", "country")]
 
 
 # -- mentions ---------------------------------------------------------------------------

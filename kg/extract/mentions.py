@@ -1,6 +1,6 @@
 """The people, places and organisations a quote names: `schema:mentions`, never topics.
 
-A quote about trade that names China mentions China (a place) and is about trade; the
+A quote about trade that names China mentions China (a country) and is about trade; the
 topic assigner never sees names (`kg.extract.topics.NAME_ENTITIES`), and this module
 keeps them instead, typed, with the article's name for each person so that a mentioned
 person who also speaks is one node of the graph.
@@ -9,12 +9,15 @@ person who also speaks is one node of the graph.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from importlib import resources
 
 from spacy.tokens import Span
 
 from kg.extract.lexicon import NOT_NAMES
 from kg.extract.model import Mention
 from kg.extract.people import PeopleIndex, clean_name
+from kg.resolve.aliases import fold
 
 ENTITY_KINDS = {
     "PERSON": "person",
@@ -26,6 +29,50 @@ ENTITY_KINDS = {
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"\s*['’]s?$")
 _EDGE_JUNK = " \t\n\"'“”‘’,.;:()[]-–—"
+COUNTRIES_FILE = "countries.txt"
+
+
+@lru_cache(maxsize=1)
+def _countries() -> tuple[dict[str, str], dict[str, str]]:
+    """Folded names and short forms of countries -> the name kg uses, and folded
+    adjectives of nationality -> the same (kg/data/countries.txt)."""
+    names_of: dict[str, str] = {}
+    adjectives: dict[str, str] = {}
+    text = resources.files("kg.data").joinpath(COUNTRIES_FILE).read_text("utf-8")
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        names, _, demonyms = line.partition(";")
+        forms = [n.strip() for n in names.split("|") if n.strip()]
+        for form in forms:
+            names_of.setdefault(_country_key(form), forms[0])
+        for adjective in demonyms.split("|"):
+            if adjective.strip():
+                adjectives.setdefault(_country_key(adjective), forms[0])
+    return names_of, adjectives
+
+
+def _country_key(name: str) -> str:
+    return re.sub(r"^the\s+", "", fold(name).replace(".", ""))
+
+
+def country_name(text: str) -> str | None:
+    """The country a place name denotes, in kg's spelling, or None.
+
+    >>> country_name("the U.S."), country_name("Britain"), country_name("Lisbon")
+    ('United States', 'United Kingdom', None)
+    """
+    return _countries()[0].get(_country_key(entity_name(text)))
+
+
+def nationality_country(text: str) -> str | None:
+    """The country of an adjective of nationality ("Chinese" -> China), or None.
+
+    >>> nationality_country("Chinese"), nationality_country("Saudi"), nationality_country("Muslim")
+    ('China', 'Saudi Arabia', None)
+    """
+    return _countries()[1].get(_country_key(text))
 
 
 def entity_name(text: str) -> str:
@@ -75,6 +122,9 @@ def quote_mentions(span: Span, people: PeopleIndex | None = None, parsed=None) -
         if kind is None:
             continue
         name = clean_name(ent.text)[0] if kind == "person" else entity_name(ent.text)
+        country = country_name(name) if ent.label_ == "GPE" else None
+        if country is not None:  # one node per country, however the article writes it
+            name, kind = country, "country"
         add(name, kind, ent.start_char, ent.end_char)
     if people is not None:
         for token in span:  # a bare surname the tagger did not mark ("Evans said ...")

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 
 KINDS = ("direct", "mixed", "indirect", "unquoted")
 EVIDENCE_ROLES = ("cue", "mention", "antecedent", "via", "addressee")
-MENTION_KINDS = ("person", "place", "organization")
+MENTION_KINDS = ("person", "place", "country", "organization")
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class Topic:
 
 @dataclass(frozen=True)
 class Mention:
-    """A person, place or organisation a quote names: an entity, never a topic.
+    """A person, place, country or organisation a quote names: an entity, never a topic.
 
     `name` is the entity's name (for people, the article's name for the person, so a
     mentioned speaker links to the same node); `start`/`end`/`text` are the first

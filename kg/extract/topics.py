@@ -45,6 +45,7 @@ import tomllib
 from spacy.tokens import Doc, Span
 
 from kg.errors import KgError
+from kg.extract.mentions import country_name, nationality_country
 from kg.extract.model import Topic
 from kg.resolve.aliases import fold
 
@@ -64,10 +65,9 @@ BRANCH_RATIO = 0.5  # a second branch needs half the best branch's score
 BACKING_MASS = 1.5  # an article with this much evidence in an area backs its weak words
 BACKING_SHARE = 0.1  # ... when that is this share of all its evidence
 CLEAR_SHARE = 0.5  # ... and this much about it gives its topic to a bare short quote
-DOMINANT_SHARE = 0.3  # ... or this much, when the words around the quote say nothing
+RELATIONS_SHARE = 0.1  # an article this much about world affairs reads two countries as relations
+DOMINANT_SHARE = 0.35  # ... or a third of it, when no question before the quote says more
 SHORT_QUOTE = 30  # words: a quote this short may take its article's topic
-CONTEXT_BEFORE = 40  # tokens before a quote read as what it answers or refers to
-CONTEXT_AFTER = 15
 _POS = {"n": ("NOUN",), "v": ("VERB",), "a": ("ADJ",)}  # "march/n" is never "in March"
 _WORD = re.compile(r"[a-z0-9]+")
 _LANG_RANK = {"en": 0, "en-us": 1, "en-gb": 2, "": 3}
@@ -163,8 +163,10 @@ class Taxonomy:
         scheme_label: str | None = None,
         scheme_license: str | None = None,
         scheme_creator: str | None = None,
+        relations: str | None = None,
     ) -> None:
         self.concepts = concepts
+        self.relations = relations
         self.scheme_iri = scheme_iri
         self.scheme_label = scheme_label
         self.scheme_license = scheme_license
@@ -263,7 +265,27 @@ class Taxonomy:
                 _add_phrase(phrases, c.label, Trigger(iri, weight), plural=True)
             for alt in c.alt_labels:
                 _add_phrase(phrases, alt, Trigger(iri, 1.0), plural=True)
-        return cls(full, phrases, scheme_iri, source, scheme.label, scheme.license, scheme.creator)
+        relations = None
+        if keywords.relations:
+            iri = keywords.expand(keywords.relations) or keywords.relations
+            found = [c for c, _ in targets.get(iri, [])] or [
+                c.iri for c in concepts.values() if fold(c.label) == fold(keywords.relations)
+            ]
+            if not found and strict:
+                raise KgError(
+                    f"{keywords.source}: relations = {keywords.relations!r} names no concept"
+                )
+            relations = found[0] if found else None
+        return cls(
+            full,
+            phrases,
+            scheme_iri,
+            source,
+            scheme.label,
+            scheme.license,
+            scheme.creator,
+            relations,
+        )
 
     # -- the hierarchy ----------------------------------------------------------------
     def ancestors(self, iri: str) -> list[str]:
@@ -375,6 +397,7 @@ class KeywordFile:
     scheme: str | None
     prefixes: dict[str, str]
     entries: tuple[KeywordEntry, ...]
+    relations: str | None = None  # the concept two countries named together point at
 
     def expand(self, key: str) -> str | None:
         """An entry's key as an IRI: ``<iri>``, ``http...`` or ``prefix:local``."""
@@ -413,6 +436,9 @@ def parse_keywords(text: str, source: str = "<keywords>") -> KeywordFile:
         raise KgError(f"{source}: not a valid keyword file ({exc})") from None
     scheme = data.pop("scheme", None)
     prefixes = data.pop("prefixes", {})
+    relations = data.pop("relations", None)
+    if relations is not None and not isinstance(relations, str):
+        raise KgError(f"{source}: 'relations' must name a concept (qcode, IRI or label)")
     if scheme is not None and not isinstance(scheme, str):
         raise KgError(f"{source}: 'scheme' must be the scheme's IRI as a string")
     if not isinstance(prefixes, dict) or not all(isinstance(v, str) for v in prefixes.values()):
@@ -457,7 +483,7 @@ def parse_keywords(text: str, source: str = "<keywords>") -> KeywordFile:
         entries.append(
             KeywordEntry(key, label, lists["alt"], lists["words"], lists["weak"], weight)
         )
-    return KeywordFile(source, scheme, dict(prefixes), tuple(entries))
+    return KeywordFile(source, scheme, dict(prefixes), tuple(entries), relations)
 
 
 @dataclass(frozen=True)
@@ -700,13 +726,14 @@ class TopicIndex:
         return mass >= BACKING_MASS and mass >= BACKING_SHARE * self.total
 
     def dominant(self) -> tuple[str, float] | None:
-        """The branch the article is mostly about and its share, when it is clear."""
+        """The branch the article is mostly about and its share, when it is clear: three
+        words' worth of evidence at least, and twice the runner-up's."""
         if not self.branch_score:
             return None
         ranked = sorted(self.branch_score.items(), key=lambda kv: (-kv[1], kv[0]))
         best, score = ranked[0]
         second = ranked[1][1] if len(ranked) > 1 else 0.0
-        if score >= 3 and score >= 1.5 * second:
+        if score >= 3 and score >= 2 * second:
             return best, self.share(best)
         return None
 
@@ -746,6 +773,14 @@ def name_tokens(doc: Doc) -> set[int]:
         names.update(range(ent.start, ent.end))
         if ent.label_ != "PERSON":
             continue
+        for child in ent.root.children:  # "Ana Lopez, Secretary to the Mayor, said"
+            if child.dep_ == "appos" and child.i >= ent.end:
+                inside = {t.i for t in child.subtree}
+                names.update(
+                    t.i
+                    for t in child.subtree
+                    if not any(a.dep_ == "relcl" and a.i in inside for a in t.ancestors)
+                )
         i = ent.start - 1
         while i >= 0:
             t = doc[i]
@@ -796,9 +831,61 @@ def article_prior(doc: Doc, taxonomy: Taxonomy) -> TopicIndex:
     cached = doc._.kg_topic_index
     if cached is not None and cached.taxonomy is taxonomy:
         return cached
-    index = TopicIndex(taxonomy, taxonomy.match(article_items(doc)))
+    items = article_items(doc)
+    hits = resolve_references(doc, items, taxonomy.match(items))
+    index = TopicIndex(taxonomy, hits)
     doc._.kg_topic_index = index
     return index
+
+
+_REFERRING = frozenset(["the", "this", "that", "these", "those"])
+
+
+def resolve_references(doc: Doc, items: list[_Item], hits: list[Hit]) -> list[Hit]:
+    """A definite noun that repeats the head of a phrase met earlier in the article
+    refers to it: "the fire station ... reopen the station", "the nuclear deal ...
+    the deal". It takes that phrase's concepts instead of its own (one pass).
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("The fire station shut . We want the station back")
+    >>> for t in doc:
+    ...     t.pos_ = "NOUN"
+    >>> items = article_items(doc)
+    >>> fire = Hit(1, "x:emergency", 1.0, "fire station")
+    >>> [(h.position, h.concept) for h in resolve_references(doc, items, [fire])]
+    [(1, 'x:emergency'), (8, 'x:emergency')]
+    """
+    at: dict[int, list[Hit]] = defaultdict(list)
+    for h in hits:
+        at[h.position].append(h)
+    index = {item.position: k for k, item in enumerate(items)}
+    covered: set[int] = set()
+    heads: dict[str, list[Hit]] = {}
+    out: list[Hit] = []
+    for item in items:
+        position = item.position
+        found = at.get(position, [])
+        long = [h for h in found if " " in h.phrase]
+        if long:
+            words = long[0].phrase.split()
+            k = index[position]
+            covered.update(i.position for i in items[k : k + len(words)])
+            heads[words[-1]] = long
+            heads[singular(words[-1])] = long
+        token = doc[position]
+        if (
+            not long
+            and position not in covered
+            and token.pos_ == "NOUN"
+            and position > 0
+            and doc[position - 1].lower_ in _REFERRING
+        ):
+            earlier = next((heads[f] for f in sorted(item.forms) if f in heads), None)
+            if earlier is not None:
+                out.extend(Hit(position, h.concept, h.weight, h.phrase) for h in earlier)
+                continue
+        out.extend(found)
+    return out
 
 
 def assign_topics(
@@ -809,7 +896,7 @@ def assign_topics(
     `prior` is `article_prior(span.doc, taxonomy)`; only the hits inside the span are
     the quote's own evidence, those just before it and the article's prior back them.
     """
-    own = prior.between(span.start, span.end)
+    own = prior.between(span.start, span.end) + _relations_hit(span, prior, taxonomy)
     chosen = _choose_branches(own, prior, taxonomy)
     scores: dict[str, float] = {}
     if chosen:
@@ -824,6 +911,23 @@ def assign_topics(
     topics = sorted(scores, key=lambda c: (-taxonomy.concepts[c].depth, -scores[c], c))
     kept = [c for c in topics if not any(taxonomy.is_ancestor(c, other) for other in topics)]
     return [taxonomy.topic(c, scores[c]) for c in kept[:limit]]
+
+
+def _relations_hit(span: Span, prior: TopicIndex, taxonomy: Taxonomy) -> list[Hit]:
+    """Two countries named together (or their nationalities: "the Syrian president's
+    visit to Iran"), in an article about world affairs, are evidence
+    that the quote is about their relations (the keyword file's `relations` concept):
+    "once the three countries put their differences aside" says nothing by its words."""
+    if taxonomy.relations is None:
+        return []
+    countries = {
+        country_name(e.text) if e.label_ == "GPE" else nationality_country(e.text)
+        for e in span.ents
+        if e.label_ in ("GPE", "NORP")
+    } - {None}
+    if len(countries) < 2 or prior.share(taxonomy.branch(taxonomy.relations)) < RELATIONS_SHARE:
+        return []
+    return [Hit(span.start, taxonomy.relations, 1.0, "<countries>")]
 
 
 def _branch_scores(
@@ -916,24 +1020,37 @@ def _refine(concept: str, prior: TopicIndex, taxonomy: Taxonomy) -> str:
 
 def _from_context(span: Span, prior: TopicIndex, taxonomy: Taxonomy) -> tuple[str, float] | None:
     """A short quote without evidence of its own ("We won't be lectured", "How do you
-    feel now?"): the branch the whole article is clearly about; else the branch of the
-    words just before and after it (the question it answers, the sentence that
-    introduces it) if the article touches it at all; nothing when neither is clear."""
+    feel now?"): the branch the whole article is clearly about; else, for an answer, the
+    branch of the question just before it; else the article's dominant branch; nothing
+    when none is clear."""
     dominant = prior.dominant()
     if dominant is not None and dominant[1] >= CLEAR_SHARE:
         return _refine(dominant[0], prior, taxonomy), round(0.6 * dominant[1], 3)
-    around = prior.between(max(0, span.start - CONTEXT_BEFORE), span.start) + prior.between(
-        span.end, span.end + CONTEXT_AFTER
-    )
-    strong, _, _ = _branch_scores(around, taxonomy)
-    local = {b: v for b, v in strong.items() if v >= 1 and prior.share(b) >= 0.1}
-    if local:
-        ranked = sorted(local.items(), key=lambda kv: (-(kv[1] + 2 * prior.share(kv[0])), kv[0]))
-        branch = ranked[0][0]
-        return _refine(_specific(branch, around, taxonomy), prior, taxonomy), 0.4
+    question = _question_before(span)
+    if question is not None:
+        asked = prior.between(question.start, question.end)
+        strong, _, _ = _branch_scores(asked, taxonomy, prior)
+        if strong:
+            branch = max(strong, key=lambda b: (strong[b], prior.share(b), b))
+            return _refine(_specific(branch, asked, taxonomy), prior, taxonomy), 0.4
     if dominant is not None and dominant[1] >= DOMINANT_SHARE:
         return _refine(dominant[0], prior, taxonomy), round(0.6 * dominant[1], 3)
     return None
+
+
+def _question_before(span: Span) -> Span | None:
+    """The question the quote answers: the sentence just before it, when it ends with a
+    question mark and sits in the quote's paragraph or the one before."""
+    doc = span.doc
+    first = span[0].sent if len(span) else None
+    if first is None or first.start == 0:
+        return None
+    before = doc[first.start - 1].sent
+    words = [t for t in before if not t.is_space]
+    if not words or words[-1].text not in ("?", "?”", '?"'):
+        return None
+    between = doc.text[before.end_char : span.start_char]
+    return before if between.count("\n") <= 3 else None
 
 
 def _word_count(span: Span) -> int:

@@ -184,7 +184,8 @@ def _quote_triples(g: Graph, article: URIRef, q: Quote, wikidata: dict) -> None:
         # who and what the quote names: typed entities, the same nodes as speakers
         entity = agent_iri(mention.name)
         g.add((node, SCHEMA.mentions, entity))
-        g.add((entity, RDF.type, MENTION_CLASS[mention.kind]))
+        for cls in MENTION_CLASSES.get(mention.kind, (SCHEMA.Thing,)):
+            g.add((entity, RDF.type, cls))
         g.add((entity, SCHEMA.name, Literal(mention.name)))
         g.add((entity, KG.nameKey, Literal(fold(mention.name))))
         qid = wikidata.get(mention.name)
@@ -199,10 +200,11 @@ def _quote_triples(g: Graph, article: URIRef, q: Quote, wikidata: dict) -> None:
         g.add((span, ITSRDF.taIdentRef, entity))
 
 
-MENTION_CLASS = {
-    "person": SCHEMA.Person,
-    "place": SCHEMA.Place,
-    "organization": SCHEMA.Organization,
+MENTION_CLASSES = {
+    "person": (SCHEMA.Person,),
+    "place": (SCHEMA.Place,),
+    "country": (SCHEMA.Country, SCHEMA.Place),
+    "organization": (SCHEMA.Organization,),
 }
 
 
