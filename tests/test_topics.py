@@ -285,6 +285,25 @@ def test_topics_come_from_the_quote_not_its_cue_or_speaker(topics_of):
     assert "Government budget" in labels
 
 
+def test_the_article_makes_general_words_specific_but_not_full_ones(extract):
+    """In a report full of talks and envoys, "relations" stays International relations
+    (the quote says so), while "team" in a soccer report becomes Soccer."""
+    quotes = extract(
+        "The envoys held talks at the embassy, and the ambassadors met their counterparts "
+        "for a second round of negotiations on Tuesday.\n\n"
+        "“Relations between the two nations are at their lowest point,” said Ana Lopez."
+    )
+    (quote,) = [q for q in quotes if "lowest" in q.text]
+    assert [t.label for t in quote.topics] == ["International relations"]
+    quotes = extract(
+        "The striker scored a header and the goalkeeper kept a clean sheet in the cup final; "
+        "the midfielders and the referee were praised after the penalty shootout.\n\n"
+        "“The team played with heart,” said Tom Hall."
+    )
+    (quote,) = [q for q in quotes if "heart" in q.text]
+    assert [t.label for t in quote.topics] == ["Soccer"]
+
+
 def test_a_title_before_a_name_is_not_a_topic(topics_of):
     # "Foreign Minister" would be diplomacy, "Police Commissioner" policing
     assert topics_of("“I am very glad to be here,” said Foreign Minister Karl Berg.") == []
@@ -430,3 +449,57 @@ def test_iptc_topics_meet_issue_19s_targets_on_the_open_sets(tmp_path, name, doc
     assert score["unmapped"] == {}
     assert score["level2"]["p"] >= 0.8, score["level2"]
     assert score["level2"]["r"] >= 0.6, score["level2"]
+
+
+def test_seed_graph_has_no_topic_named_like_a_person_place_or_organisation(seed_build):
+    """Issue 19: the seeds' graph once had topics "Frank", "Xi", "the United States"."""
+    from kg.rdf.store import KgStore
+
+    store = KgStore(seed_build, read_only=True)
+    labels = {
+        row["l"].value.casefold()
+        for row in store.query(
+            "SELECT DISTINCT ?l WHERE { GRAPH ?g { ?q schema:about ?c . ?c skos:prefLabel ?l } }"
+        )
+    }
+    names = {
+        row["n"].value.casefold()
+        for row in store.query(
+            "SELECT DISTINCT ?n WHERE { GRAPH ?g { ?e a ?t ; schema:name ?n . "
+            "VALUES ?t { schema:Person schema:Place schema:Organization } } }"
+        )
+    }
+    assert labels and names
+    assert not labels & names
+
+
+def test_shapes_say_every_topic_is_a_concept_and_every_mention_an_entity():
+    import pyshacl
+    import rdflib
+
+    shapes = rdflib.Graph().parse(ROOT / "kg" / "shapes.ttl", format="turtle")
+    base = """@prefix schema: <http://schema.org/> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+    @prefix kg: <https://kg.example.org/ns#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+    """
+    good = (
+        base
+        + """<q:1> schema:about <c:1> ; schema:mentions <p:1> .
+    <c:1> a skos:Concept ; skos:prefLabel "Diplomacy"@en .
+    <p:1> a schema:Person ; schema:name "Ana Lopez" ."""
+    )
+    about_a_person = (
+        base
+        + """<q:1> schema:about <p:1> .
+    <p:1> a schema:Person ; schema:name "Ana Lopez" ."""
+    )
+    untyped_mention = base + """<q:1> schema:mentions <x:1> . <x:1> schema:name "Lisbon" ."""
+    unlabelled = base + """<q:1> schema:about <c:1> . <c:1> a skos:Concept ."""
+
+    def conforms(text: str) -> bool:
+        data = rdflib.Graph().parse(data=text, format="turtle")
+        return pyshacl.validate(data, shacl_graph=shapes, advanced=True)[0]
+
+    assert conforms(good)
+    assert not conforms(about_a_person)
+    assert not conforms(untyped_mention)
+    assert not conforms(unlabelled)

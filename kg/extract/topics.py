@@ -727,13 +727,13 @@ class TopicIndex:
 
     def dominant(self) -> tuple[str, float] | None:
         """The branch the article is mostly about and its share, when it is clear: three
-        words' worth of evidence at least, and twice the runner-up's."""
+        words' worth of evidence at least, and half as much again as the runner-up's."""
         if not self.branch_score:
             return None
         ranked = sorted(self.branch_score.items(), key=lambda kv: (-kv[1], kv[0]))
         best, score = ranked[0]
         second = ranked[1][1] if len(ranked) > 1 else 0.0
-        if score >= 3 and score >= 2 * second:
+        if score >= 3 and score >= 1.5 * second:
             return best, self.share(best)
         return None
 
@@ -896,13 +896,26 @@ def assign_topics(
     `prior` is `article_prior(span.doc, taxonomy)`; only the hits inside the span are
     the quote's own evidence, those just before it and the article's prior back them.
     """
-    own = prior.between(span.start, span.end) + _relations_hit(span, prior, taxonomy)
+    own = prior.between(span.start, span.end)
+    own += _relations_hit(span, own, prior, taxonomy)
     chosen = _choose_branches(own, prior, taxonomy)
     scores: dict[str, float] = {}
     if chosen:
         for branch, score in chosen[:limit]:
-            concept = _refine(_specific(branch, own, taxonomy), prior, taxonomy)
+            concept = _specific(branch, own, taxonomy)
+            if not any(h.weight >= 1 and h.concept == concept for h in own):
+                # only general words of the branch ("team", "match"): the article says
+                # which kind (a soccer report); a full word means what it says
+                concept = _refine(concept, prior, taxonomy)
             scores[concept] = 1 - math.exp(-score / 1.5)
+        dominant = prior.dominant()
+        if (
+            dominant is not None
+            and dominant[1] >= CLEAR_SHARE
+            and len(chosen) < limit
+            and dominant[0] not in {b for b, _ in chosen}
+        ):
+            scores[_refine(dominant[0], prior, taxonomy)] = round(0.5 * dominant[1], 3)
     elif _word_count(span) <= SHORT_QUOTE:
         fallback = _from_context(span, prior, taxonomy)
         if fallback is not None:
@@ -913,19 +926,22 @@ def assign_topics(
     return [taxonomy.topic(c, scores[c]) for c in kept[:limit]]
 
 
-def _relations_hit(span: Span, prior: TopicIndex, taxonomy: Taxonomy) -> list[Hit]:
+def _relations_hit(span: Span, own: list[Hit], prior: TopicIndex, taxonomy: Taxonomy) -> list[Hit]:
     """Two countries named together (or their nationalities: "the Syrian president's
     visit to Iran"), in an article about world affairs, are evidence
     that the quote is about their relations (the keyword file's `relations` concept):
     "once the three countries put their differences aside" says nothing by its words."""
     if taxonomy.relations is None:
         return []
+    branch = taxonomy.branch(taxonomy.relations)
+    if any(taxonomy.branch(h.concept) == branch for h in own):
+        return []  # the words already say it; the countries add nothing
     countries = {
         country_name(e.text) if e.label_ == "GPE" else nationality_country(e.text)
         for e in span.ents
         if e.label_ in ("GPE", "NORP")
     } - {None}
-    if len(countries) < 2 or prior.share(taxonomy.branch(taxonomy.relations)) < RELATIONS_SHARE:
+    if len(countries) < 2 or prior.share(branch) < RELATIONS_SHARE:
         return []
     return [Hit(span.start, taxonomy.relations, 1.0, "<countries>")]
 
