@@ -21,6 +21,9 @@ EPILOG = """examples:
   kg html --store out -o graph.html --speaker "Joe Biden"
   kg push --store out --endpoint http://localhost:8890/sparql-graph-crud --graph https://example.org/news
   kg load backup.nq.gz --store restored
+  kg explain 1f2e3d4c5b6a7980 --store out
+  kg explain seeds/000_30997ad6c51fc156.txt --at 990
+  kg quotes seeds --format jsonl --disable epithet
 """
 
 
@@ -87,6 +90,18 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--quiet", "-q", action="store_true", help="no progress bar or per-file messages"
         )
+        p.add_argument(
+            "--pipeline",
+            metavar="FILE",
+            help="attribution sieve pipeline (TOML) overriding kg/extract/pipeline.toml",
+        )
+        p.add_argument(
+            "--disable",
+            action="append",
+            default=[],
+            metavar="SIEVE",
+            help="switch an attribution sieve off (repeatable; see `kg sieves`)",
+        )
 
     p = sub.add_parser("quotes", help="print the quotes found in articles")
     inputs(p)
@@ -124,6 +139,25 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("queries", help="list the named queries and their parameters")
     p.set_defaults(func=cmd_queries)
+
+    p = sub.add_parser(
+        "explain",
+        help="why a quote has its speaker: the passage with cue, mention and antecedent "
+        "marked, and the sieves that decided",
+    )
+    p.add_argument("target", metavar="ID|FILE", help="a quote id (quotes.jsonl) or an article file")
+    p.add_argument("--store", metavar="DIR", help="the build's store (with a quote id)")
+    p.add_argument(
+        "--at", type=int, metavar="OFFSET", help="with a FILE: a character offset inside the quote"
+    )
+    p.add_argument("--pipeline", metavar="FILE", help="sieve pipeline file (with a FILE)")
+    p.add_argument("--disable", action="append", default=[], metavar="SIEVE")
+    p.set_defaults(func=cmd_explain)
+
+    p = sub.add_parser("sieves", help="list the attribution sieves in pipeline order")
+    p.add_argument("--pipeline", metavar="FILE", help="sieve pipeline file to show")
+    p.add_argument("--disable", action="append", default=[], metavar="SIEVE")
+    p.set_defaults(func=cmd_sieves)
 
     p = sub.add_parser("html", help="write the interactive graph page")
     p.add_argument("--store", required=True, metavar="DIR")
@@ -197,15 +231,19 @@ def _parser() -> argparse.ArgumentParser:
 # -- quotes ----------------------------------------------------------------------------------
 def _corpus(args):
     from kg.corpus import run
+    from kg.extract.sieves import load_pipeline_config
     from kg.extract.topics import Taxonomy
     from kg.resolve import AliasTable
 
     aliases = AliasTable.load(args.aliases) if args.aliases else None
     custom = args.topics or args.topic_keywords
     taxonomy = Taxonomy.load(args.topics, args.topic_keywords) if custom else None
+    pipeline = load_pipeline_config(args.pipeline, args.disable)
     progress = _Progress(args.quiet)
     try:
-        corpus = run(args.paths, args.max_bytes, aliases, taxonomy, progress, args.max_quotes)
+        corpus = run(
+            args.paths, args.max_bytes, aliases, taxonomy, progress, args.max_quotes, pipeline
+        )
     finally:
         progress.close()
     return corpus, taxonomy
@@ -262,15 +300,14 @@ def cmd_quotes(args) -> int:
 
 
 def _csv_cell(value) -> str:
-    """One CSV cell: lists joined with "; ", a topic as its label and qcode, a mention
-    or an evidence span as its words."""
+    """A CSV cell: lists of words joined by "; ", structured values as JSON."""
+    if value is None:
+        return ""
     if isinstance(value, list):
-        return "; ".join(_csv_cell(v) for v in value)
-    if isinstance(value, dict):
-        if "label" in value:
-            return f"{value['label']} ({value.get('qcode') or value.get('id')})"
-        return str(value.get("name") or value.get("text") or "")
-    return "" if value is None else str(value)
+        if all(isinstance(v, str) for v in value):
+            return "; ".join(value)
+        return json.dumps(value, ensure_ascii=False)
+    return value
 
 
 # -- build -----------------------------------------------------------------------------------
@@ -402,6 +439,35 @@ def cmd_query(args) -> int:
     query = load_query(args.query)
     columns, rows = run_query(_open_store(args.store), query, values)
     sys.stdout.write(format_rows(columns, rows, args.format))
+    return 0
+
+
+def cmd_explain(args) -> int:
+    from kg.extract.sieves import load_pipeline_config
+    from kg.outputs.explain import explain_file, explain_stored
+
+    if args.at is not None:
+        pipeline = load_pipeline_config(args.pipeline, args.disable)
+        explanation = explain_file(args.target, args.at, pipeline)
+    elif args.store:
+        explanation = explain_stored(_open_store(args.store), args.target)
+    else:
+        raise KgError("kg explain needs --store DIR with a quote id, or --at OFFSET with a file")
+    sys.stdout.write(explanation.render())
+    return 0
+
+
+def cmd_sieves(args) -> int:
+    from kg.extract.sieves import REGISTRY, STAGES, load_pipeline_config
+
+    pipeline = load_pipeline_config(args.pipeline, args.disable)
+    for stage in STAGES:
+        print(f"[{stage}]")
+        for name in pipeline.order.get(stage, ()):
+            key = f"{stage}.{name}"
+            s = REGISTRY[key]
+            state = "off" if key in pipeline.disabled else "on "
+            print(f"  {state} {name:<24} {s.rule}")
     return 0
 
 

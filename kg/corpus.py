@@ -12,7 +12,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
-from kg.extract import ArticleQuotes, Quote, Speaker, extract_quotes
+from kg.extract import ArticleQuotes, Mention, Quote, Speaker, extract_quotes
+from kg.extract.sieves import SievePipeline
 from kg.extract.topics import Taxonomy, default_taxonomy
 from kg.ingest import Article, Skipped, iter_articles
 from kg.nlp import load_pipeline, parse_articles
@@ -72,19 +73,24 @@ class Corpus:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def extract_article(article: Article, taxonomy: Taxonomy | None = None) -> Extracted:
+def extract_article(
+    article: Article, taxonomy: Taxonomy | None = None, pipeline: SievePipeline | None = None
+) -> Extracted:
     """The whole per-article map step for one article."""
     parsed = next(parse_articles([article]))
-    return Extracted(ArticleInfo.of(article), extract_quotes(parsed, taxonomy))
+    return Extracted(ArticleInfo.of(article), extract_quotes(parsed, taxonomy, pipeline))
 
 
 def extract_stream(
-    articles: Iterable[Article], taxonomy: Taxonomy | None = None, max_quotes: int = 2000
+    articles: Iterable[Article],
+    taxonomy: Taxonomy | None = None,
+    max_quotes: int = 2000,
+    pipeline: SievePipeline | None = None,
 ) -> Iterator[Extracted]:
     """Extract articles in order, batching the parser; memory holds one batch."""
     taxonomy = taxonomy or default_taxonomy()
     for parsed in parse_articles(articles, load_pipeline()):
-        result = extract_quotes(parsed, taxonomy)
+        result = extract_quotes(parsed, taxonomy, pipeline)
         notes = []
         if len(result.quotes) > max_quotes:
             notes.append(
@@ -108,6 +114,10 @@ def resolve_corpus(extracted: Iterable[Extracted], aliases: AliasTable | None = 
         renamed = prefer_corpus_spelling(variants_by_article[q.article_id], frequency)
         if q.speaker.kind == "person" and q.speaker.name in renamed:
             q.speaker = replace(q.speaker, name=renamed[q.speaker.name])
+        q.mentions = [
+            replace(m, name=renamed[m.name]) if m.kind == "person" and m.name in renamed else m
+            for m in q.mentions
+        ]
     names = [q.speaker.name for q in corpus.quotes if q.speaker.kind == "person"]
     names += [n for q in corpus.quotes for n in (q.via, q.addressee) if n]
     canonical = canonical_people(names, aliases)
@@ -116,6 +126,8 @@ def resolve_corpus(extracted: Iterable[Extracted], aliases: AliasTable | None = 
             q.speaker = replace(q.speaker, name=canonical.get(q.speaker.name, q.speaker.name))
         q.via = canonical.get(q.via, q.via) if q.via else None
         q.addressee = canonical.get(q.addressee, q.addressee) if q.addressee else None
+        # a person the quote names is the same node as that person speaking
+        q.mentions = [_canonical_mention(m, canonical, aliases) for m in q.mentions]
     for article_id, people in variants_by_article.items():
         corpus.alternate_names[article_id] = _alternate_names(people, canonical, aliases)
     keys = [f"{q.article_id}:{q.start}:{q.end}" for q in corpus.quotes]
@@ -123,6 +135,15 @@ def resolve_corpus(extracted: Iterable[Extracted], aliases: AliasTable | None = 
     for q, statement in zip(corpus.quotes, ids):
         q.statement = statement
     return corpus
+
+
+def _canonical_mention(mention: Mention, canonical: dict[str, str], aliases: AliasTable) -> Mention:
+    """A mentioned person or organisation under the corpus's name for it (the speakers'
+    canonical names, then the alias file's); places keep their names."""
+    if mention.kind not in ("person", "organization"):
+        return mention
+    name = canonical.get(mention.name) or aliases.lookup(mention.name) or mention.name
+    return mention if name == mention.name else replace(mention, name=name)
 
 
 def _alternate_names(
@@ -146,6 +167,7 @@ def run(
     taxonomy: Taxonomy | None = None,
     on_article=None,
     max_quotes: int = 2000,
+    pipeline: SievePipeline | None = None,
 ) -> Corpus:
     """Ingest, extract and resolve everything under `paths`."""
     skipped: list[Skipped] = []
@@ -162,7 +184,7 @@ def run(
 
     extracted = []
     limited = []
-    for item in extract_stream(articles(), taxonomy, max_quotes):
+    for item in extract_stream(articles(), taxonomy, max_quotes, pipeline):
         extracted.append(item)
         limited += [(item.info.path, note) for note in item.notes]
         if on_article:

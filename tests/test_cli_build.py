@@ -20,6 +20,7 @@ def test_jsonl_has_exactly_the_scorer_fields_and_exact_offsets(seed_jsonl):
     fields = {
         "id",
         "sieves",
+        "rejected",
         "evidence",
         "doc",
         "start",

@@ -14,35 +14,20 @@ Cues inside quotation marks are part of someone's words and are never used.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from kg.extract.lexicon import (
-    ADDRESSEE_OBJECT_VERBS,
-    CONTENT_OBJECT_VERBS,
-    MEDIA_WORDS,
-    PERSON_ROLE_NOUNS,
-    RELAY_VERBS,
-    REPORTING_NOUNS,
-    REPORTING_VERBS,
-    WEAK_VERBS,
-)
-
-# Verbs whose object is an opinion of a thing, not words: a content only when quoted.
-EVALUATIVE_VERBS = frozenset(["welcome", "hail", "praise", "condemn", "criticize", "criticise"])
-AGREEMENT_VERBS = frozenset(["agree", "concur"])
-CHARACTERISING_VERBS = frozenset(
-    ["call", "describe", "label", "term", "characterize", "characterise", "dub"]
-)
+from kg.extract.lexicon import Lexicon, load_lexicon
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 INHERIT_SUBJECT_DEPS = ("advcl", "xcomp", "conj", "pcomp", "acl")
 PERSONISH_ENTS = ("PERSON", "ORG", "GPE", "NORP")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Cue:
     """A reporting cue. Token ranges are ``[start, end)`` token indices of the `Doc`."""
 
@@ -75,21 +60,40 @@ def token_quote_index(doc: Doc) -> list[int]:
     return index
 
 
-def find_cues(doc: Doc, in_quote: list[int]) -> Iterator[Cue]:
-    """Yield every reporting cue outside quotation marks, in text order."""
+@dataclass(frozen=True)
+class ArticleWords:
+    """The lexicon, plus the tokens the article's entity table knows to name people (the
+    tagger misses many names, and "Mayor Ana Lopez was told" needs to know she is one)."""
+
+    lexicon: Lexicon
+    people: frozenset[int] = frozenset()
+
+    def __getattr__(self, name: str):
+        return getattr(self.lexicon, name)
+
+
+def find_cues(
+    doc: Doc,
+    in_quote: list[int],
+    lexicon: Lexicon | None = None,
+    people: frozenset[int] = frozenset(),
+) -> Iterator[Cue]:
+    """Yield every reporting cue outside quotation marks, in text order. `people` holds
+    the indices of tokens known to name a person."""
+    lex = ArticleWords(lexicon or load_lexicon(), people)
     for token in doc:
         if in_quote[token.i] >= 0:
             continue
         lower = token.lower_
         if lower == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
-            cue = _according(token, doc[token.i + 1])
+            cue = _according(token, doc[token.i + 1], lex)
         elif lower == "per" and token.i > 0 and doc[token.i - 1].lower_ == "as":
-            cue = _according(doc[token.i - 1], token)
+            cue = _according(doc[token.i - 1], token, lex)
         elif lower == "for" and token.is_sent_start:
-            cue = _for_speaker(token)
-        elif token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in REPORTING_VERBS:
-            cue = _verb_cue(token, in_quote)
-        elif token.pos_ == "NOUN" and token.lemma_.lower() in REPORTING_NOUNS:
+            cue = _for_speaker(token, lex)
+        elif token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in lex.reporting_verbs:
+            cue = _verb_cue(token, in_quote, lex)
+        elif token.pos_ == "NOUN" and token.lemma_.lower() in lex.reporting_nouns:
             cue = _noun_cue(token)
         else:
             cue = None
@@ -97,10 +101,11 @@ def find_cues(doc: Doc, in_quote: list[int]) -> Iterator[Cue]:
             yield cue
 
 
-def subject_of(verb: Token, depth: int = 0) -> Token | None:
+def subject_of(verb: Token, depth: int = 0, lex: Lexicon | None = None) -> Token | None:
     """The subject of a verb, climbing from participles and conjuncts to their clause.
 
-    "Biden played down the episode, saying: ..." -> "Biden" for "saying".
+    "Biden played down the episode, saying: ..." -> "Biden" for "saying"; so too when the
+    parser hangs the participle on the object ("dismissed the figures saying ...").
     """
     for child in verb.children:
         if child.dep_ in SUBJECT_DEPS:
@@ -110,35 +115,60 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
             for grandchild in child.children:
                 if grandchild.dep_ == "pobj":
                     return grandchild
+    if (
+        verb.dep_ in ("relcl", "acl")
+        and verb.tag_ == "VBG"
+        and verb.head.dep_ in ("dobj", "pobj")
+        and verb.head.head != verb.head
+        and depth < 3
+        and not _is_person_like(verb.head, lex or load_lexicon())
+    ):
+        return subject_of(verb.head.head, depth + 1, lex)  # things do not say: their owner does
     if verb.dep_ == "relcl":
         return verb.head
-    if depth < 3 and verb.dep_ in INHERIT_SUBJECT_DEPS and verb.head is not verb:
+    if depth < 3 and verb.dep_ in INHERIT_SUBJECT_DEPS and verb.head != verb:
         head = verb.head
-        if head.dep_ == "prep" and head.head is not head:
+        if head.dep_ == "prep" and head.head != head:
             head = head.head
-        return subject_of(head, depth + 1)
+        return subject_of(head, depth + 1, lex)
     return None
 
 
-def _verb_cue(verb: Token, in_quote: list[int]) -> Cue | None:
+def _verb_cue(verb: Token, in_quote: list[int], lex: Lexicon) -> Cue | None:
     lemma = verb.lemma_.lower()
-    if lemma in RELAY_VERBS:
-        relay = _relay(verb)
+    if lemma in lex.relay_verbs:
+        relay = _relay(verb, lex)
         if relay is not None:
             return relay
     if lemma == "say" and _is_fixed_phrase(verb):
         return None
-    if lemma in WEAK_VERBS and _is_infinitive(verb):
+    if lemma in lex.weak_verbs and _is_infinitive(verb):
         return None
-    speaker = subject_of(verb)
-    if speaker is not None and speaker.dep_ == "nsubjpass" and not _is_person_like(speaker):
-        speaker = None  # "no date was announced": the subject is what was said, not who
-    content = _content(verb, in_quote)
+    speaker = subject_of(verb, 0, lex)
+    if speaker is not None and in_quote[speaker.i] >= 0 and in_quote[verb.i] < 0:
+        # “C'est la vie,” said André Dupont: the parser took a word of the quote for the
+        # subject; in an inverted cue the speaker follows the verb
+        speaker = _subject_after(verb, in_quote)
+    if _thing_subject_of_participle(verb, speaker, lex):
+        # "dismissed the figures saying ...": the parser made the object the participle's
+        # subject; things do not say, the person who dismissed them does
+        owner = subject_of(verb.head, 1, lex)
+        if owner is not None and _is_person_like(owner, lex):
+            speaker = owner
+    passive_addressee = None
+    if speaker is not None and speaker.dep_ == "nsubjpass":
+        if not _is_person_like(speaker, lex):
+            speaker = None  # "no date was announced": the subject is what was said, not who
+        elif lemma in lex.addressee_object_verbs and speaker.head == verb:
+            # "X was told that ...": X heard it; the speaker is the agent, if named
+            passive_addressee = speaker
+            speaker = _agent(verb)
+    content = _content(verb, in_quote, lex)
     if content is not None and not _has_quote(verb.doc, content, in_quote):
-        if _is_free_relative(verb, content) or lemma in AGREEMENT_VERBS:
+        if _is_free_relative(verb, content) or lemma in lex.agreement_verbs:
             return None  # a borrowed label, or an agreement reached: not a report of words
-    addressee = _addressee(verb, content)
-    if content is None and lemma in WEAK_VERBS and not _ends_clause(verb):
+    addressee = passive_addressee or _addressee(verb, content, lex)
+    if content is None and lemma in lex.weak_verbs and not _ends_clause(verb):
         return None
     if speaker is None and content is None:
         return None
@@ -179,7 +209,7 @@ def _noun_cue(noun: Token) -> Cue | None:
     return Cue(noun, "verb", speaker, content, None, None, False)
 
 
-def _relay(verb: Token) -> Cue | None:
+def _relay(verb: Token, lex: Lexicon) -> Cue | None:
     """ "X quoted Y as saying ..." / "Y was quoted as saying" / "X cited Y as saying"."""
     as_prep = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"), None)
     if as_prep is None:
@@ -196,8 +226,8 @@ def _relay(verb: Token) -> Cue | None:
     content = None
     addressee = None
     if inner is not None:
-        content = _content(inner, None)
-        addressee = _addressee(inner, content)
+        content = _content(inner, None, lex)
+        addressee = _addressee(inner, content, lex)
     if content is None:
         clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
         if clause is not None:
@@ -208,13 +238,13 @@ def _relay(verb: Token) -> Cue | None:
     return Cue(verb, "relay", quoted, content, addressee, relayer, before)
 
 
-def _according(first: Token, to: Token) -> Cue | None:
+def _according(first: Token, to: Token, lex: Lexicon) -> Cue | None:
     source = next((c for c in to.children if c.dep_ == "pobj"), None)
     if source is None:
         return None
     sent = first.sent
     phrase_start, phrase_end = first.i, source.right_edge.i + 1
-    head = first.head if first.head is not first else None
+    head = first.head if first.head != first else None
     if head is not None and head.dep_ == "prep" and head.i < first.i:
         phrase_start = head.i
     left = (sent.start, phrase_start)
@@ -222,28 +252,28 @@ def _according(first: Token, to: Token) -> Cue | None:
     content = left if _span_words(first.doc, left) >= _span_words(first.doc, right) else right
     if _span_words(first.doc, content) < 3:
         return None
-    if _reports_inside(first.doc, content):
+    if _reports_inside(first.doc, content, lex):
         # "Qin told Blinken ..., according to CCTV": CCTV relays Qin's report, it says nothing
         return Cue(first, "according", source, None, None, None, False, relays_only=True)
     return Cue(first, "according", source, _trim(first.doc, content), None, None, content == left)
 
 
-def _reports_inside(doc: Doc, span: tuple[int, int]) -> bool:
+def _reports_inside(doc: Doc, span: tuple[int, int], lex: Lexicon) -> bool:
     """Whether a span holds its own reporting verb with a subject ("Qin told ...")."""
     return any(
         t.pos_ == "VERB"
-        and t.lemma_.lower() in REPORTING_VERBS
+        and t.lemma_.lower() in lex.reporting_verbs
         and any(c.dep_ in SUBJECT_DEPS for c in t.children)
         for t in doc[span[0] : span[1]]
     )
 
 
-def _for_speaker(first: Token) -> Cue | None:
+def _for_speaker(first: Token, lex: Lexicon) -> Cue | None:
     """ "For Danny Russell, a former official, each side has an interest ..."."""
     source = next((c for c in first.children if c.dep_ == "pobj"), None)
     if source is None:
         return None
-    if source.ent_type_ != "PERSON" and source.lemma_.lower() not in PERSON_ROLE_NOUNS:
+    if source.ent_type_ != "PERSON" and source.lemma_.lower() not in lex.role_nouns:
         return None
     sent = first.sent
     comma = next((t for t in first.doc[source.right_edge.i + 1 : sent.end] if t.text == ","), None)
@@ -257,7 +287,7 @@ def _for_speaker(first: Token) -> Cue | None:
     return Cue(first, "for", source, _trim(first.doc, content), None, None, False)
 
 
-def _content(verb: Token, in_quote: list[int] | None) -> tuple[int, int] | None:
+def _content(verb: Token, in_quote: list[int] | None, lex: Lexicon) -> tuple[int, int] | None:
     """Token range of what the verb reports, or None when its clause names no content."""
     lemma = verb.lemma_.lower()
     clauses = [
@@ -265,20 +295,22 @@ def _content(verb: Token, in_quote: list[int] | None) -> tuple[int, int] | None:
         for c in verb.children
         if c.dep_ in ("ccomp", "csubj")
         and not (
-            c.lemma_.lower() in RELAY_VERBS and any(g.dep_ in SUBJECT_DEPS for g in c.children)
+            c.lemma_.lower() in lex.relay_verbs and any(g.dep_ in SUBJECT_DEPS for g in c.children)
         )
     ]
     if clauses:
         best = max(clauses, key=lambda c: c.right_edge.i - c.left_edge.i)
         return _trim(verb.doc, (best.left_edge.i, best.right_edge.i + 1), verb)
-    if lemma in CONTENT_OBJECT_VERBS:
+    if lemma in lex.content_object_verbs:
         for child in verb.children:
-            if child.dep_ == "dobj" and not _is_person_like(child):
+            if child.dep_ == "dobj" and not _is_person_like(child, lex):
                 span = (child.left_edge.i, child.right_edge.i + 1)
                 quoted = _has_quote(verb.doc, span, in_quote)
-                if quoted or (_span_words(verb.doc, span) >= 3 and lemma not in EVALUATIVE_VERBS):
+                if quoted or (
+                    _span_words(verb.doc, span) >= 3 and lemma not in lex.evaluative_verbs
+                ):
                     return _trim(verb.doc, span, verb)
-    if lemma in CHARACTERISING_VERBS:
+    if lemma in lex.characterising_verbs:
         # "called the talks 'candid'" reports words; "described as useful" only labels
         for child in verb.children:
             if child.dep_ in ("oprd", "acomp", "xcomp") or (
@@ -294,23 +326,14 @@ def _content(verb: Token, in_quote: list[int] | None) -> tuple[int, int] | None:
                 if _has_quote(verb.doc, span, in_quote):
                     return _trim(verb.doc, span, verb)
     xcomp = next((c for c in verb.children if c.dep_ == "xcomp"), None)
-    if xcomp is not None and lemma in (
-        "urge",
-        "warn",
-        "ask",
-        "promise",
-        "vow",
-        "pledge",
-        "tell",
-        "call",
-        "threaten",
-        "advise",
-        "caution",
-    ):
+    if xcomp is not None and lemma in lex.infinitive_content_verbs:
         obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
         start = obj.left_edge.i if obj is not None and obj.i < xcomp.i else xcomp.left_edge.i
         return _trim(verb.doc, (start, xcomp.right_edge.i + 1), verb)
-    if lemma in ("warn", "speak", "talk", "complain", "call"):
+    quoted = _quoted_object(verb, in_quote, lex)
+    if quoted is not None:
+        return quoted
+    if lemma in lex.topic_content_verbs:
         for child in verb.children:
             if child.dep_ == "prep" and child.lower_ in ("against", "about", "of", "for", "on"):
                 span = (child.i, child.right_edge.i + 1)
@@ -319,14 +342,94 @@ def _content(verb: Token, in_quote: list[int] | None) -> tuple[int, int] | None:
     return _content_from_head(verb)
 
 
+def _quoted_object(verb: Token, in_quote: list[int] | None, lex: Lexicon) -> tuple[int, int] | None:
+    """A quotation that is the verb's object is what it reports, whatever the verb:
+    "shouting “Control the police!”", "reported “2,521 incidents” in the city". Not the
+    object of "told X" or "accused X": that is a listener or a target."""
+    lemma = verb.lemma_.lower()
+    if in_quote is None or lemma in lex.addressee_object_verbs or lemma in lex.target_object_verbs:
+        return None
+    for child in verb.children:
+        if child.i < verb.i or child.dep_ not in (
+            "dobj",
+            "npadvmod",
+            "oprd",
+            "attr",
+            "dep",
+            "xcomp",
+        ):
+            continue
+        if child.dep_ == "dobj" and _is_person_like(child, lex):
+            continue
+        span = (child.left_edge.i, child.right_edge.i + 1)
+        inside = sum(1 for i in range(*span) if in_quote[i] >= 0)
+        if inside and inside >= (0.3 if child.dep_ == "dobj" else 0.6) * (span[1] - span[0]):
+            return _trim(verb.doc, span, verb)
+    return None
+
+
+def _thing_subject_of_participle(verb: Token, subject: Token | None, lex: Lexicon) -> bool:
+    """A participle ("saying") whose subject is a plain thing ("the figures")."""
+    if subject is None or verb.tag_ != "VBG" or subject.dep_ != "nsubj":
+        return False
+    if verb.dep_ not in ("ccomp", "advcl", "xcomp", "conj") or verb.head == verb:
+        return False
+    lemma = subject.lemma_.lower()
+    return (
+        subject.pos_ == "NOUN"
+        and not subject.ent_type_
+        and not _is_person_like(subject, lex)
+        and lemma not in lex.organization_nouns
+        and lemma not in lex.document_nouns
+    )
+
+
+def _subject_after(verb: Token, in_quote: list[int]) -> Token | None:
+    """The speaker of an inverted cue ("said André Dupont", "said the mayor"): the head of
+    the name or noun phrase right after the verb."""
+    doc = verb.doc
+    i = verb.i + 1
+    while i < len(doc) and i <= verb.i + 4 and doc[i].ent_type_ in ("DATE", "TIME"):
+        i += 1  # "said Monday", "said on Thursday morning": when, not who
+    if i < len(doc) and doc[i].pos_ == "DET":
+        i += 1
+    while i < len(doc) and doc[i].pos_ == "ADJ":
+        i += 1
+    head = None
+    while (
+        i < len(doc)
+        and in_quote[i] < 0
+        and doc[i].pos_ in ("PROPN", "NOUN")
+        and doc[i].ent_type_ not in ("DATE", "TIME")
+    ):
+        head = doc[i]
+        if doc[i].pos_ == "NOUN" and not (i + 1 < len(doc) and doc[i + 1].pos_ == "NOUN"):
+            break
+        i += 1
+    return head
+
+
+def _agent(verb: Token) -> Token | None:
+    """The "by X" of a passive verb."""
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    return next((g for g in agent.children if g.dep_ == "pobj"), None) if agent else None
+
+
 def _content_from_head(verb: Token) -> tuple[int, int] | None:
     """ "Relations are at a low, Qin said": the cue hangs off the reported clause.
 
     Not for an infinitive ("agreed that Qin would travel to Washington to continue
     talks"): a purpose clause reports nothing.
     """
-    if verb.dep_ not in ("parataxis", "ccomp", "advcl") or verb.head is verb:
+    if verb.dep_ not in ("parataxis", "ccomp", "advcl") or verb.head == verb:
         return None
+    head = verb.head
+    if (
+        verb.dep_ == "ccomp"
+        and head.lemma_.lower() in load_lexicon().reporting_verbs
+        and verb.left_edge.i - head.i <= 2
+    ):
+        return None  # "it was revealed the state reported ...": itself what was reported
     if _is_infinitive(verb) or any(c.dep_ == "mark" for c in verb.children):
         return None  # "... since the US accused Beijing": a subordinate clause, no report
     head = verb.head
@@ -339,15 +442,15 @@ def _content_from_head(verb: Token) -> tuple[int, int] | None:
     return _trim(verb.doc, (start, end), verb)
 
 
-def _addressee(verb: Token, content: tuple[int, int] | None) -> Token | None:
+def _addressee(verb: Token, content: tuple[int, int] | None, lex: Lexicon) -> Token | None:
     lemma = verb.lemma_.lower()
     for child in verb.children:
         if content and content[0] <= child.i < content[1]:
             continue
         if (
             child.dep_ in ("dobj", "dative")
-            and lemma in ADDRESSEE_OBJECT_VERBS
-            and _is_person_like(child)
+            and lemma in lex.addressee_object_verbs
+            and _is_person_like(child, lex)
         ):
             return child
         if (
@@ -356,33 +459,20 @@ def _addressee(verb: Token, content: tuple[int, int] | None) -> Token | None:
             and lemma not in ("agree", "point")
         ):
             pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
-            if pobj is not None and _is_person_like(pobj):
+            if pobj is not None and _is_person_like(pobj, lex):
                 return pobj
     return None
 
 
-def _is_person_like(token: Token) -> bool:
+def _is_person_like(token: Token, lex: Lexicon | ArticleWords) -> bool:
+    if token.i in getattr(lex, "people", ()):
+        return True
     if token.pos_ == "PRON":
         return token.lower_ not in ("it", "this", "that", "what", "which", "something", "nothing")
     if token.ent_type_ in PERSONISH_ENTS:
         return True
     lemma = token.lemma_.lower()
-    return (
-        lemma in PERSON_ROLE_NOUNS
-        or lemma in MEDIA_WORDS
-        or lemma
-        in (
-            "reporter",
-            "journalist",
-            "people",
-            "audience",
-            "crowd",
-            "media",
-            "counterpart",
-            "lawmaker",
-            "supporter",
-        )
-    )
+    return lemma in lex.role_nouns or lemma in lex.media_words or lemma in lex.audience_nouns
 
 
 def _is_infinitive(verb: Token) -> bool:
@@ -441,3 +531,58 @@ def _trim(doc: Doc, span: tuple[int, int], verb: Token | None = None) -> tuple[i
     ):
         end -= 1
     return (start, end) if end > start else None
+
+
+@dataclass(frozen=True)
+class CueNesting:
+    """How reports nest: which cue's report another cue relays, which are buried.
+
+    In "X said [Y told Z that ...]" Y's report heads what X said, so X relays Y (`outer_of`
+    maps Y's index to X's). In "X said [that while Y said ..., the plan stands]" Y's report
+    is buried in X's own statement and stays part of it (`buried`).
+    """
+
+    outer_of: dict[int, int]
+    buried: frozenset[int]
+
+    @property
+    def outers(self) -> frozenset[int]:
+        return frozenset(self.outer_of.values())
+
+
+def cue_nesting(doc: Doc, cues: list[Cue]) -> CueNesting:
+    """The nesting of `cues` (in text order), looking only at cues inside each content."""
+    positions = [c.token.i for c in cues]
+    outer_of: dict[int, int] = {}
+    buried: set[int] = set()
+    for o, outer in enumerate(cues):
+        if outer.content is None:
+            continue
+        head = _head_of(doc, outer.content)
+        lo = bisect.bisect_left(positions, outer.content[0])
+        hi = bisect.bisect_left(positions, outer.content[1])
+        for i in range(lo, hi):
+            inner = cues[i]
+            if i == o or inner.speaker is None or inner.content is None:
+                continue
+            if inner.token == head and not _past_perfect(inner.token):
+                outer_of[i] = o
+            else:
+                buried.add(i)
+    return CueNesting(outer_of, frozenset(buried))
+
+
+def _past_perfect(verb: Token) -> bool:
+    """ "had told", "had assured": an earlier exchange the outer speaker recounts as part
+    of their own statement, not words relayed from the meeting itself."""
+    return verb.tag_ == "VBN" and any(
+        c.dep_ == "aux" and c.lower_ in ("had", "'d") for c in verb.children
+    )
+
+
+def _head_of(doc: Doc, span: tuple[int, int]) -> Token | None:
+    """The token of a span whose head lies outside it: the clause's main verb."""
+    for token in doc[span[0] : span[1]]:
+        if not (span[0] <= token.head.i < span[1]) or token.head == token:
+            return token
+    return None

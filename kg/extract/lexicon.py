@@ -1,660 +1,162 @@
-"""Word lists of English news reporting conventions (no names: only general usage).
+"""The word lists of English news reporting, loaded from data files.
 
-Everything here is keyed by lowercase lemma. Lists are frozensets so the per-token checks
-in the hot path are O(1).
+The lists live in ``kg/extract/lexicon_data/*.toml`` keyed by lowercase lemma with
+features (``tell = { reporting = true, addressee_object = true }``), so they can be read,
+reviewed and extended without touching code. `load_lexicon` reads them once per process
+into a frozen `Lexicon` that the extract stage passes to whatever needs it; the sets are
+frozensets so the per-token checks in the hot path stay O(1).
+
+>>> lex = load_lexicon()
+>>> "say" in lex.reporting_verbs, "tell" in lex.addressee_object_verbs
+(True, True)
+>>> lex.role_gender["spokeswoman"], lex.role_synonyms["spokeswoman"]
+('f', 'spokesperson')
+>>> lex.given_names["ana"], lex.given_names["robert"], "lopez" in lex.surnames
+('f', 'm', True)
 """
 
 from __future__ import annotations
 
-# Verbs that report speech or writing ("X said ...", "said X", "X told reporters ...").
-REPORTING_VERBS = frozenset(
-    [
-        "say",
-        "tell",
-        "add",
-        "state",
-        "stress",
-        "warn",
-        "insist",
-        "note",
-        "explain",
-        "claim",
-        "argue",
-        "assert",
-        "declare",
-        "announce",
-        "acknowledge",
-        "admit",
-        "confirm",
-        "deny",
-        "emphasize",
-        "emphasise",
-        "underline",
-        "underscore",
-        "highlight",
-        "reiterate",
-        "remark",
-        "comment",
-        "reply",
-        "respond",
-        "answer",
-        "ask",
-        "write",
-        "tweet",
-        "post",
-        "report",
-        "mention",
-        "suggest",
-        "predict",
-        "promise",
-        "vow",
-        "pledge",
-        "urge",
-        "call",
-        "describe",
-        "characterize",
-        "characterise",
-        "accuse",
-        "allege",
-        "concede",
-        "contend",
-        "maintain",
-        "observe",
-        "recall",
-        "reveal",
-        "disclose",
-        "assure",
-        "conclude",
-        "estimate",
-        "express",
-        "testify",
-        "recount",
-        "continue",
-        "complain",
-        "lament",
-        "joke",
-        "quip",
-        "shout",
-        "whisper",
-        "mutter",
-        "boast",
-        "caution",
-        "counter",
-        "retort",
-        "rebut",
-        "indicate",
-        "demand",
-        "inform",
-        "brief",
-        "advise",
-        "recommend",
-        "propose",
-        "repeat",
-        "echo",
-        "quote",
-        "cite",
-        "read",
-        "agree",
-        "criticize",
-        "criticise",
-        "blame",
-        "welcome",
-        "hail",
-        "praise",
-        "condemn",
-        "question",
-        "wonder",
-        "point",
-        "stipulate",
-        "affirm",
-        "opine",
-        "clarify",
-        "elaborate",
-        "summarize",
-        "summarise",
-        "exclaim",
-        "cry",
-        "plead",
-        "appeal",
-        "threaten",
-    ]
-)
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
-# Reporting verbs whose direct object is the content ("stressed the importance of ...").
-CONTENT_OBJECT_VERBS = frozenset(
-    [
-        "stress",
-        "emphasize",
-        "emphasise",
-        "underline",
-        "underscore",
-        "highlight",
-        "reiterate",
-        "express",
-        "acknowledge",
-        "deny",
-        "confirm",
-        "announce",
-        "describe",
-        "characterize",
-        "characterise",
-        "welcome",
-        "hail",
-        "praise",
-        "condemn",
-        "criticize",
-        "criticise",
-        "question",
-        "raise",
-        "repeat",
-        "echo",
-        "predict",
-        "promise",
-        "pledge",
-        "vow",
-        "demand",
-        "propose",
-        "recommend",
-        "reveal",
-        "disclose",
-        "admit",
-        "concede",
-        "say",
-        "add",
-        "write",
-        "tweet",
-        "post",
-        "report",
-        "mention",
-        "note",
-    ]
-)
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
-# Verbs whose direct object is the person spoken to ("told reporters", "assured Blinken").
-ADDRESSEE_OBJECT_VERBS = frozenset(
-    [
-        "tell",
-        "inform",
-        "assure",
-        "brief",
-        "warn",
-        "urge",
-        "ask",
-        "remind",
-        "advise",
-        "caution",
-        "reassure",
-        "promise",
-    ]
-)
+from kg.errors import KgError
 
-# Verbs that relay someone else's words: "X quoted Y as saying", "X cited Y as saying".
-RELAY_VERBS = frozenset(["quote", "cite"])
+DATA = Path(__file__).with_name("lexicon_data")
 
-# Verbs that only count as cues with a clause or a quote ("he agreed that ...").
-WEAK_VERBS = frozenset(
-    [
-        "agree",
-        "continue",
-        "point",
-        "read",
-        "question",
-        "wonder",
-        "praise",
-        "welcome",
-        "hail",
-        "condemn",
-        "criticize",
-        "criticise",
-        "blame",
-        "raise",
-        "appeal",
-        "threaten",
-        "cry",
-        "answer",
-        "reply",
-        "respond",
-        "post",
-        "call",
-    ]
-)
 
-# Nouns that head a speaker description: "the spokesman", "a senior official".
-PERSON_ROLE_NOUNS = frozenset(
-    [
-        "businessman",
-        "businesswoman",
-        "entrepreneur",
-        "billionaire",
-        "tycoon",
-        "magnate",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "official",
-        "officer",
-        "minister",
-        "secretary",
-        "president",
-        "premier",
-        "chancellor",
-        "diplomat",
-        "adviser",
-        "advisor",
-        "envoy",
-        "ambassador",
-        "chief",
-        "director",
-        "manager",
-        "executive",
-        "ceo",
-        "chairman",
-        "chairwoman",
-        "chair",
-        "head",
-        "leader",
-        "governor",
-        "mayor",
-        "senator",
-        "lawmaker",
-        "legislator",
-        "representative",
-        "congressman",
-        "congresswoman",
-        "mp",
-        "deputy",
-        "commissioner",
-        "coach",
-        "captain",
-        "player",
-        "striker",
-        "midfielder",
-        "defender",
-        "goalkeeper",
-        "manager",
-        "analyst",
-        "economist",
-        "expert",
-        "professor",
-        "researcher",
-        "scientist",
-        "doctor",
-        "lawyer",
-        "attorney",
-        "prosecutor",
-        "judge",
-        "justice",
-        "counsel",
-        "witness",
-        "source",
-        "aide",
-        "member",
-        "founder",
-        "owner",
-        "editor",
-        "journalist",
-        "reporter",
-        "correspondent",
-        "author",
-        "candidate",
-        "nominee",
-        "activist",
-        "campaigner",
-        "organizer",
-        "organiser",
-        "resident",
-        "teacher",
-        "student",
-        "general",
-        "commander",
-        "colonel",
-        "sergeant",
-        "lieutenant",
-        "admiral",
-        "inspector",
-        "superintendent",
-        "sheriff",
-        "constable",
-        "detective",
-        "investigator",
-        "king",
-        "queen",
-        "prince",
-        "princess",
-        "monarch",
-        "ruler",
-        "pope",
-        "bishop",
-        "priest",
-        "imam",
-        "rabbi",
-        "counterpart",
-        "negotiator",
-        "mediator",
-        "representative",
-        "ally",
-        "partner",
-        "founder",
-        "superintendent",
-        "principal",
-        "councillor",
-        "councilor",
-        "alderman",
-        "speaker",
-        "whip",
-        "staffer",
-        "strategist",
-        "pollster",
-        "consultant",
-        "critic",
-        "opponent",
-        "supporter",
-        "rival",
-        "fan",
-        "boss",
-        "father",
-        "mother",
-        "son",
-        "daughter",
-        "wife",
-        "husband",
-        "brother",
-        "sister",
-        "friend",
-        "neighbour",
-        "neighbor",
-        "victim",
-        "survivor",
-        "officer",
-    ]
-)
+@dataclass(frozen=True)
+class Lexicon:
+    """Every word list the extract stage uses, by what the words do."""
 
-# Words that mark a relaying news outlet: "state broadcaster CCTV", "the Daily Mirror".
-MEDIA_WORDS = frozenset(
-    [
-        "media",
-        "broadcaster",
-        "broadcasters",
-        "news",
-        "agency",
-        "newspaper",
-        "paper",
-        "daily",
-        "television",
-        "tv",
-        "radio",
-        "channel",
-        "outlet",
-        "outlets",
-        "press",
-        "wire",
-        "times",
-        "post",
-        "herald",
-        "tribune",
-        "journal",
-        "gazette",
-        "telegraph",
-        "mirror",
-        "guardian",
-        "network",
-        "station",
-        "website",
-        "tabloid",
-        "magazine",
-    ]
-)
+    reporting_verbs: frozenset[str]
+    content_object_verbs: frozenset[str]
+    addressee_object_verbs: frozenset[str]
+    relay_verbs: frozenset[str]
+    weak_verbs: frozenset[str]
+    evaluative_verbs: frozenset[str]
+    agreement_verbs: frozenset[str]
+    characterising_verbs: frozenset[str]
+    infinitive_content_verbs: frozenset[str]
+    topic_content_verbs: frozenset[str]
+    target_object_verbs: frozenset[str]
+    issuing_verbs: frozenset[str]
+    role_nouns: frozenset[str]
+    organization_nouns: frozenset[str]
+    collective_bodies: frozenset[str]
+    document_nouns: frozenset[str]
+    reporting_nouns: frozenset[str]
+    media_words: frozenset[str]
+    audience_nouns: frozenset[str]
+    role_gender: dict[str, str]
+    role_synonyms: dict[str, str]
+    role_abbreviations: dict[str, tuple[str, ...]]
+    honorifics: dict[str, str | None]
+    pronoun_gender: dict[str, str]
+    not_names: frozenset[str]
+    name_particles: frozenset[str]
+    indefinite: frozenset[str]
+    title_small_words: frozenset[str]
+    question_labels: frozenset[str]
+    page_labels: frozenset[str]
+    answer_labels: frozenset[str]
+    # given names (lowercase) with the gender most bearers have, None when it is mixed,
+    # and surnames: the US Census name lists shipped in the `names` package (public domain)
+    given_names: dict[str, str | None]
+    surnames: frozenset[str]
 
-# Abbreviated titles that stand for a role ("the Chinese FM"); the head noun comes last.
-ROLE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
-    "fm": ("foreign", "minister"),
-    "pm": ("prime", "minister"),
-    "ceo": ("chief", "executive"),
-    "cfo": ("chief", "financial", "officer"),
-    "coo": ("chief", "operating", "officer"),
-    "mp": ("parliament", "member"),
-    "mep": ("parliament", "member"),
-    "sec": ("secretary",),
-    "gov": ("governor",),
-    "sen": ("senator",),
-    "rep": ("representative",),
-    "amb": ("ambassador",),
-    "dg": ("general", "director"),
-}
+    def __hash__(self) -> int:  # one lexicon per process: identity is enough
+        return id(self)
 
-# Spelling variants of the same role.
-ROLE_SYNONYMS: dict[str, str] = {
-    "spokesman": "spokesperson",
-    "spokeswoman": "spokesperson",
-    "chairwoman": "chair",
-    "chairman": "chair",
-    "advisor": "adviser",
-    "councilor": "councillor",
-    "congressman": "representative",
-    "congresswoman": "representative",
-    "lawmaker": "legislator",
-    "organiser": "organizer",
-}
 
-# Honorifics stripped from names; the ones with a gender say so.
-HONORIFICS: dict[str, str | None] = {
-    "mr": "m",
-    "mister": "m",
-    "sir": "m",
-    "lord": "m",
-    "shri": "m",
-    "sri": "m",
-    "mrs": "f",
-    "ms": "f",
-    "miss": "f",
-    "madam": "f",
-    "dame": "f",
-    "lady": "f",
-    "smt": "f",
-    "dr": None,
-    "prof": None,
-    "professor": None,
-    "president": None,
-    "secretary": None,
-    "minister": None,
-    "sen": None,
-    "senator": None,
-    "rep": None,
-    "gov": None,
-    "governor": None,
-    "mayor": None,
-    "judge": None,
-    "justice": None,
-    "coach": None,
-    "gen": None,
-    "general": None,
-    "col": None,
-    "capt": None,
-    "captain": None,
-    "rev": None,
-    "father": None,
-    "sheikh": None,
-    "chancellor": None,
-    "premier": None,
-    "prime": None,
-    "chief": None,
-    "officer": None,
-    "prince": "m",
-    "princess": "f",
-    "king": "m",
-    "queen": "f",
-    "pope": "m",
-    "councilman": "m",
-    "councilwoman": "f",
-    "councillor": None,
-    "councilor": None,
-    "cllr": None,
-    "congressman": "m",
-    "congresswoman": "f",
-    "chairman": "m",
-    "chairwoman": "f",
-    "ambassador": None,
-    "commissioner": None,
-    "superintendent": None,
-    "inspector": None,
-    "detective": None,
-    "det": None,
-    "sergeant": None,
-    "sgt": None,
-    "lieutenant": None,
-    "lt": None,
-    "constable": None,
-}
+def _read(directory: Path, name: str) -> dict:
+    path = directory / f"{name}.toml"
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise KgError(f"{path}: cannot read the lexicon file ({exc.strerror})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise KgError(f"{path}: not valid TOML: {exc}") from exc
 
-GENDERED_ROLES: dict[str, str] = {
-    "spokesman": "m",
-    "spokeswoman": "f",
-    "chairman": "m",
-    "chairwoman": "f",
-    "congressman": "m",
-    "congresswoman": "f",
-    "king": "m",
-    "queen": "f",
-    "prince": "m",
-    "princess": "f",
-    "father": "m",
-    "mother": "f",
-    "son": "m",
-    "daughter": "f",
-    "wife": "f",
-    "husband": "m",
-    "brother": "m",
-    "sister": "f",
-    "businessman": "m",
-    "businesswoman": "f",
-}
 
-PRONOUN_GENDER: dict[str, str] = {
-    "he": "m",
-    "him": "m",
-    "his": "m",
-    "himself": "m",
-    "she": "f",
-    "her": "f",
-    "hers": "f",
-    "herself": "f",
-    "they": "p",
-    "them": "p",
-    "their": "p",
-    "we": "p",
-    "it": "n",
-    "its": "n",
-}
+def _having(table: dict, feature: str) -> frozenset[str]:
+    return frozenset(word for word, features in table.items() if features.get(feature))
 
-# Words that cannot be a speaker's name even when the tagger says PROPN.
-NOT_NAMES = frozenset(
-    [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "today",
-        "yesterday",
-        "tomorrow",
-    ]
-)
 
-# Nouns that stand for an organisation named earlier: "the company said", "the ministry added".
-ORGANIZATION_NOUNS = frozenset(
-    [
-        "company",
-        "firm",
-        "group",
-        "ministry",
-        "department",
-        "agency",
-        "council",
-        "union",
-        "airline",
-        "bank",
-        "club",
-        "party",
-        "organisation",
-        "organization",
-        "authority",
-        "regulator",
-        "commission",
-        "board",
-        "bureau",
-        "insurer",
-        "retailer",
-        "carrier",
-        "manufacturer",
-        "maker",
-        "developer",
-        "operator",
-        "university",
-        "hospital",
-        "charity",
-        "police",
-        "government",
-        "administration",
-        "embassy",
-        "committee",
-    ]
-)
+@lru_cache(maxsize=4)
+def load_lexicon(directory: str | None = None) -> Lexicon:
+    """Read the lexicon files of `directory` (default: the shipped ones) once."""
+    where = Path(directory) if directory else DATA
+    verbs, nouns, names = (_read(where, n) for n in ("verbs", "nouns", "names"))
+    lists = names.get("lists", {})
+    return Lexicon(
+        reporting_verbs=_having(verbs, "reporting"),
+        content_object_verbs=_having(verbs, "content_object"),
+        addressee_object_verbs=_having(verbs, "addressee_object"),
+        relay_verbs=_having(verbs, "relay"),
+        weak_verbs=_having(verbs, "weak"),
+        evaluative_verbs=_having(verbs, "evaluative"),
+        agreement_verbs=_having(verbs, "agreement"),
+        characterising_verbs=_having(verbs, "characterising"),
+        infinitive_content_verbs=_having(verbs, "infinitive_content"),
+        topic_content_verbs=_having(verbs, "topic_content"),
+        target_object_verbs=_having(verbs, "target_object"),
+        issuing_verbs=_having(verbs, "issues_document"),
+        role_nouns=_having(nouns, "role"),
+        organization_nouns=_having(nouns, "organization"),
+        collective_bodies=_having(nouns, "collective"),
+        document_nouns=_having(nouns, "document"),
+        reporting_nouns=_having(nouns, "reporting"),
+        media_words=_having(nouns, "media"),
+        audience_nouns=_having(nouns, "audience"),
+        role_gender={w: f["gender"] for w, f in nouns.items() if f.get("gender")},
+        role_synonyms={w: f["same_as"] for w, f in nouns.items() if f.get("same_as")},
+        role_abbreviations={w: tuple(v) for w, v in names.get("abbreviations", {}).items()},
+        honorifics={w: (f.get("gender") or None) for w, f in names.get("honorifics", {}).items()},
+        pronoun_gender=dict(names.get("pronouns", {})),
+        not_names=frozenset(lists.get("not_names", [])),
+        name_particles=frozenset(lists.get("name_particles", [])),
+        indefinite=frozenset(lists.get("indefinite", [])),
+        title_small_words=frozenset(lists.get("title_small_words", [])),
+        question_labels=frozenset(lists.get("question_labels", [])),
+        page_labels=frozenset(lists.get("page_labels", [])),
+        answer_labels=frozenset(lists.get("answer_labels", [])),
+        given_names=_given_names(),
+        surnames=_census("dist.all.last"),
+    )
 
-# Plural in form, one body in meaning: "police said" names the force, not some officers.
-COLLECTIVE_BODIES = frozenset(["police"])
 
-# Documents that "say" things on behalf of whoever issued them: "the statement said".
-DOCUMENT_NOUNS = frozenset(
-    [
-        "statement",
-        "release",
-        "communique",
-        "communiqué",
-        "notice",
-        "letter",
-        "report",
-        "filing",
-        "readout",
-    ]
-)
+GENDER_MAJORITY = 4.0  # a name counts as one gender's when that gender bears it 4x as often
 
-# Nouns that report words when a "that" clause follows: "the minister's warning that ...",
-# "remarks by the mayor that ...".
-REPORTING_NOUNS = frozenset(
-    [
-        "remark",
-        "comment",
-        "claim",
-        "warning",
-        "assertion",
-        "insistence",
-        "suggestion",
-        "admission",
-        "announcement",
-        "pledge",
-        "promise",
-        "vow",
-        "accusation",
-        "allegation",
-        "statement",
-        "argument",
-        "prediction",
-        "assurance",
-        "denial",
-        "threat",
-    ]
-)
+
+def _census_counts(file: str) -> dict[str, float]:
+    from importlib.resources import files
+
+    counts = {}
+    for line in (files("names") / file).read_text().splitlines():
+        parts = line.split()
+        if len(parts) >= 2:
+            counts[parts[0].lower()] = float(parts[1])
+    return counts
+
+
+def _census(file: str) -> frozenset[str]:
+    return frozenset(_census_counts(file))
+
+
+def _given_names() -> dict[str, str | None]:
+    """Given names and their usual gender: "ana" -> f, "chris" -> None (borne by both)."""
+    male, female = _census_counts("dist.male.first"), _census_counts("dist.female.first")
+    out: dict[str, str | None] = {}
+    for name in male.keys() | female.keys():
+        m, f = male.get(name, 0.0), female.get(name, 0.0)
+        out[name] = "m" if m >= GENDER_MAJORITY * f else "f" if f >= GENDER_MAJORITY * m else None
+    return out

@@ -14,9 +14,9 @@ from importlib import resources
 
 from spacy.tokens import Span
 
-from kg.extract.lexicon import NOT_NAMES
+from kg.extract.lexicon import load_lexicon
 from kg.extract.model import Mention
-from kg.extract.people import PeopleIndex, clean_name
+from kg.extract.people import clean_name
 from kg.resolve.aliases import fold
 
 ENTITY_KINDS = {
@@ -87,10 +87,11 @@ def entity_name(text: str) -> str:
     return name
 
 
-def quote_mentions(span: Span, people: PeopleIndex | None = None, parsed=None) -> list[Mention]:
+def quote_mentions(span: Span, people=None, parsed=None) -> list[Mention]:
     """The entities named in a quote's content span, first mention first, one per entity.
 
-    `people` (the article's `PeopleIndex`) gives each person the article's full name
+    `people` (the article's entity table, `kg.extract.entities.EntityTable`: anything
+    with ``person_at(token)``) gives each person the article's full name
     ("Blinken" -> "Antony Blinken") and catches surnames the tagger missed; `parsed` (the
     `ParsedArticle`) maps offsets to the article's exact text, so ``text[start:end]`` of
     the file is the mention's `text`. Without it offsets are the parsed text's.
@@ -147,4 +148,8 @@ def _plausible(name: str) -> bool:
     (True, False, False, False)
     """
     letters = [c for c in name if c.isalpha()]
-    return len(letters) >= 2 and any(c.isupper() for c in letters) and name.lower() not in NOT_NAMES
+    return (
+        len(letters) >= 2
+        and any(c.isupper() for c in letters)
+        and name.lower() not in load_lexicon().not_names
+    )

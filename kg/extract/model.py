@@ -121,6 +121,7 @@ class Quote:
     speaker: Speaker
     cue: str = ""
     via: str | None = None
+    via_kind: str | None = None  # person or organization, as the extract stage judged
     addressee: str | None = None
     topics: list[Topic] = field(default_factory=list)
     confidence: float = 0.5
@@ -129,6 +130,8 @@ class Quote:
     evidence: list[Evidence] = field(default_factory=list)
     # the sieves that decided, in order ("link:cue_content", "speaker:exact_name", ...)
     sieves: list[str] = field(default_factory=list)
+    # candidates the sieves passed over, with the reason ("pronoun_salience: X: named in ...")
+    rejected: list[str] = field(default_factory=list)
     # people, places and organisations the quote names (schema:mentions, not topics)
     mentions: list[Mention] = field(default_factory=list)
 
@@ -155,6 +158,7 @@ class Quote:
             "statement": self.statement,
             "confidence": round(self.confidence, 3),
             "sieves": list(self.sieves),
+            "rejected": list(self.rejected),
             "evidence": [e.to_json() for e in self.evidence],
         }
 

@@ -17,11 +17,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from kg.extract.lexicon import Lexicon, load_lexicon
+
 MAX_LABEL_WORDS = 8
 MAX_QUESTION_WORDS = 30
-QUESTION_LABELS = frozenset(
-    ["q", "question", "questions", "reporter", "journalist", "interviewer", "audience", "moderator"]
-)
 _LABEL = re.compile(r"^[ \t]*(?P<label>[^:\n\"“”‘’]{1,90}?)[ \t]*:[ \t]+(?=\S)")
 _MARKS = re.compile(r"[\"“”„«»]")
 
@@ -61,7 +60,7 @@ class Labelled:
     question: bool
 
 
-def speaker_labels(text: str) -> Iterator[Labelled]:
+def speaker_labels(text: str, lexicon: Lexicon | None = None) -> Iterator[Labelled]:
     """Paragraphs that start with a short label and a colon.
 
     Whether the label names a speaker is for the caller to decide (it has the parse).
@@ -70,6 +69,7 @@ def speaker_labels(text: str) -> Iterator[Labelled]:
     >>> [(t[l.label_start:l.label_end], t[l.start:l.end], l.question) for l in speaker_labels(t)]
     [('Jane Roe', 'We will cut taxes.', False), ('Q', 'When?', True)]
     """
+    question_labels = (lexicon or load_lexicon()).question_labels
     for para in paragraphs(text):
         line = para.text(text)
         match = _LABEL.match(line)
@@ -79,7 +79,7 @@ def speaker_labels(text: str) -> Iterator[Labelled]:
         words = label.split()
         if not words or len(words) > MAX_LABEL_WORDS or label[-1:] in ".!?,":
             continue
-        question = label.lower().rstrip(".") in QUESTION_LABELS or label.lower().startswith(
+        question = label.lower().rstrip(".") in question_labels or label.lower().startswith(
             "question"
         )
         label_start = para.start + line.index(label)

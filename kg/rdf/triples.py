@@ -14,7 +14,6 @@ from rdflib import Graph, Literal, URIRef
 
 from kg.corpus import ArticleInfo
 from kg.extract import Quote
-from kg.extract.lexicon import MEDIA_WORDS
 from kg.extract.topics import Taxonomy, label_keys
 from kg.rdf.vocab import (
     AGENT,
@@ -139,6 +138,8 @@ def _quote_triples(g: Graph, article: URIRef, q: Quote, wikidata: dict) -> None:
         g.add((node, KG.cue, Literal(q.cue)))
     for sieve in q.sieves:
         g.add((node, KG.sieve, Literal(sieve)))
+    for reason in q.rejected:
+        g.add((node, KG.rejected, Literal(reason)))
     for number, span in enumerate(q.evidence):
         # each span a NIF string of the article: its role, offsets, words and deciding rule
         ev = URIRef(f"{node}/evidence/{number}")
@@ -156,9 +157,7 @@ def _quote_triples(g: Graph, article: URIRef, q: Quote, wikidata: dict) -> None:
         g.add((node, KG.statement, statement))
         g.add((statement, RDF.type, KG.Statement))
     if q.via:
-        relay = _agent(
-            g, q.via, "organization" if _looks_like_outlet(q.via) else "person", wikidata
-        )
+        relay = _agent(g, q.via, q.via_kind or "person", wikidata)
         g.add((node, KG.via, relay))
         g.add((node, PROV.wasDerivedFrom, relay))
         qualified = URIRef(str(node) + "-relay")
@@ -275,16 +274,6 @@ def _agent(g: Graph, name: str, kind: str, wikidata: dict[str, str]) -> URIRef:
     if qid:
         g.add((node, OWL.sameAs, WD[qid]))
     return node
-
-
-def _looks_like_outlet(name: str) -> bool:
-    """A relayer named like a news outlet ("state media", "The Times", "CCTV") rather than a person.
-
-    >>> _looks_like_outlet("The New York Times"), _looks_like_outlet("CCTV"), _looks_like_outlet("Gavin Newsom")
-    (True, True, False)
-    """
-    words = re.findall(r"[A-Za-z]+", name)
-    return any(w.lower() in MEDIA_WORDS or (len(w) >= 3 and w.isupper()) for w in words)
 
 
 def _date_literal(value: str) -> Literal:

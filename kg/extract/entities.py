@@ -1,0 +1,491 @@
+"""The entity table of one article: who the article names, and where.
+
+A news article names a person in full once ("State Department spokesman Matthew Miller")
+and then by surname, title, role or pronoun. The table is built before any quote is
+attributed, by ordered passes, the most precise first (the shape of a deterministic
+multi-pass coreference sieve):
+
+1. ``person_names``: every PERSON name the tagger found, cleaned of honorifics;
+   ``untagged_names``: a capitalised name the tagger missed or called something else, when
+   a title stands before it ("Mayor Ana Lopez", "coach Peter Hall") or it opens with a
+   known given name and ends with no organisation word ("Ana Lopez", not "Ana Airlines");
+2. ``name_variants``: one person written several ways ("Qin" / "Qin Gang", a glued or
+   misspelt surname) becomes one entity;
+3. ``mislabelled_names``: a surname the tagger called a place or body is still the person;
+4. ``bare_surnames``: a surname standing alone that the tagger missed;
+5. ``roles``: titles, appositions and copulas give each entity its role words
+   ("X, the spokesman", "X is the coach") and, where a role or honorific says so, a gender;
+   a given name gives a weaker hint of gender (``name_gender``) that stronger evidence beats.
+
+Pronouns and role descriptions are resolved against the table by the speaker sieves,
+which also see the discourse (who has spoken so far).
+
+>>> import spacy
+>>> nlp = spacy.blank("en")
+>>> nlp.add_pipe("sentencizer")  # doctest: +ELLIPSIS
+<...>
+>>> doc = nlp("Ana Lopez spoke. Lopez left.")
+>>> doc.ents = [doc.char_span(0, 9, label="PERSON"), doc.char_span(17, 22, label="PERSON")]
+>>> table = EntityTable(doc)
+>>> [(e.name, len(e.mentions)) for e in table.people]
+[('Ana Lopez', 2)]
+"""
+
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from rapidfuzz.fuzz import ratio
+from spacy.tokens import Doc, Span, Token
+
+from kg.extract.lexicon import Lexicon, load_lexicon
+from kg.extract.people import clean_name, role_words
+
+ROLE_DEPS = frozenset(
+    ["compound", "amod", "nmod", "poss", "npadvmod", "appos", "attr", "pobj", "prep"]
+)
+PASSES = (
+    "person_names",
+    "untagged_names",
+    "name_variants",
+    "mislabelled_names",
+    "bare_surnames",
+    "roles",
+)
+NOT_NAME_ENTS = frozenset(["DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"])
+# Above this many names the variant merge compares only names that share a first letter,
+# so a long transcript does not cost a comparison of every pair.
+MAX_PAIRWISE_NAMES = 200
+
+
+@dataclass
+class Person:
+    """One entity of the table: a named person (or a body the tagger took for one).
+
+    Filled while the table is built, read-only afterwards.
+    """
+
+    name: str
+    kind: str = "person"
+    variants: set[str] = field(default_factory=set)
+    roles: set[str] = field(default_factory=set)
+    gender: str | None = None
+    name_gender: str | None = None  # what the given name suggests: weaker than `gender`
+    first_char: int = 0
+    mentions: list[int] = field(default_factory=list)
+    spans: dict[int, int] = field(default_factory=dict)  # mention start -> end
+
+    @property
+    def tokens(self) -> list[str]:
+        return self.name.lower().split()
+
+    def mention_before(self, char: int) -> tuple[int, int] | None:
+        """The span of this entity's last mention starting before `char`."""
+        starts = sorted(self.mentions)
+        i = bisect.bisect_left(starts, char)
+        if i == 0:
+            return None
+        start = starts[i - 1]
+        return start, self.spans.get(start, start)
+
+
+@dataclass(frozen=True)
+class EntityMention:
+    """Where an entity is mentioned: its char span and whether it is a clause subject."""
+
+    start: int
+    end: int
+    person: Person
+    is_subject: bool
+
+
+class EntityTable:
+    """The named people of one article and the positions where each is mentioned."""
+
+    def __init__(self, doc: Doc, lexicon: Lexicon | None = None) -> None:
+        self.doc = doc
+        self.lexicon = lexicon or load_lexicon()
+        self.people: list[Person] = []
+        self.mention_at: dict[int, Person] = {}
+        self._by_token: dict[str, list[Person]] = {}
+        self._by_variant: dict[str, Person] = {}
+        self._by_role: dict[str, list[Person]] = {}
+        self._name_spans: list[Span] = []
+        self._ent_of = {i: ent for ent in doc.ents for i in range(ent.start, ent.end)}
+        self._pass_person_names()
+        self._pass_untagged_names()
+        self._pass_name_variants()
+        self._pass_mislabelled_names()
+        self._pass_bare_surnames()
+        self._pass_roles()
+        self.mentions: list[EntityMention] = self._mention_list()
+        self._mention_starts = [m.start for m in self.mentions]
+
+    # -- passes ---------------------------------------------------------------------------
+    def _pass_person_names(self) -> None:
+        for ent in self.doc.ents:
+            if ent.label_ == "PERSON":
+                self._add_name(ent)
+
+    def _pass_untagged_names(self) -> None:
+        doc, lex = self.doc, self.lexicon
+        i = 0
+        while i < len(doc):
+            if i in self.mention_at or not _name_word(doc[i], lex):
+                i += 1
+                continue
+            j = i
+            while j + 1 < len(doc) and doc[j + 1].sent.start == doc[i].sent.start:
+                nxt = doc[j + 1]
+                if j + 1 not in self.mention_at and _name_word(nxt, lex):
+                    j += 1
+                elif (
+                    nxt.lower_ in lex.name_particles
+                    and j + 2 < len(doc)
+                    and _name_word(doc[j + 2], lex)
+                ):
+                    j += 2
+                else:
+                    break
+            run = doc[i : j + 1]
+            i = j + 1
+            name_span = self._untagged_person(run)
+            if name_span is not None:
+                self._add_name(name_span)
+
+    def _untagged_person(self, run: Span) -> Span | None:
+        """The part of a capitalised run that names a person, or None."""
+        lex = self.lexicon
+        start = run.start
+        titled = False
+        # the name follows the last title of the run: "Health Minister Joan Carter",
+        # "Disease Control Director Huang Chi-ching"
+        for k in range(run.end - 2, run.start - 1, -1):
+            if _is_title_word(self.doc[k], lex):
+                start, titled = k + 1, True
+                break
+        before = self.doc[run.start - 1] if run.start > 0 else None
+        if before is not None and (
+            before.lower_.rstrip(".") in lex.honorifics
+            or (before.is_lower and before.lemma_ in lex.role_nouns)
+        ):
+            titled = True  # "coach Peter Hall", "Ms Ana Lopez"
+        name = self.doc[start : run.end]
+        words = [t.lower_ for t in name]
+        if any(
+            w in lex.organization_nouns or w in lex.media_words or _is_title_word(t, lex)
+            for w, t in zip(words, name)
+        ):
+            return None  # an organisation, an outlet, or a role phrase ("Cabinet Minister")
+        if (
+            any(t.ent_type_ in ("GPE", "LOC", "FAC", "NORP") for t in name)
+            and _plain(words[0]) not in lex.given_names
+        ):
+            return None
+        if titled:
+            return name
+        if len(name) >= 2 and _plain(words[0]) in lex.given_names and not self._org_entity(name):
+            return name
+        return None
+
+    def _org_entity(self, name: Span) -> bool:
+        """Whether the tagger put these words inside a longer organisation name ("Ana
+        Lopez Foundation")."""
+        ent = self._ent_of.get(name.start)
+        return (
+            ent is not None
+            and ent.label_ == "ORG"
+            and (ent.start < name.start or ent.end > name.end)
+        )
+
+    def _add_name(self, ent: Span) -> None:
+        name, gender = clean_name(ent.text, self.lexicon)
+        if not name or name.lower() in self.lexicon.not_names:
+            return
+        if not any(c.isalpha() for c in name):
+            return
+        if all(t.is_punct or ent.start <= t.i < ent.end for t in ent.sent) and len(ent) == 1:
+            return  # "Harsh? He doesn't think so.": a word asked as a sentence, not a name
+        person = self.find_name(name)
+        if person is None:
+            person = Person(name=name, first_char=ent.start_char)
+            self.people.append(person)
+        elif len(name.split()) > len(person.name.split()):
+            person.name = name
+        person.variants.add(name)
+        self._by_variant.setdefault(name.lower(), person)
+        before = self.doc[ent.start - 1] if ent.start > 0 else None
+        if before is not None:  # "Ms Ana Lopez" with the honorific outside the name
+            gender = gender or self.lexicon.honorifics.get(before.lower_.rstrip("."))
+        person.gender = person.gender or gender
+        words = name.lower().split()
+        if len(words) >= 2 and person.name_gender is None:
+            person.name_gender = self.lexicon.given_names.get(_plain(words[0]))
+        self._name_spans.append(ent)
+        person.mentions.append(ent.start_char)
+        person.spans[ent.start_char] = ent.end_char
+        for word in name.lower().split():
+            bucket = self._by_token.setdefault(word, [])
+            if person not in bucket:
+                bucket.append(person)
+        for i in range(ent.start, ent.end):
+            self.mention_at[i] = person
+
+    def _pass_name_variants(self) -> None:
+        """Fold one person written several ways into one, named by the spelling the
+        article uses most."""
+        counts: dict[str, int] = {}
+        for t in self.doc:
+            counts[t.lower_] = counts.get(t.lower_, 0) + 1
+        blocked = len(self.people) > MAX_PAIRWISE_NAMES
+        merged: list[Person] = []
+        blocks: dict[str, list[Person]] = {}
+        owner: dict[int, Person] = {}
+        for person in sorted(self.people, key=lambda p: -len(p.tokens)):
+            pool = merged
+            if blocked:
+                keys = {person.tokens[0][:1], person.tokens[-1][:1]}
+                pool = [m for k in keys for m in blocks.get(k, [])]
+            target = next((m for m in pool if _same_person(person, m)), None)
+            if target is None:
+                merged.append(person)
+                for key in {person.tokens[0][:1], person.tokens[-1][:1]}:
+                    blocks.setdefault(key, []).append(person)
+                continue
+            if counts.get(person.tokens[-1], 0) > counts.get(target.tokens[-1], 0) and len(
+                person.tokens
+            ) >= len(target.tokens):
+                target.name = person.name
+            target.variants |= person.variants
+            target.mentions += person.mentions
+            target.spans.update(person.spans)
+            target.gender = target.gender or person.gender
+            target.name_gender = target.name_gender or person.name_gender
+            target.first_char = min(target.first_char, person.first_char)
+            owner[id(person)] = target
+        if owner:
+            for i, person in list(self.mention_at.items()):
+                if id(person) in owner:
+                    self.mention_at[i] = owner[id(person)]
+        self.people = sorted(merged, key=lambda p: p.first_char)
+        self._by_token = {}
+        self._by_variant = {}
+        for person in self.people:
+            for variant in person.variants:
+                self._by_variant.setdefault(variant.lower(), person)
+                for word in variant.lower().split():
+                    bucket = self._by_token.setdefault(word, [])
+                    if person not in bucket:
+                        bucket.append(person)
+
+    def _pass_mislabelled_names(self) -> None:
+        """A surname the tagger once called a place ("Blinken" as GPE) is still the person."""
+        for ent in self.doc.ents:
+            if ent.label_ == "PERSON" or ent.root.pos_ != "PROPN":
+                continue
+            name, _ = clean_name(ent.text, self.lexicon)
+            person = self.find_name(name) if name else None
+            if person is not None and len(name.split()) <= len(person.name.split()):
+                for i in range(ent.start, ent.end):
+                    self.mention_at[i] = person
+                person.mentions.append(ent.start_char)
+                person.spans[ent.start_char] = ent.end_char
+
+    def _pass_bare_surnames(self) -> None:
+        """A surname standing alone that the tagger did not mark ("Evans read the letter")
+        is still a mention of the one person of the article who bears it."""
+        for token in self.doc:
+            if token.i in self.mention_at or token.pos_ != "PROPN" or not token.is_title:
+                continue
+            owners = self._by_token.get(token.lower_, [])
+            if len(owners) != 1 or owners[0].tokens[-1] != token.lower_:
+                continue
+            neighbours = [self.doc[i] for i in (token.i - 1, token.i + 1) if 0 <= i < len(self.doc)]
+            if any(n.pos_ == "PROPN" for n in neighbours):
+                continue  # part of another name ("Evans Street", "Mary Evans")
+            self.mention_at[token.i] = owners[0]
+            owners[0].mentions.append(token.idx)
+            owners[0].spans[token.idx] = token.idx + len(token)
+
+    def _pass_roles(self) -> None:
+        spans = list(self._name_spans)
+        spans += [e for e in self.doc.ents if e.label_ != "PERSON" and e.start in self.mention_at]
+        for span in spans:
+            person = self.mention_at.get(span.start)
+            if person is not None:
+                self._learn_roles(person, span)
+        for person in self.people:
+            for role in person.roles:
+                self._by_role.setdefault(role, []).append(person)
+
+    def _learn_roles(self, person: Person, ent: Span) -> None:
+        lex = self.lexicon
+        head = ent.root
+        doc = self.doc
+        left = [
+            t
+            for t in doc[head.left_edge.i : ent.start]
+            if t.dep_ in ROLE_DEPS or t.pos_ in ("NOUN", "ADJ", "PROPN")
+        ]
+        words = role_words(left, lex)
+        for child in head.children:
+            if child.dep_ == "appos" and child.i > head.i:
+                words |= role_words(list(child.subtree), lex)
+        if head.dep_ == "appos" and head.head.i < ent.start:
+            subtree = list(head.head.subtree)[: head.head.i - head.head.left_edge.i + 1]
+            words |= role_words(subtree, lex)
+        if head.dep_ in ("nsubj", "nsubjpass") and head.head.lemma_ == "be":
+            for child in head.head.children:
+                if child.dep_ == "attr":
+                    words |= role_words(list(child.subtree), lex)
+        words -= set(person.tokens) | set(lex.honorifics) - set(lex.role_nouns)
+        person.roles |= words
+        if person.gender is None:
+            # the words as written: "spokeswoman" says more than the role "spokesperson"
+            for token in left + [t for c in head.children if c.dep_ == "appos" for t in c.subtree]:
+                gender = lex.role_gender.get(token.lower_)
+                if gender:
+                    person.gender = gender
+                    break
+            for word in words:
+                if word in lex.role_gender and person.gender is None:
+                    person.gender = lex.role_gender[word]
+
+    def _mention_list(self) -> list[EntityMention]:
+        """One entry per mention (the first token of a run of one entity's tokens)."""
+        out = []
+        for i, person in self.mention_at.items():
+            if i and self.mention_at.get(i - 1) is person:
+                continue
+            token = self.doc[i]
+            end = i
+            while self.mention_at.get(end + 1) is person:
+                end += 1
+            last = self.doc[end]
+            out.append(
+                EntityMention(
+                    token.idx,
+                    last.idx + len(last),
+                    person,
+                    # the name's head is its last word: "Matthew Miller" is the subject
+                    # when "Miller" is, even if "Matthew" hangs off it as a compound
+                    any(t.dep_ in ("nsubj", "nsubjpass") for t in (token, last)),
+                )
+            )
+        out.sort(key=lambda m: m.start)
+        return out
+
+    # -- lookups --------------------------------------------------------------------------
+    def find_name(self, name: str) -> Person | None:
+        """The person a name refers to: same full name, or one of its words.
+
+        A one-word mention matches a longer name's last or first word ("Qin" in "Qin Gang").
+        """
+        words = name.lower().split()
+        if not words:
+            return None
+        exact = self._by_variant.get(name.lower())
+        if exact is not None:
+            return exact
+        if len(words) == 1:
+            bucket = self._by_token.get(words[0], [])
+            return bucket[0] if len(bucket) == 1 else (bucket[-1] if bucket else None)
+        last = self._by_token.get(words[-1], [])
+        for person in last:
+            if person.tokens[-1] == words[-1] or len(person.tokens) == 1:
+                return person
+        return None
+
+    def person_at(self, token: Token) -> Person | None:
+        return self.mention_at.get(token.i)
+
+    def mentions_between(self, start: int, end: int) -> list[EntityMention]:
+        """Entity mentions starting in ``[start, end)``."""
+        lo = bisect.bisect_left(self._mention_starts, start)
+        hi = bisect.bisect_left(self._mention_starts, end)
+        return self.mentions[lo:hi]
+
+    def mentions_back_from(self, char: int) -> Iterator[EntityMention]:
+        """Entity mentions starting before `char`, nearest first (stop when far enough)."""
+        for i in range(bisect.bisect_left(self._mention_starts, char) - 1, -1, -1):
+            yield self.mentions[i]
+
+    def names_between(self, start: int, end: int) -> set[str]:
+        return {m.person.name for m in self.mentions_between(start, end)}
+
+    def by_role(self, words: set[str], head: str, before: int | None = None) -> Person | None:
+        """The person the article gives this role to: the role's head noun must match,
+        then the most shared modifiers, then the person the role describes best (a title
+        rather than a word in a long description: "the US president" is President Biden,
+        not a think tank's vice president), then the most recent mention ("the Chinese FM"
+        -> the person introduced as "Chinese Foreign Minister Qin Gang"). With `before`, a
+        person named before that offset comes ahead of one named only after it.
+        """
+        best: tuple[tuple[int, int, float, int], Person] | None = None
+        for person in self._by_role.get(head, ()):
+            overlap = len(words & person.roles)
+            recent = max((m for m in person.mentions if before is None or m < before), default=-1)
+            introduced = int(before is None or recent >= 0)  # named before the role: preferred
+            key = (introduced, overlap, round(overlap / len(person.roles), 2), recent)
+            if best is None or key > best[0]:
+                best = (key, person)
+        return best[1] if best else None
+
+    def most_mentioned(
+        self, before: int, exclude: set[str] | frozenset = frozenset()
+    ) -> Person | None:
+        """The person mentioned most often before `before` (ties: the most recent),
+        leaving out the names in `exclude`."""
+        counts = [
+            (sum(m < before for m in person.mentions), max(person.mentions, default=-1), person)
+            for person in self.people
+            if person.kind == "person" and person.name not in exclude
+        ]
+        counts = [c for c in counts if c[0] > 0]
+        return max(counts, key=lambda c: c[:2])[2] if counts else None
+
+
+def _plain(word: str) -> str:
+    """A word without accents, as the name lists spell it ("andré" -> "andre")."""
+    return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
+
+
+def _name_word(token: Token, lex: Lexicon) -> bool:
+    """A word that can be part of a person's name: a capitalised proper noun (or an
+    initial), not a date or number, not a word that is never a name."""
+    if token.ent_type_ in NOT_NAME_ENTS or token.lower_ in lex.not_names:
+        return False
+    text = token.text
+    if len(text) == 2 and text[0].isupper() and text[1] == ".":
+        return True  # an initial: "John F. Kirby"
+    if token.pos_ != "PROPN":
+        return False
+    return (token.is_title and text.isalpha()) or ("-" in text and text[:1].isupper())
+
+
+def _is_title_word(token: Token, lex: Lexicon) -> bool:
+    """A capitalised title before a name: "Mayor", "Sen.", "Coach", "Dr"."""
+    word = token.lower_.rstrip(".")
+    return word in lex.honorifics or word in lex.role_nouns or word in lex.role_abbreviations
+
+
+def _same_person(a: Person, b: Person) -> bool:
+    """Two names of one article that denote the same person.
+
+    A one-word name joins a longer one sharing that word; two full names join when their
+    surnames agree up to a glued or dropped letter and their first names are alike.
+    """
+    ta, tb = a.tokens, b.tokens
+    if len(ta) == 1:
+        return ta[0] in (tb[0], tb[-1]) or (len(ta[0]) >= 5 and ratio(ta[0], tb[-1]) >= 90)
+    if ta == tb:
+        return True
+    sa, sb = ta[-1], tb[-1]
+    surname_close = sa == sb or (
+        min(len(sa), len(sb)) >= 5
+        and (sa.startswith(sb) or sb.startswith(sa) or ratio(sa, sb) >= 88)
+    )
+    return surname_close and ratio(ta[0], tb[0]) >= 80

@@ -1,0 +1,341 @@
+"""Link sieves: which words are someone's, and which words name that someone.
+
+Each proposes `Claim`s for quotations and cue clauses that earlier sieves left free; the
+runner's ledger accepts a claim when its quotations are still free and keeps the losers
+for `kg explain`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from kg.extract.context import ArticleContext, TextSpan
+from kg.extract.cues import Cue
+from kg.extract.sieves.base import Claim, LinkView, Mention
+from kg.extract.sieves.registry import sieve
+from kg.extract.sieves.speaker import label_speaker
+from kg.nlp.marks import QuotedSpan
+from kg.nlp.pipeline import DATELINE
+
+_WORD = re.compile(r"\w+")
+
+
+def content_end(text: str, q: QuotedSpan) -> int:
+    """Where a quotation's words end: its closing mark, less trailing commas and spaces."""
+    end = q.end
+    while end > q.start and text[end - 1] in " ,\n":
+        end -= 1
+    return end
+
+
+def cue_mention(ctx: ArticleContext, cue: Cue) -> Mention | None:
+    """The cue's speaker phrase as a mention ("the minister" in "the minister said")."""
+    if cue.speaker is None:
+        return None
+    return Mention(ctx.phrase_span(cue.speaker), cue.speaker)
+
+
+def according_beside(ctx: ArticleContext, cue: Cue) -> Cue | None:
+    """The "according to X" of the cue's sentence: X relayed what the cue reports."""
+    return next(
+        (c for c in ctx.cues_in_sentence(cue.token.sent) if c is not cue and c.kind == "according"),
+        None,
+    )
+
+
+@sieve(
+    "link",
+    "cue_content",
+    "a reporting cue's content clause is its speaker's words: direct when it is one "
+    "quotation, mixed when it holds quoted words, indirect when it holds none",
+    examples=[
+        (
+            "Finance Minister Ravi Menon said that inflation would ease next year.",
+            "inflation would ease",
+            "speaker",
+            "Ravi Menon",
+        ),
+        (
+            "Governor Amy Blake said the state would “do whatever it takes” to help farmers.",
+            "whatever it takes",
+            "kind",
+            "mixed",
+        ),
+    ],
+)
+def cue_content(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
+    nesting = ctx.nesting
+    for index, cue in enumerate(ctx.cues):
+        if cue.content is None or index in nesting.outers or index in nesting.buried:
+            continue
+        span = ctx.char_span(cue.content)
+        start, end = span.start, span.end
+        dateline = DATELINE.match(ctx.text, start)
+        if dateline is not None and dateline.end() < end and ctx.paragraph_start(start) == start:
+            start = dateline.end()  # "PARIS, Feb 27 (AFP) – There are ...": not said
+        overlapping = ctx.quotes_overlapping(start, end)
+        for i in overlapping:
+            start = min(start, ctx.quoted[i].outer_start)
+            end = max(end, ctx.quoted[i].outer_end)
+        kind, start, end = _kind_of(ctx, start, end, overlapping, cue)
+        outer = nesting.outer_of.get(index)
+        relayed_by = ctx.cues[outer] if outer is not None else according_beside(ctx, cue)
+        yield Claim(
+            start,
+            end,
+            kind,
+            "cue_content",
+            tuple(overlapping),
+            cue,
+            cue_mention(ctx, cue),
+            relayed_by,
+        )
+
+
+def _kind_of(
+    ctx: ArticleContext, start: int, end: int, overlapping: list[int], cue: Cue
+) -> tuple[str, int, int]:
+    if not overlapping:
+        first_person = re.match(r"\s*(I|We|My|Our)\b", ctx.text[start:end]) is not None
+        return ("unquoted" if cue.content_before and first_person else "indirect"), start, end
+    total = len(_WORD.findall(ctx.text[start:end]))
+    if len(overlapping) == 1:
+        q = ctx.quoted[overlapping[0]]
+        if len(_WORD.findall(ctx.text[q.start : q.end])) >= 0.85 * total:
+            return "direct", q.start, content_end(ctx.text, q)
+    return "mixed", start, end
+
+
+@sieve(
+    "link",
+    "adjacent_cue",
+    "a quotation with no clause of its own takes the cue right before or after it, and "
+    "so does the first half of a quote split by its cue (“...,” he said, “...”)",
+    examples=[
+        (
+            "Mayor Ana Lopez visited the site. “The bridge will be rebuilt by May.” The mayor "
+            "told reporters on Monday.",
+            "rebuilt by May",
+            "speaker",
+            "Ana Lopez",
+        ),
+    ],
+)
+def adjacent_cue(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
+    outers = ctx.nesting.outers
+    by_paragraph: dict[int, list[tuple[Cue, int, int, bool]]] = {}
+    for index, cue in enumerate(ctx.cues):
+        free = cue.content is None or index in outers  # an outer cue's words are the inner's
+        if cue.speaker is None or cue.relays_only:
+            continue
+        left, right = ctx.clause_bounds(cue, with_content=index in outers)
+        for para in {ctx.paragraph(left), ctx.paragraph(right)}:
+            by_paragraph.setdefault(para, []).append((cue, left, right, free))
+    for index, q in enumerate(ctx.quoted):
+        if index in view.claimed_quotes:
+            continue
+        best: tuple[float, Cue] | None = None
+        tail = ctx.text[q.start : q.end].rstrip()[-1:]
+        for cue, left, right, free in by_paragraph.get(ctx.paragraph(q.outer_start), ()):
+            score = 0.0
+            if not free and not (left >= q.outer_end and tail in ",?!—–-"):
+                continue  # a cue with words of its own takes only a split quote's first half
+            if left >= q.outer_end:
+                gap = ctx.text[q.outer_end : left]
+                if _clean_gap(gap):
+                    score = 3.0 if tail not in ".!?" else 2.0
+                    score -= 0.01 * len(gap)
+            elif right <= q.outer_start:
+                gap = ctx.text[right : q.outer_start]
+                if _clean_gap(gap):
+                    score = 3.0 if ":" in gap else 2.5 if "," in gap or not gap.strip() else 1.0
+                    score -= 0.01 * len(gap)
+            elif left < q.outer_start and q.outer_end < right:
+                score = 2.2
+            if score > 0 and (best is None or score > best[0]):
+                best = (score, cue)
+        if best is None:
+            continue
+        cue = best[1]
+        yield Claim(
+            q.start,
+            content_end(ctx.text, q),
+            "direct",
+            "adjacent_cue",
+            (index,),
+            cue,
+            cue_mention(ctx, cue),
+            according_beside(ctx, cue),
+        )
+
+
+def _clean_gap(gap: str) -> bool:
+    return len(gap) <= 12 and not gap.strip(" \t,;:.—–-\u2014")
+
+
+@sieve(
+    "link",
+    "speaker_label",
+    "a paragraph opened by a speaker label (“Jane Roe: We will ...”) is that speaker's; "
+    "a question label (Q:, Reporter:) is not",
+    examples=[
+        (
+            "Transcript of the briefing\n\nOfficial Spokesperson, Mr. Arun Patel: Good afternoon. "
+            "We have no announcements today.\n",
+            "no announcements today",
+            "speaker",
+            "Arun Patel",
+        ),
+    ],
+)
+def speaker_label(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
+    for label in ctx.labels:
+        if label.question:
+            continue
+        answer = ctx.text[label.label_start : label.label_end].lower() in ctx.lexicon.answer_labels
+        if not answer and label_speaker(ctx, label.label_start, label.label_end) is None:
+            continue
+        overlapping = ctx.quotes_overlapping(label.start, label.end)
+        kind, start, end = "unquoted", label.start, label.end
+        if len(overlapping) == 1:
+            q = ctx.quoted[overlapping[0]]
+            if q.outer_start <= label.start + 1 and q.outer_end >= label.end - 2:
+                kind, start, end = "direct", q.start, content_end(ctx.text, q)
+        mention = Mention(TextSpan(label.label_start, label.label_end), None, label=True)
+        yield Claim(
+            start,
+            end,
+            kind,
+            "speaker_label",
+            tuple(overlapping),
+            None,
+            None if answer else mention,
+            paragraph_voice=True,
+            answer=answer,
+        )
+
+
+_DASH_SIGNATURE = re.compile(r"[^\S\n]*[—–―‒-]{1,2}[^\S\n]*(?=[A-Z])([^\n,;(]{2,80})")
+_SIGNED_LINE = re.compile(
+    r"^[^\S\n]*[“”\"‘’«„](?P<body>[^\n]+?)[”“\"’‘»][^\S\n]*[—–―‒]{1,2}[^\S\n]*"
+    r"(?P<name>[A-Z][^\n,;(]{1,60}?)[^\S\n]*\.?[^\S\n]*$",
+    re.MULTILINE,
+)
+
+
+@sieve(
+    "link",
+    "dash_signature",
+    "a quotation signed with a dash is the signer's: “Cities must lead.” — Mayor Ana Lopez",
+    examples=[
+        (
+            "“We will open the new school in the spring.” — Mayor Ana Lopez, speaking on Monday",
+            "new school",
+            "speaker",
+            "Ana Lopez",
+        ),
+    ],
+)
+def dash_signature(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
+    for index, q in enumerate(ctx.quoted):
+        if index in view.claimed_quotes:
+            continue
+        match = _DASH_SIGNATURE.match(ctx.text, q.outer_end)
+        if match is None or label_speaker(ctx, match.start(1), match.end(1)) is None:
+            continue
+        mention = Mention(TextSpan(match.start(1), match.end(1)), None, label=True)
+        yield Claim(
+            q.start, content_end(ctx.text, q), "direct", "dash_signature", (index,), None, mention
+        )
+
+
+@sieve(
+    "link",
+    "signed_line",
+    "a whole line signed with a dash is the signer's quote even when marks nested "
+    "inside it leave no quotation ending at the dash",
+    examples=[
+        (
+            "Readers wrote in.\n"
+            "“I would rather live in what he calls “hell” than in a country he runs.” ― Karen Walsh\n",
+            "rather live",
+            "speaker",
+            "Karen Walsh",
+        ),
+    ],
+)
+def signed_line(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
+    for line in _SIGNED_LINE.finditer(ctx.text):
+        inside = ctx.quotes_overlapping(line.start("body"), line.end("body"))
+        if any(i in view.claimed_quotes for i in inside) or len(_WORD.findall(line["body"])) < 4:
+            continue
+        speaker = label_speaker(ctx, line.start("name"), line.end("name"))
+        if speaker is None or speaker.kind != "person":
+            continue
+        mention = Mention(TextSpan(line.start("name"), line.end("name")), None, label=True)
+        yield Claim(
+            line.start("body"),
+            line.end("body"),
+            "direct",
+            "signed_line",
+            tuple(inside),
+            None,
+            mention,
+        )
+
+
+@sieve(
+    "link",
+    "continuation",
+    "a quotation paragraph with no cue continues the previous speaker's quote",
+    examples=[
+        (
+            "“The river rose fast,” Fire Chief Dan Moore said.\n\n"
+            "“We had people on roofs within an hour.”",
+            "people on roofs",
+            "speaker",
+            "Dan Moore",
+        ),
+    ],
+)
+def continuation(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
+    for index, q in enumerate(ctx.quoted):
+        if index in view.claimed_quotes:
+            continue
+        yield Claim(q.start, content_end(ctx.text, q), "direct", "continuation", (index,))
+
+
+@sieve(
+    "link",
+    "interview_answer",
+    "in an interview printed as questions and answers, each unmarked answer paragraph "
+    "is the interviewee's",
+    examples=[
+        (
+            "Coach Maria Santos said her team had played well. “We never gave up,” Santos said.\n\n"
+            "How do you explain the defeat?\n\n"
+            "We made two mistakes at the back and they punished us.\n\n"
+            "What comes next?\n\n"
+            "Rest first. Then we prepare for the cup match on Sunday.\n",
+            "two mistakes",
+            "speaker",
+            "Maria Santos",
+        ),
+    ],
+)
+def interview_answer(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
+    for _, answer in ctx.interview:
+        if view.covered(answer.start, answer.end, 0.8):
+            continue
+        yield Claim(answer.start, answer.end, "unquoted", "interview_answer", answer=True)
+
+
+def claim_priority(claim: Claim) -> str:
+    """The prior key of a claim: its link sieve, and for cue content its kind."""
+    return (
+        f"link.{claim.link}:{claim.kind}" if claim.link == "cue_content" else f"link.{claim.link}"
+    )
+
+
+__all__ = ["according_beside", "claim_priority", "content_end", "cue_mention"]

@@ -1,0 +1,863 @@
+"""Speaker sieves: the mention at a quote -> an entity of the article.
+
+The runner tries them in the configured order for each claim's mention; the first that
+decides wins. A sieve may instead redirect to another token ("who" -> the noun its clause
+hangs on) or pass. Each sees the entity table (through the context), the discourse so
+far, and the names the quote must not be given to (`avoid`: people the quote itself names
+in the third person, the person it is said to).
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from kg.extract.context import ArticleContext, TextSpan
+from kg.extract.entities import Person
+from kg.extract.model import Speaker
+from kg.extract.people import clean_name, is_media_name, role_head, role_words, strip_article
+from kg.extract.sieves.base import Claim, Decision, Discourse, Mention
+from kg.extract.sieves.registry import sieve
+
+PRONOUN_REACH_PARAGRAPHS = 2  # a speaker quoted this many paragraphs back is still "he"
+MENTION_REACH_PARAGRAPHS = 3  # a person named this many paragraphs back is still "he"
+OBJECT_PENALTY_CHARS = 150  # a subject mention beats a nearer object mention by this much
+FIRST_PERSON = ("i", "we", "me", "us")
+
+
+def _token(mention: Mention | None) -> Token | None:
+    return None if mention is None or mention.label else mention.token
+
+
+def _person_span(person: Person, before: int) -> TextSpan | None:
+    span = person.mention_before(before + 1) or (
+        (person.first_char, person.spans.get(person.first_char, person.first_char))
+        if person.mentions
+        else None
+    )
+    return TextSpan(*span) if span else None
+
+
+# -- redirects ------------------------------------------------------------------------------
+@sieve(
+    "speaker",
+    "relative_which",
+    "“which” of a relative clause speaks for the body the clause hangs on",
+    examples=[
+        (
+            "Passengers complained to Northwind Airlines, which said the storm had grounded "
+            "most of the fleet.",
+            "storm had grounded",
+            "speaker",
+            "Northwind Airlines",
+        ),
+    ],
+)
+def relative_which(ctx, mention, claim, discourse, avoid) -> Decision | None:
+    token = _token(mention)
+    if token is None or token.tag_ != "WDT" or token.head.dep_ != "relcl":
+        return None
+    noun = token.head.head
+    if not names_a_body(ctx, noun) and noun.lemma_.lower() not in ctx.lexicon.document_nouns:
+        return None
+    return Decision(redirect=noun, note="the body or document the relative clause hangs on")
+
+
+@sieve(
+    "speaker",
+    "named_as",
+    "“a spokesperson named X”, “a man identified as X”: the description is X",
+    examples=[
+        (
+            "A company spokesperson named Ana Lopez said the data had not been sold.",
+            "data had not been sold",
+            "speaker",
+            "Ana Lopez",
+        ),
+    ],
+)
+def named_as(ctx, mention, claim, discourse, avoid) -> Decision | None:
+    token = _token(mention)
+    if token is None or token.pos_ not in ("NOUN", "PROPN"):
+        return None
+    for verb in token.children:
+        if verb.dep_ != "acl" or verb.lemma_.lower() not in ("name", "call", "identify"):
+            continue
+        for child in verb.subtree:
+            if child != verb and ctx.entities.person_at(child) is not None:
+                return Decision(redirect=child, note=f"{verb.text} {child.text}")
+    return None
+
+
+@sieve(
+    "speaker",
+    "document_issuer",
+    "a statement, report or letter speaks for whoever issued it: “X issued a statement "
+    "that said ...”",
+    examples=[
+        (
+            "Ana Lopez did not speak to reporters but issued a statement that said she was "
+            "pleased with the talks.",
+            "pleased with the talks",
+            "speaker",
+            "Ana Lopez",
+        ),
+    ],
+)
+def document_issuer(ctx, mention, claim, discourse, avoid) -> Decision | None:
+    token = _token(mention)
+    if token is None or token.lemma_.lower() not in ctx.lexicon.document_nouns:
+        return None
+    verb = token.head
+    if token.dep_ != "dobj" or verb.lemma_.lower() not in ctx.lexicon.issuing_verbs:
+        return None
+    issuer = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if issuer is None and verb.dep_ == "conj":
+        issuer = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+    if issuer is None or issuer.pos_ == "PRON" and issuer.lower_ in ("it", "this", "that"):
+        return None
+    return Decision(redirect=issuer, note=f"{verb.text} the {token.text}")
+
+
+@sieve(
+    "speaker",
+    "relative_who",
+    "“who” of a relative clause speaks for the noun its clause hangs on (through "
+    "apposition, coordination and “X is a Y who”)",
+    examples=[
+        (
+            "“We will appeal the ruling next week,” Laura Bennett said.\n\n"
+            "The case was argued by the firm of Tom Hall, a lawyer who said the court had "
+            "ignored the evidence.",
+            "ignored the evidence",
+            "speaker",
+            "Tom Hall",
+        ),
+    ],
+)
+def relative_who(ctx, mention, claim, discourse, avoid) -> Decision | None:
+    token = _token(mention)
+    if token is None or token.tag_ != "WP" or token.head.dep_ != "relcl":
+        return None
+    noun = _antecedent(token.head.head)
+    if noun is None or noun.pos_ not in ("PROPN", "NOUN"):
+        return None
+    return Decision(redirect=noun, note="the noun the relative clause hangs on")
+
+
+# -- organisations and pronouns -------------------------------------------------------------
+@sieve(
+    "speaker",
+    "it_organisation",
+    "“it” is the organisation quoted or named in the last two paragraphs",
+    examples=[
+        (
+            "Northwind Airlines cancelled 40 flights on Monday. It said the storm had grounded "
+            "most of the fleet.",
+            "storm had grounded",
+            "speaker",
+            "Northwind Airlines",
+        ),
+    ],
+)
+def it_organisation(ctx, mention, claim, discourse, avoid) -> Decision | None:
+    token = _token(mention)
+    if token is None or token.lower_ not in ("it", "its"):
+        return None
+    return organisation_before(ctx, token, discourse)
+
+
+def _is_pronoun(ctx: ArticleContext, token: Token) -> bool:
+    return token.lower_ in ctx.lexicon.pronoun_gender or token.pos_ == "PRON"
+
+
+@sieve(
+    "speaker",
+    "pronoun_salience",
+    "he/she/they is the last speaker quoted within two paragraphs whose gender agrees, "
+    "or a nearer person named within three (a subject counts nearer than an object); "
+    "never a person the quote itself names",
+    examples=[
+        (
+            "Mr. Paul Ward met Ms. Rita Stone in Paris. “The talks went well,” she said.",
+            "talks went well",
+            "speaker",
+            "Rita Stone",
+        ),
+        (
+            "Ravi Menon met union leaders on Monday.\n\n“Nobody will lose their job,” he said.",
+            "Nobody will lose",
+            "speaker",
+            "Ravi Menon",
+        ),
+    ],
+)
+def pronoun_salience(ctx, mention, claim, discourse, avoid) -> Decision | None:
+    token = _token(mention)
+    if token is None or not _is_pronoun(ctx, token) or token.lower_ in FIRST_PERSON:
+        return None
+    gender = ctx.lexicon.pronoun_gender.get(token.lower_)
+    here = token.idx
+    para = ctx.paragraph(here)
+    rejected: list[str] = []
+    best: tuple[float, Speaker, TextSpan | None] | None = None
+    # a given name's usual gender is only a hint: a candidate it disagrees with is kept
+    # as a fallback, not ruled out ("Jean", "Kim" and many names are borne by both)
+    hinted: tuple[float, Speaker, TextSpan | None] | None = None
+    for spoken in discourse.latest_first():
+        if spoken.end > here or spoken.speaker.name in avoid:
+            if spoken.speaker.name in avoid:
+                rejected.append(f"{spoken.speaker.name}: named in the quote or its addressee")
+            continue
+        if ctx.paragraph(spoken.end) < para - PRONOUN_REACH_PARAGRAPHS:
+            break
+        if compatible(gender, spoken.gender, spoken.speaker.kind):
+            if spoken.gender is None and not _hint_agrees(ctx, gender, spoken.speaker.name):
+                hinted = hinted or (spoken.end, spoken.speaker, spoken.mention)
+                rejected.append(f"{spoken.speaker.name}: the given name suggests another gender")
+                continue
+            best = (spoken.end, spoken.speaker, spoken.mention)
+            break
+        rejected.append(f"{spoken.speaker.name}: does not agree with {token.text!r}")
+    for m in ctx.entities.mentions_back_from(here):
+        if ctx.paragraph(m.start) < para - MENTION_REACH_PARAGRAPHS:
+            break
+        score = m.start - (0 if m.is_subject else OBJECT_PENALTY_CHARS)
+        if best is not None and score <= best[0]:
+            continue
+        if m.person.name in avoid:
+            continue
+        person_gender = discourse.gender_of(m.person.name, m.person.gender)
+        if compatible(gender, person_gender, m.person.kind):
+            candidate = (
+                score,
+                Speaker(m.person.name, token.text, m.person.kind),
+                TextSpan(m.start, m.end),
+            )
+            if person_gender is None and not _hint_agrees(ctx, gender, m.person.name):
+                if hinted is None or score > hinted[0]:
+                    hinted = candidate
+                continue
+            best = candidate
+    best = best or hinted
+    if best is None:
+        return Decision(rejected=tuple(rejected)) if rejected else None
+    speaker = Speaker(best[1].name, token.text, best[1].kind)
+    learnt = gender if gender in ("m", "f") else None
+    return Decision(speaker, antecedent=best[2], rejected=tuple(rejected), gender=learnt)
+
+
+@sieve(
+    "speaker",
+    "pronoun_mistranslated",
+    "he/she with nobody of that gender in reach is the last person quoted just before "
+    "(machine translation swaps pronouns)",
+    examples=[
+        (
+            "Maria Santos, the team's spokeswoman, praised the players: “They were brave.”\n\n"
+            "“We defended well,” he said.",
+            "defended well",
+            "speaker",
+            "Maria Santos",
+        ),
+    ],
+)
+def pronoun_mistranslated(ctx, mention, claim, discourse, avoid) -> Decision | None:
+    token = _token(mention)
+    if token is None or ctx.lexicon.pronoun_gender.get(token.lower_) not in ("m", "f"):
+        return None
+    here = token.idx
+    para = ctx.paragraph(here)
+    for spoken in discourse.latest_first():
+        if spoken.end > here or spoken.speaker.name in avoid:
+            continue
+        if ctx.paragraph(spoken.end) < para - PRONOUN_REACH_PARAGRAPHS:
+            break
+        if spoken.speaker.kind == "person" or looks_personal(ctx, spoken.speaker.name):
+            speaker = Speaker(spoken.speaker.name, token.text, spoken.speaker.kind)
+            gender = ctx.lexicon.pronoun_gender[token.lower_]
+            return Decision(
+                speaker, antecedent=spoken.mention, note="gender disagrees", gender=gender
+            )
+    return None
+
+
+@sieve(
+    "speaker",
+    "pronoun_unresolved",
+    "a pronoun nobody in reach agrees with (or “I”, “we” outside quotes) stays unresolved",
+    examples=[
+        (
+            "The storm closed the port. They said the damage was worse than feared.",
+            "damage was worse",
+            "speaker",
+            "They",
+        )
+    ],
+)
+def pronoun_unresolved(ctx, mention, claim, discourse, avoid) -> Decision | None:
+    token = _token(mention)
+    if token is None or not _is_pronoun(ctx, token):
+        return None
+    note = "first person" if token.lower_ in FIRST_PERSON else "no antecedent in reach"
+    return Decision(Speaker(token.text, token.text, "unknown"), note=note)
+
+
+@sieve(
+    "speaker",
+    "body_noun",
+    "“the company”, “the statement”, “the ministry” speak for the organisation quoted or "
+    "named just before; “police” or “the US government” name a body of their own",
+    examples=[
+        (
+            "Northwind Airlines cancelled 40 flights on Monday. The company said the storm had "
+            "grounded its fleet.",
+            "storm had grounded",
+            "speaker",
+            "Northwind Airlines",
+        ),
+        (
+            "In a statement, the Harbour Authority said the pier would close on Friday.\n\n"
+            "“Repairs will take a month,” the statement said.",
+            "Repairs will take",
+            "speaker",
+            "Harbour Authority",
+        ),
+    ],
+)
+def body_noun(ctx, mention, claim, discourse, avoid) -> Decision | None:
+    token = _token(mention)
+    if token is None:
+        return None
+    lex = ctx.lexicon
+    lemma = token.lemma_.lower()
+    if not (
+        lemma in lex.organization_nouns or lemma in lex.document_nouns or lemma in lex.media_words
+    ):
+        return None
+    if indefinite(ctx, token) and lemma not in lex.collective_bodies:
+        return None
+    if lemma in lex.organization_nouns and named_by_modifier(token):
+        phrase = strip_article(ctx.phrase_text(token))
+        return Decision(
+            Speaker(phrase, phrase, "organization"), note="a body named by its modifier"
+        )
+    organisation = organisation_before(ctx, token, discourse)
+    if organisation is not None:
+        return organisation
+    if lemma in lex.organization_nouns:  # "police said": a body, even unnamed
+        phrase = ctx.phrase_text(token)
+        if phrase.isupper():  # "POLICE say ...": a lead's capitals, not an acronym
+            phrase = phrase.capitalize()
+        return Decision(Speaker(phrase, phrase, "organization"), note="an unnamed body")
+    return None
+
+
+# -- names and roles ------------------------------------------------------------------------
+@sieve(
+    "speaker",
+    "named_person",
+    "a mention that is (or is in apposition to) a name of the entity table is that person",
+    examples=[
+        (
+            "Sarah Klein runs the firm. Klein told reporters the plant would close.",
+            "plant would close",
+            "speaker",
+            "Sarah Klein",
+        ),
+    ],
+)
+def named_person(ctx, mention, claim, discourse, avoid) -> Decision | None:
+    token = _token(mention)
+    if token is None:
+        return None
+    person = ctx.entities.person_at(token) or _person_in_phrase(ctx, token)
+    if person is None:
+        return None
+    speaker = Speaker(person.name, ctx.phrase_text(token), person.kind)
+    first = TextSpan(person.first_char, person.spans.get(person.first_char, person.first_char))
+    antecedent = first if first.start < mention.span.start else None
+    return Decision(speaker, antecedent=antecedent)
+
+
+@sieve(
+    "speaker",
+    "named_organisation",
+    "a mention the tagger calls an organisation, place or group is that body",
+    examples=[
+        (
+            "Northwind Airlines said the storm had grounded its fleet.",
+            "storm had grounded",
+            "speaker.kind",
+            "organization",
+        ),
+    ],
+)
+def named_organisation(ctx, mention, claim, discourse, avoid) -> Decision | None:
+    token = _token(mention)
+    if token is None or token.ent_type_ not in ("ORG", "GPE", "NORP", "FAC"):
+        return None
+    ent = ctx.entity_at.get(token.i)
+    name = ent.text if ent is not None else token.text
+    return Decision(Speaker(strip_article(name), ctx.phrase_text(token), "organization"))
+
+
+def _role_tokens(ctx: ArticleContext, token: Token) -> list[Token] | None:
+    lex = ctx.lexicon
+    if token.lemma_.lower() not in lex.role_nouns and token.lower_ not in lex.role_abbreviations:
+        return None
+    return list(ctx.doc[token.left_edge.i : token.i + 1])
+
+
+@sieve(
+    "speaker",
+    "indefinite_source",
+    "an indefinite role (“a senior official”, “two officers”) names nobody: a described source",
+    examples=[
+        (
+            "Inspector Tom Hall, a police officer, led the search. A police officer said the "
+            "suspect had fled.",
+            "suspect had fled",
+            "speaker",
+            "officer",
+        ),
+    ],
+)
+def indefinite_source(ctx, mention, claim, discourse, avoid) -> Decision | None:
+    token = _token(mention)
+    if token is None or _role_tokens(ctx, token) is None or not indefinite(ctx, token):
+        return None
+    phrase = ctx.phrase_text(token)
+    return Decision(Speaker(phrase, phrase, "anonymous"), note="an indefinite description")
+
+
+@sieve(
+    "speaker",
+    "role_holder",
+    "a definite role (“the minister”, “the FM”) is the person the article gave that role, "
+    "preferring one named before it",
+    examples=[
+        (
+            "Health Minister Joan Carter visited the ward. The minister said the hospital "
+            "needed more nurses.",
+            "needed more nurses",
+            "speaker",
+            "Joan Carter",
+        ),
+    ],
+)
+def role_holder(ctx, mention, claim, discourse, avoid) -> Decision | None:
+    token = _token(mention)
+    tokens = _role_tokens(ctx, token) if token is not None else None
+    if tokens is None:
+        return None
+    lex = ctx.lexicon
+    person = ctx.entities.by_role(role_words(tokens, lex), role_head(token.lower_, lex), token.idx)
+    if person is None:
+        return None
+    speaker = Speaker(person.name, ctx.phrase_text(token), "person")
+    return Decision(speaker, antecedent=_person_span(person, token.idx))
+
+
+@sieve(
+    "speaker",
+    "epithet",
+    "a definite description with a proper modifier (“the Ohio businesswoman”) that fits "
+    "no one's role stands for the story's most-mentioned person",
+    examples=[
+        (
+            "Laura Bennett met voters in Dayton on Monday. Bennett spoke about jobs for an hour.\n\n"
+            "“We will bring the factories back,” the Ohio businesswoman said.",
+            "bring the factories back",
+            "speaker",
+            "Laura Bennett",
+        ),
+    ],
+)
+def epithet(ctx, mention, claim, discourse, avoid) -> Decision | None:
+    token = _token(mention)
+    tokens = _role_tokens(ctx, token) if token is not None else None
+    if tokens is None or not _is_epithet(tokens, token):
+        return None
+    person = ctx.entities.most_mentioned(token.idx, exclude=avoid)
+    if person is None:
+        return None
+    speaker = Speaker(person.name, ctx.phrase_text(token), "person")
+    return Decision(speaker, antecedent=_person_span(person, token.idx), note="most mentioned")
+
+
+@sieve(
+    "speaker",
+    "proper_noun",
+    "a capitalised proper noun the tagger missed is taken as a person's name",
+    examples=[
+        ("Okonkwo argued that the plan was far too costly.", "too costly", "speaker.kind", "person")
+    ],
+)
+def proper_noun(ctx, mention, claim, discourse, avoid) -> Decision | None:
+    token = _token(mention)
+    if token is None or token.pos_ != "PROPN" or not token.is_title:
+        return None
+    phrase = ctx.phrase_text(token)
+    name, _ = clean_name(phrase, ctx.lexicon)
+    return Decision(Speaker(name or phrase, phrase, "person"), note="an untagged name")
+
+
+@sieve(
+    "speaker",
+    "described_source",
+    "any other noun phrase is kept as a described source",
+    examples=[
+        (
+            "The new report said the river had been polluted for years.",
+            "river had been polluted",
+            "speaker",
+            "report",
+        )
+    ],
+)
+def described_source(ctx, mention, claim, discourse, avoid) -> Decision | None:
+    token = _token(mention)
+    if token is None or _is_pronoun(ctx, token):
+        return None
+    phrase = ctx.phrase_text(token)
+    kind = "anonymous" if token.pos_ == "NOUN" else "unknown"
+    return Decision(Speaker(phrase, phrase, kind), note="a described source")
+
+
+# -- labels, signatures and the discourse ----------------------------------------------------
+@sieve(
+    "speaker",
+    "label_text",
+    "a speaker label or dash signature names a person of the article, a PERSON name, a "
+    "role (“Official Spokesperson”) or a capitalised surname (“SMITH”)",
+    examples=[
+        (
+            "SMITH: We will win this seat.\n\nJONES: We will not let that happen.\n",
+            "win this seat",
+            "speaker",
+            "Smith",
+        ),
+    ],
+)
+def label_text(ctx, mention, claim, discourse, avoid) -> Decision | None:
+    if mention is None or not mention.label:
+        return None
+    speaker = label_speaker(ctx, mention.span.start, mention.span.end)
+    return Decision(speaker) if speaker is not None else None
+
+
+@sieve(
+    "speaker",
+    "previous_speaker",
+    "an uncued quotation within a paragraph of the last quote continues its speaker",
+    examples=[
+        (
+            "“The river rose fast,” Fire Chief Dan Moore said.\n\n"
+            "“We had people on roofs within an hour.”",
+            "people on roofs",
+            "speaker",
+            "Dan Moore",
+        ),
+    ],
+)
+def previous_speaker(ctx, mention, claim, discourse, avoid) -> Decision | None:
+    return _continues(ctx, claim, discourse, far=False)
+
+
+@sieve(
+    "speaker",
+    "previous_speaker_far",
+    "an uncued quotation two paragraphs after the last quote still continues its speaker",
+    examples=[
+        (
+            "“The river rose fast,” Fire Chief Dan Moore said.\n\n"
+            "Water reached the bridge by noon.\n\n"
+            "“We had people on roofs within an hour.”",
+            "people on roofs",
+            "speaker",
+            "Dan Moore",
+        ),
+    ],
+)
+def previous_speaker_far(ctx, mention, claim, discourse, avoid) -> Decision | None:
+    return _continues(ctx, claim, discourse, far=True)
+
+
+def _continues(ctx, claim: Claim, discourse: Discourse, far: bool) -> Decision | None:
+    if claim.link != "continuation" or claim.mention is not None:
+        return None
+    last = discourse.last()
+    if last is None:
+        return None
+    q = ctx.quoted[claim.quotes[0]]
+    gap = ctx.paragraph(q.outer_start) - ctx.paragraph(last.end)
+    if gap > 2 or (
+        gap == 0 and not ctx.starts_paragraph(q.outer_start) and q.outer_start - last.end > 200
+    ):
+        return None
+    if (gap == 2) != far:
+        return None
+    return Decision(last.speaker, antecedent=last.mention, note=f"{gap} paragraphs after")
+
+
+@sieve(
+    "speaker",
+    "interviewee",
+    "an interview answer is the person quoted most before the questions start",
+    examples=[
+        (
+            "Coach Maria Santos said her team had played well. “We never gave up,” Santos said.\n\n"
+            "How do you explain the defeat?\n\n"
+            "We made two mistakes at the back and they punished us.\n\n"
+            "What comes next?\n\n"
+            "Rest first. Then we prepare for the cup match on Sunday.\n",
+            "two mistakes",
+            "speaker",
+            "Maria Santos",
+        ),
+    ],
+)
+def interviewee(ctx, mention, claim, discourse, avoid) -> Decision | None:
+    if not claim.answer:
+        return None
+    starts = [q.start for q, _ in ctx.interview]
+    starts += [label.start for label in ctx.labels if label.question]
+    first_question = min(starts, default=claim.start)
+    before = [s for s in discourse.spoken_before(first_question) if s.speaker.kind == "person"]
+    if not before:
+        person = ctx.entities.most_mentioned(first_question)
+        if person is None:
+            return None
+        return Decision(
+            Speaker(person.name, "", "person"),
+            antecedent=_person_span(person, first_question),
+            note="the person the interview is with, named before the questions",
+        )
+    names = [s.speaker.name for s in before]
+    chosen = max(names, key=lambda n: (names.count(n), -names[::-1].index(n)))
+    spoken = next(s for s in before if s.speaker.name == chosen)
+    return Decision(spoken.speaker, antecedent=spoken.mention, note="the interviewee")
+
+
+# -- helpers shared with the link and relay sieves -------------------------------------------
+def label_speaker(ctx: ArticleContext, start: int, end: int) -> Speaker | None:
+    """Who a transcript label or signature names, in order: nobody when it is a page label
+    ("Source:") or a place (a dateline, "WASHINGTON:"); a person of the article named in
+    it; a PERSON name; a role ("Official Spokesperson", "PRIME MINISTER") and whoever holds
+    it; initials ("LT:") of one person of the article; a capitalised name ("SMITH")."""
+    span = ctx.doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    lex = ctx.lexicon
+    table = ctx.entities
+    mention = ctx.text[start:end]
+    while len(span) > 1 and span[-1].is_punct:
+        span = span[:-1]  # "— Jane Roe."
+    words = mention.strip(" .").lower()
+    if words in lex.page_labels or words in lex.not_names:
+        return None
+    if all(t.ent_type_ in ("GPE", "LOC") or t.is_punct for t in span):
+        return None  # "WASHINGTON:", "Port Ellen —": a dateline, not a speaker
+    tail: list[str] = []
+    for token in reversed(span):  # "Official Spokesperson, Jane Roe": the name ends the label
+        if token.pos_ != "PROPN" or not token.is_title:
+            break
+        tail.insert(0, token.text)
+    full, _ = clean_name(" ".join(tail), lex) if len(tail) >= 2 else ("", None)
+    for token in span:
+        person = table.person_at(token)
+        if person is not None:
+            if full and set(person.tokens) < set(full.lower().split()):
+                break  # the tagger found part of the name: the label's whole name wins
+            return Speaker(person.name, mention, person.kind)
+    for ent in span.ents:
+        if ent.label_ == "PERSON" and not full:
+            name, _ = clean_name(ent.text, lex)
+            if name:
+                return Speaker(name, mention, "person")
+    head = span[-1]
+    head_word = head.lower_.rstrip(".")
+    if (
+        head.lemma_.lower() in lex.role_nouns
+        or head_word in lex.role_nouns
+        or (head_word in lex.role_abbreviations and len(span) > 1)
+    ):
+        person = table.by_role(role_words(list(span), lex), role_head(head_word, lex), None)
+        if person is not None:
+            return Speaker(person.name, mention, "person")
+        return Speaker(
+            strip_article(mention.title() if mention.isupper() else mention), mention, "anonymous"
+        )
+    if _is_initials(mention):
+        person = _person_with_initials(ctx, mention)
+        if person is not None:
+            return Speaker(person.name, mention, person.kind)
+    if mention.isupper() and len(mention.split()) <= 3:
+        name, _ = clean_name(mention.title(), lex)
+        person = table.find_name(name) if name else None
+        if person is not None:
+            return Speaker(person.name, mention, person.kind)
+        return Speaker(name, mention, "person") if name and not _is_initials(mention) else None
+    if full and len(full.split()) >= 2:
+        person = table.find_name(full)
+        longer = person is None or len(person.tokens) < len(full.split())
+        return Speaker(full if longer else person.name, mention, "person")
+    return None
+
+
+def _is_initials(label: str) -> bool:
+    """Two or three capitals standing for a name, as Q&A layouts label answers ("LT:").
+
+    >>> _is_initials("LT"), _is_initials("J.R."), _is_initials("SMITH"), _is_initials("Lt")
+    (True, True, False, False)
+    """
+    letters = label.replace(".", "").strip()
+    return 2 <= len(letters) <= 3 and letters.isalpha() and letters.isupper()
+
+
+def _person_with_initials(ctx: ArticleContext, label: str) -> Person | None:
+    """The one person of the article whose initials the label gives, or failing that the
+    one whose surname it ends with ("LT" for a Truss the article calls Elizabeth)."""
+    letters = label.replace(".", "").strip().lower()
+    people = [p for p in ctx.entities.people if p.kind == "person" and len(p.tokens) >= 2]
+    exact = [p for p in people if "".join(t[0] for t in p.tokens) == letters]
+    if len(exact) == 1:
+        return exact[0]
+    surname = [p for p in people if p.tokens[-1][0] == letters[-1]]
+    return surname[0] if len(surname) == 1 else None
+
+
+def organisation_before(ctx: ArticleContext, token: Token, discourse: Discourse) -> Decision | None:
+    """The organisation "it", "the company" or "the statement" refers to.
+
+    An organisation (or a document's issuer) quoted in this or the two paragraphs
+    before comes first ("..., the statement said. It said ..."); else the nearest
+    organisation named there. "The newspaper" looks for an outlet, anything else
+    for an organisation that is not one.
+    """
+    lex = ctx.lexicon
+    para = ctx.paragraph(token.idx)
+    wants_outlet = token.lemma_.lower() in lex.media_words
+    for spoken in discourse.latest_first():
+        if spoken.end > token.idx or ctx.paragraph(spoken.end) < para - 2:
+            break
+        if spoken.speaker.kind == "organization" and not wants_outlet:
+            speaker = Speaker(spoken.speaker.name, token.text, "organization")
+            return Decision(speaker, antecedent=spoken.mention, note="quoted just before")
+    for ent in reversed(ctx.organisations_before(token)):
+        near = wants_outlet or ctx.paragraph(ent.start_char) >= para - 2
+        if not near:
+            break
+        if ctx.in_quote[ent.start] >= 0 or ent.start in ctx.entities.mention_at:
+            continue
+        # an outlet is named like one ("Daily Herald") or reports ("reports UNB")
+        reports = ent.root.dep_ == "nsubj" and ent.root.head.lemma_ in ("report", "say")
+        if (is_media_name(ent.text, lex) or (wants_outlet and reports)) == wants_outlet:
+            speaker = Speaker(strip_article(ent.text), token.text, "organization")
+            return Decision(
+                speaker, antecedent=TextSpan(ent.start_char, ent.end_char), note="named before"
+            )
+    return None
+
+
+def names_a_body(ctx: ArticleContext, token: Token) -> bool:
+    """Whether a noun names an organisation ("the EU", "the ministry")."""
+    ent = ctx.entity_at.get(token.i)
+    return (
+        ent is not None and ent.label_ in ("ORG", "GPE")
+    ) or token.lemma_.lower() in ctx.lexicon.organization_nouns
+
+
+def indefinite(ctx: ArticleContext, token: Token) -> bool:
+    dets = [c.lower_ for c in token.children if c.dep_ in ("det", "nummod", "amod")]
+    if any(d in ctx.lexicon.indefinite for d in dets):
+        return True
+    return token.tag_ in ("NNS", "NNPS") and not any(
+        c.dep_ in ("det", "poss") for c in token.children
+    )
+
+
+def _hint_agrees(ctx: ArticleContext, pronoun: str | None, name: str) -> bool:
+    """Whether the usual gender of an entity's given name fits the pronoun (or says nothing)."""
+    if pronoun not in ("m", "f"):
+        return True
+    person = ctx.entities.find_name(name)
+    hint = person.name_gender if person is not None else None
+    return hint is None or hint == pronoun
+
+
+def compatible(pronoun: str | None, gender: str | None, kind: str) -> bool:
+    """Whether a pronoun of this gender/number can stand for an entity of that kind.
+
+    >>> compatible("f", "m", "person"), compatible("f", None, "person"), compatible("m", None, "organization")
+    (False, True, False)
+    """
+    if pronoun == "p":
+        return kind in ("organization", "anonymous", "unknown") or gender == "p"
+    if pronoun == "n":
+        return kind == "organization"
+    if kind == "organization":
+        return False
+    return gender is None or pronoun is None or gender == pronoun
+
+
+def looks_personal(ctx: ArticleContext, name: str) -> bool:
+    """Whether a name the tagger called an organisation reads like a person's: two or
+    three capitalised words, none of them an organisation word ("Maryam Irandoost", not
+    "Harbour Council")."""
+    words = name.split()
+    return 2 <= len(words) <= 3 and all(
+        w.isalpha()
+        and w[0].isupper()
+        and w[1:].islower()
+        and w.lower() not in ctx.lexicon.organization_nouns
+        for w in words
+    )
+
+
+def named_by_modifier(token: Token) -> bool:
+    """Whether a place, people or name before an organisation noun makes it a name of its
+    own ("the US government", "the Chinese ministry") rather than a reference back."""
+    return any(
+        child.dep_ in ("compound", "amod", "nmod")
+        and child.i < token.i
+        and (child.ent_type_ in ("GPE", "NORP", "ORG") or child.pos_ == "PROPN")
+        for child in token.children
+    )
+
+
+def definite_singular(head: Token, determiners: tuple[str, ...]) -> bool:
+    """A singular common noun with exactly one determiner, one of `determiners`."""
+    found = [t.lower_ for t in head.children if t.dep_ == "det"]
+    return head.tag_ == "NN" and len(found) == 1 and found[0] in determiners
+
+
+def _is_epithet(tokens: list[Token], head: Token) -> bool:
+    """A definite description specific enough to stand for someone already in the story:
+    a proper name among its modifiers ("the New York businessman")."""
+    return definite_singular(head, ("the", "this")) and any(
+        t.pos_ == "PROPN" or t.ent_type_ in ("NORP", "GPE") for t in tokens if t != head
+    )
+
+
+def _person_in_phrase(ctx: ArticleContext, token: Token) -> Person | None:
+    for child in token.children:
+        if child.dep_ in ("appos", "compound") and ctx.entities.person_at(child):
+            return ctx.entities.person_at(child)
+    return None
+
+
+def _antecedent(noun: Token) -> Token | None:
+    """The person or body a relative clause's noun stands for: "Lee, a lawyer who said"
+    and "Lee is a lawyer who said" both lead back to Lee."""
+    for _ in range(4):
+        if noun.dep_ in ("conj", "appos"):
+            noun = noun.head
+        elif noun.dep_ == "attr":
+            subject = next((c for c in noun.head.children if c.dep_ == "nsubj"), None)
+            if subject is None:
+                return noun
+            noun = subject
+        else:
+            return noun
+    return noun
