@@ -13,7 +13,6 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-import tomllib
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,6 +23,7 @@ from kg.extract.topics import (
     default_taxonomy,
     parse_keywords,
     parse_scheme,
+    tomllib,
     words_of,
 )
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
+import sys
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -41,8 +42,12 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import tomllib
 from spacy.tokens import Doc, Span
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 from kg.errors import KgError
 from kg.extract.mentions import country_name, nationality_country
