@@ -167,7 +167,9 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_html)
 
     p = sub.add_parser(
-        "stats", help="graph analytics: top speakers, who addresses whom, topics, communities"
+        "stats",
+        help="graph analytics: top speakers, who addresses whom, topics and mentions apart,"
+        " communities",
     )
     p.add_argument("--store", required=True, metavar="DIR")
     p.add_argument("--top", type=int, default=10)
@@ -507,6 +509,13 @@ def cmd_stats(args) -> int:
     out.write("Who addresses whom:\n")
     for a, b, n in g.who_addresses_whom(graph)[:top]:
         out.write(f"  {n:4}  {a} -> {b}\n")
+    store = _open_store(args.store)
+    out.write("Topics (what the quotes are about; quotes per concept):\n")
+    for label, code, n in g.topic_counts(store)[:top]:
+        out.write(f"  {n:4}  {label}" + (f" ({code})" if code else "") + "\n")
+    out.write("Mentioned (whom and what the quotes name; quotes per entity):\n")
+    for name, kind, n, speaks in g.mention_counts(store)[:top]:
+        out.write(f"  {n:4}  {name} [{kind}{', also speaks' if speaks else ''}]\n")
     out.write("Topics per speaker:\n")
     for name, counter in sorted(g.topics_per_speaker(graph).items())[:top]:
         out.write(f"  {name}: " + ", ".join(f"{t} ({n})" for t, n in counter.most_common(5)) + "\n")

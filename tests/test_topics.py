@@ -503,3 +503,53 @@ def test_shapes_say_every_topic_is_a_concept_and_every_mention_an_entity():
     assert not conforms(about_a_person)
     assert not conforms(untyped_mention)
     assert not conforms(unlabelled)
+
+
+def test_kg_stats_lists_topics_and_mentions_apart(seed_build):
+    out = kg("stats", "--store", str(seed_build), "--top", "50").stdout
+    topics = out.split("Topics (what the quotes are about")[1].split("Mentioned")[0]
+    mentions = out.split("Mentioned (whom and what the quotes name")[1].split("Topics per")[0]
+    assert "International relations (medtop:20000638)" in topics
+    assert "China [country]" in mentions and "China" not in topics
+    assert "Antony Blinken [person, also speaks]" in mentions
+
+
+def test_mentions_in_the_graph_link_speakers_and_point_at_their_words(seed_build):
+    from kg.rdf.store import KgStore
+
+    store = KgStore(seed_build, read_only=True)
+    both = store.query(
+        "SELECT DISTINCT ?name WHERE { GRAPH ?g { ?q schema:mentions ?a . ?a schema:name ?name } "
+        "GRAPH ?h { ?r schema:creator ?a } }"
+    )
+    assert "Antony Blinken" in {row["name"].value for row in both}
+    spans = list(
+        store.query(
+            "SELECT ?text ?b ?e ?words WHERE { GRAPH ?g { ?s itsrdf:taIdentRef ?entity ; "
+            "nif:beginIndex ?b ; nif:endIndex ?e ; nif:anchorOf ?words ; "
+            "nif:referenceContext ?article . ?article nif:isString ?text } }"
+        )
+    )
+    assert spans
+    for row in spans:
+        text = row["text"].value
+        assert text[int(row["b"].value) : int(row["e"].value)] == row["words"].value
+
+
+def test_each_topic_concept_carries_its_code_labels_and_broader_chain(seed_build):
+    from kg.rdf.store import KgStore
+
+    store = KgStore(seed_build, read_only=True)
+    rows = store.query(
+        "SELECT ?code ?top WHERE { GRAPH ?g { ?q schema:about ?c . ?c skos:notation ?code ; "
+        "kg:labelKey ?code ; skos:broader+ ?top . ?top skos:prefLabel ?l . "
+        "FILTER NOT EXISTS { ?top skos:broader ?x } } }"
+    )
+    tops = {row["top"].value for row in rows}
+    # every chain ends at one of IPTC's 17 top concepts; Politics is above International relations
+    assert tops <= {c.iri for c in default_taxonomy().concepts.values() if c.depth == 1}
+    assert IPTC + "11000000" in tops
+    scheme = store.query(
+        f"SELECT ?lic WHERE {{ GRAPH ?g {{ <{IPTC}> dct:license ?lic ; dct:creator ?who }} }}"
+    )
+    assert {row["lic"].value for row in scheme} == {"http://creativecommons.org/licenses/by/4.0/"}
