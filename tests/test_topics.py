@@ -553,3 +553,45 @@ def test_each_topic_concept_carries_its_code_labels_and_broader_chain(seed_build
         f"SELECT ?lic WHERE {{ GRAPH ?g {{ <{IPTC}> dct:license ?lic ; dct:creator ?who }} }}"
     )
     assert {row["lic"].value for row in scheme} == {"http://creativecommons.org/licenses/by/4.0/"}
+
+
+def test_a_users_keyword_file_adds_words_to_concepts(tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text(
+        f'scheme = "{IPTC}"\n[prefixes]\nmedtop = "{IPTC}"\n'
+        '["medtop:20001065"]\nlabel = "Soccer"\nwords = ["futsal"]\n',
+        encoding="utf-8",
+    )
+    source = tmp_path / "story.txt"
+    source.write_text("“Futsal is growing fast in the north,” said Ana Lopez.", encoding="utf-8")
+    out = kg("quotes", str(source), "--format", "jsonl", "--quiet", "--topic-keywords", str(path))
+    (record,) = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [t["label"] for t in record["topics"]] == ["Soccer"]
+    # the shipped words are not there: the file replaces the shipped one
+    source.write_text("“The goalkeeper saved a penalty kick,” said Ana Lopez.", encoding="utf-8")
+    out = kg("quotes", str(source), "--format", "jsonl", "--quiet", "--topic-keywords", str(path))
+    (record,) = [json.loads(line) for line in out.stdout.splitlines()]
+    assert record["topics"] == []
+
+
+def test_a_bad_keyword_file_on_the_command_line_is_one_clear_error(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text('["medtop:1"]\nwords = [1, 2]\n', encoding="utf-8")
+    source = tmp_path / "story.txt"
+    source.write_text("“Fine,” said Ana Lopez.", encoding="utf-8")
+    result = kg("quotes", str(source), "--topic-keywords", str(path), check=False)
+    assert result.returncode == 2
+    assert "bad.toml" in result.stderr and "Traceback" not in result.stderr
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(max_size=400))
+def test_matching_any_text_gives_hits_inside_it(text):
+    import spacy
+
+    from kg.extract.topics import article_items
+
+    doc = spacy.blank("en")(text)
+    hits = default_taxonomy().match(article_items(doc))
+    assert all(0 <= h.position < len(doc) and 0 < h.weight <= 1 for h in hits)
+    assert [h.position for h in hits] == sorted(h.position for h in hits)
