@@ -595,3 +595,9 @@ def test_matching_any_text_gives_hits_inside_it(text):
     hits = default_taxonomy().match(article_items(doc))
     assert all(0 <= h.position < len(doc) and 0 < h.weight <= 1 for h in hits)
     assert [h.position for h in hits] == sorted(h.position for h in hits)
+
+
+def test_set_phrases_in_the_ignore_list_are_no_evidence(topics_of):
+    # "recipe for disaster" is neither cooking nor a disaster, "third party" no party
+    assert topics_of("“That plan is a recipe for disaster,” said Ana Lopez.") == []
+    assert topics_of("“We hired a third party to check it,” said Ana Lopez.") == []

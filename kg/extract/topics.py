@@ -64,6 +64,7 @@ KEYWORDS_FILE = "topic-keywords.toml"
 # entity tokens that never trigger a topic: a person, place or people named is a
 # mention (schema:mentions), not what the quote is about
 NAME_ENTITIES = frozenset(["PERSON", "GPE", "LOC", "NORP", "ORG"])
+IGNORED = ""  # the concept of an `ignore` phrase: none
 WEAK = 0.5  # weight of a weak word: ambiguous alone ("match", "goal", "case")
 MAX_TOPICS = 3
 BRANCH_RATIO = 0.5  # a second branch needs half the best branch's score
@@ -258,6 +259,8 @@ class Taxonomy:
                     _add_phrase(phrases, word, Trigger(concept, factor), parse_pos=True)
                 for word in entry.weak:
                     _add_phrase(phrases, word, Trigger(concept, WEAK * factor), parse_pos=True)
+        for phrase in keywords.ignore:  # idioms and set phrases: matched, then dropped
+            _add_phrase(phrases, phrase, Trigger(IGNORED, 0.0))
         full: dict[str, Concept] = {}
         for iri, c in concepts.items():
             extra = tuple(a for a in dict.fromkeys(alt_extra.get(iri, ())) if a not in c.alt_labels)
@@ -374,6 +377,9 @@ class Taxonomy:
             if not found:
                 i += 1
                 continue
+            if any(t.concept == IGNORED for _, t in found):
+                i += length  # "third party", "recipe for disaster": no evidence at all
+                continue
             phrase = " ".join(min(words for words, _ in found))
             strongest: dict[str, float] = {}
             for _, trigger in found:
@@ -403,6 +409,7 @@ class KeywordFile:
     prefixes: dict[str, str]
     entries: tuple[KeywordEntry, ...]
     relations: str | None = None  # the concept two countries named together point at
+    ignore: tuple[str, ...] = ()  # phrases that are never evidence ("third party")
 
     def expand(self, key: str) -> str | None:
         """An entry's key as an IRI: ``<iri>``, ``http...`` or ``prefix:local``."""
@@ -444,6 +451,9 @@ def parse_keywords(text: str, source: str = "<keywords>") -> KeywordFile:
     relations = data.pop("relations", None)
     if relations is not None and not isinstance(relations, str):
         raise KgError(f"{source}: 'relations' must name a concept (qcode, IRI or label)")
+    ignore = data.pop("ignore", [])
+    if not isinstance(ignore, list) or not all(isinstance(v, str) and words_of(v) for v in ignore):
+        raise KgError(f"{source}: 'ignore' must be a list of phrases")
     if scheme is not None and not isinstance(scheme, str):
         raise KgError(f"{source}: 'scheme' must be the scheme's IRI as a string")
     if not isinstance(prefixes, dict) or not all(isinstance(v, str) for v in prefixes.values()):
@@ -488,7 +498,7 @@ def parse_keywords(text: str, source: str = "<keywords>") -> KeywordFile:
         entries.append(
             KeywordEntry(key, label, lists["alt"], lists["words"], lists["weak"], weight)
         )
-    return KeywordFile(source, scheme, dict(prefixes), tuple(entries), relations)
+    return KeywordFile(source, scheme, dict(prefixes), tuple(entries), relations, tuple(ignore))
 
 
 @dataclass(frozen=True)
