@@ -601,3 +601,54 @@ def test_set_phrases_in_the_ignore_list_are_no_evidence(topics_of):
     # "recipe for disaster" is neither cooking nor a disaster, "third party" no party
     assert topics_of("“That plan is a recipe for disaster,” said Ana Lopez.") == []
     assert topics_of("“We hired a third party to check it,” said Ana Lopez.") == []
+
+
+# -- queries --------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def ask(seed_build):
+    from kg.outputs.query import load_query, run_query
+    from kg.rdf.store import KgStore
+
+    store = KgStore(seed_build, read_only=True)
+
+    def run(name: str, **params: str) -> list[dict]:
+        columns, rows = run_query(store, load_query(name), params)
+        return [dict(zip(columns, row)) for row in rows]
+
+    return run
+
+
+def test_a_topic_query_includes_narrower_concepts(ask):
+    """ "politics" finds the quotes tagged International relations, Diplomacy, Summit
+    meetings: everything below it."""
+    politics = ask("quotes-about-topic", topic="politics")
+    relations = ask("quotes-about-topic", topic="International relations")
+    diplomacy = ask("quotes-about-topic", topic="diplomacy")
+    assert diplomacy and relations and politics
+    assert {r["topicLabel"] for r in diplomacy} <= {"Diplomacy", "Summit meetings", "Treaty"}
+    assert {r["quote"] for r in diplomacy} < {r["quote"] for r in relations}
+    assert {r["quote"] for r in relations} <= {r["quote"] for r in politics}
+    assert "International relations" in {r["topicLabel"] for r in relations}
+
+
+def test_a_topic_is_named_by_label_qcode_or_iri_alike(ask):
+    by_label = ask("quotes-about-topic", topic="INTERNATIONAL RELATIONS")
+    assert by_label
+    for name in ("medtop:20000638", IPTC + "20000638", f"<{IPTC}20000638>"):
+        assert ask("quotes-about-topic", topic=name) == by_label, name
+    # a label of the keyword file names its concept too
+    assert ask("quotes-about-topic", topic="foreign affairs") == ask(
+        "quotes-about-topic", topic="Diplomacy"
+    )
+    assert ask("quotes-about-topic", topic="Taiwan") == []  # a place, not a topic
+
+
+def test_speakers_on_a_broad_topic_are_counted_under_it(ask):
+    rows = ask("speakers-on-topic", topic="medtop:11000000")
+    assert {r["topicLabel"] for r in rows} == {"Politics"}
+    by_speaker = {r["who"]: int(r["quotes"]) for r in rows}
+    narrow = ask("speakers-on-topic", topic="Diplomacy")
+    for row in narrow:
+        assert by_speaker[row["who"]] >= int(row["quotes"])
+    who_said = {r["who"] for r in ask("who-said-what", topic="politics")}
+    assert who_said == set(by_speaker)

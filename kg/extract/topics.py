@@ -83,13 +83,14 @@ if not Doc.has_extension("kg_topic_index"):
 
 
 def label_keys(concept: Concept) -> list[str]:
-    """The folded forms a query may name a concept by: its labels and its notation.
+    """The folded forms a query may name a concept by: its labels, notation and IRI.
 
     >>> label_keys(Concept("x:1", "Diplomacy", ("Statecraft",), "medtop:1", extra_labels=("foreign affairs",)))
-    ['diplomacy', 'statecraft', 'foreign affairs', 'medtop:1']
+    ['diplomacy', 'statecraft', 'foreign affairs', 'medtop:1', 'x:1']
     """
     names = (concept.label, *concept.alt_labels, *concept.extra_labels)
     keys = [fold(n) for n in names] + ([fold(concept.notation)] if concept.notation else [])
+    keys.append(fold(concept.iri))  # a query may name the concept by its IRI
     return list(dict.fromkeys(k for k in keys if k))
 
 

@@ -120,7 +120,8 @@ def bind(query: NamedQuery, values: dict[str, str]) -> str:
         terms.append(str(ox.NamedNode(iri.group(1)) if iri else ox.Literal(value)))
         if f"?{key}_key" in text:
             names.append(str(ox.Variable(f"{key}_key")))
-            terms.append(str(ox.Literal(fold(value))))
+            # an IRI's key is the IRI itself, folded: concepts carry theirs as a label key
+            terms.append(str(ox.Literal(fold(iri.group(1) if iri else value))))
     block = f"VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}"
     if _VALUES_MARK.search(text):
         return _VALUES_MARK.sub(lambda m: block, text)
