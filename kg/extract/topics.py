@@ -109,12 +109,19 @@ def singular(word: str) -> str:
 
     >>> singular("students"), singular("policies"), singular("news"), singular("crisis")
     ('student', 'policy', 'news', 'crisis')
+    >>> singular("economics"), singular("series"), singular("species")
+    ('economics', 'series', 'species')
     """
+    if word in _NOT_PLURAL or word.endswith("ics"):  # "economics" is not an "economic"
+        return word
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "ws")):
         return word[:-1]
     return word
+
+
+_NOT_PLURAL = frozenset(["series", "species", "means", "headquarters", "whereabouts"])
 
 
 @dataclass(frozen=True)
