@@ -202,6 +202,9 @@ class Taxonomy:
             for key in label_keys(c):
                 self._keys[key].append(c.iri)
         self._notations = {c.notation.lower(): c.iri for c in concepts.values() if c.notation}
+        # memoised: the hierarchy is read for every hit of every article
+        self._ancestors: dict[str, tuple[str, ...]] = {}
+        self._branch: dict[str, str] = {}
 
     # -- loading ----------------------------------------------------------------------
     @classmethod
@@ -306,6 +309,12 @@ class Taxonomy:
     # -- the hierarchy ----------------------------------------------------------------
     def ancestors(self, iri: str) -> list[str]:
         """Broader concepts, nearest first (the first broader at each step)."""
+        known = self._ancestors.get(iri)
+        if known is None:
+            known = self._ancestors[iri] = tuple(self._walk_up(iri))
+        return list(known)
+
+    def _walk_up(self, iri: str) -> list[str]:
         out: list[str] = []
         seen = {iri}
         todo = list(self.concepts[iri].broader) if iri in self.concepts else []
@@ -324,13 +333,14 @@ class Taxonomy:
     def branch(self, iri: str) -> str:
         """The concept's second-level ancestor (itself at depth 1 or 2): the level at
         which topics are compared and chosen."""
-        c = self.concepts[iri]
-        if c.depth <= 2:
-            return iri
-        for a in self.ancestors(iri):
-            if self.concepts[a].depth == 2:
-                return a
-        return iri
+        known = self._branch.get(iri)
+        if known is not None:
+            return known
+        found = iri
+        if self.concepts[iri].depth > 2:
+            found = next((a for a in self.ancestors(iri) if self.concepts[a].depth == 2), iri)
+        self._branch[iri] = found
+        return found
 
     def is_ancestor(self, a: str, b: str) -> bool:
         return a in self.ancestors(b)
