@@ -72,7 +72,8 @@ def open_page(
     driver.get(page.resolve().as_uri())
     while not driver.execute_script(f"return Boolean({wait_for});"):
         if time.perf_counter() - started > timeout:
-            raise TimeoutError(f"{page} not ready after {timeout} s")
+            errors = [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+            raise TimeoutError(f"{page} not ready after {timeout} s; console errors: {errors}")
         time.sleep(0.02)
     seconds = time.perf_counter() - started
     own = page.resolve().as_uri()
@@ -85,3 +86,74 @@ def open_page(
                 requests.append(url)
     errors = [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
     return PageVisit(driver, seconds, requests, errors)
+
+
+# Read back from vis-network what it drew: each node's label box (position and measured
+# size, in canvas coordinates) turned into screen pixels. A label counts as visible when
+# vis-network draws it at this zoom (its font is not below the network's draw threshold)
+# and its box meets the canvas.
+LABEL_BOXES_JS = """
+const net = window.kgNetwork, scale = net.getScale();
+const canvas = net.canvas.frame.canvas, width = canvas.clientWidth, height = canvas.clientHeight;
+const boxes = [];
+for (const id of net.body.nodeIndices) {
+  const node = net.body.nodes[id];
+  if (!node.options.label || node.options.hidden) continue;
+  const font = node.labelModule.fontOptions.size;
+  if (font * scale < node.options.scaling.label.drawThreshold - 1) continue;
+  const s = node.labelModule.size;
+  if (!s.width || !s.height) continue;
+  const a = net.canvasToDOM({x: s.left, y: s.top}), b = net.canvasToDOM({x: s.left + s.width, y: s.top + s.height});
+  if (b.x < 0 || b.y < 0 || a.x > width || a.y > height) continue;
+  boxes.push({id: String(id), label: node.options.label, left: a.x, top: a.y, right: b.x, bottom: b.y,
+              font: font * scale});
+}
+return {boxes, scale, drawn: net.body.nodeIndices.length, width, height};
+"""
+
+
+@dataclass
+class LabelReport:
+    """The labels visible at the current view and how many of them overlap another."""
+
+    boxes: list[dict]
+    overlapping: list[str]
+    scale: float
+    drawn: int
+
+    @property
+    def share(self) -> float:
+        return len(self.overlapping) / len(self.boxes) if self.boxes else 0.0
+
+    def labels(self) -> set[str]:
+        return {b["label"] for b in self.boxes}
+
+
+def label_report(visit: PageVisit) -> LabelReport:
+    """Label boxes read back from the network after a redraw, and the overlapping ones."""
+    visit.js("window.kgNetwork.redraw();")
+    found = visit.js(LABEL_BOXES_JS)
+    boxes = found["boxes"]
+    overlapping = []
+    for i, a in enumerate(boxes):
+        for j, b in enumerate(boxes):
+            if i != j and _overlap(a, b):
+                overlapping.append(a["id"])
+                break
+    return LabelReport(boxes, overlapping, found["scale"], found["drawn"])
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    """Two boxes share area (touching edges do not count).
+
+    >>> _overlap({"left": 0, "top": 0, "right": 10, "bottom": 10}, {"left": 10, "top": 0, "right": 20, "bottom": 10})
+    False
+    >>> _overlap({"left": 0, "top": 0, "right": 10, "bottom": 10}, {"left": 5, "top": 5, "right": 20, "bottom": 20})
+    True
+    """
+    return (
+        a["left"] < b["right"]
+        and b["left"] < a["right"]
+        and a["top"] < b["bottom"]
+        and b["top"] < a["bottom"]
+    )

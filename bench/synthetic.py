@@ -60,10 +60,18 @@ def speaker_names(count: int) -> list[str]:
     ]
 
 
+TAILS = ["on Monday", "in a statement", "at a briefing", "late on Friday", "in an interview"]
+
+
 def synthetic_corpus(
-    articles: int, seed: int = 7, speakers: int = 500
+    articles: int, seed: int = 7, speakers: int = 500, text: bool = False
 ) -> Iterator[tuple[ArticleInfo, list[Quote]]]:
-    """Articles with quotes, speakers, addressees, relays, topics and statement ids."""
+    """Articles with quotes, speakers, addressees, relays, topics and statement ids.
+
+    With `text`, each article also has a title, a url and an exact text in which every
+    quote sits inside a sentence of its own ('Ana Abbot said "..." on Monday.'), as a
+    built store keeps them; without, the text is empty and quotes are only offsets.
+    """
     rng = random.Random(seed)
     people = speaker_names(speakers)
     taxonomy = default_taxonomy()
@@ -75,24 +83,36 @@ def synthetic_corpus(
         doc = f"article-{n:06d}.txt"
         quotes = []
         offset = 0
+        parts = [f"Report {n} on the {rng.choice(WORDS)} {rng.choice(WORDS)}.\n"] if text else []
+        if text:
+            offset = len(parts[0])
         for k in range(QUOTES_PER_ARTICLE):
             words = rng.choices(WORDS, k=rng.randint(6, 20))
-            text = " ".join(words)
+            quoted = " ".join(words)
             name = people[
                 min(int(rng.paretovariate(1.2)) - 1, speakers - 1)
                 if k % 2
                 else rng.randrange(speakers)
             ]
+            kind = rng.choice(["direct", "mixed", "indirect", "unquoted"])
+            cue = rng.choice(["said", "told", "added"])
+            if text:
+                lead = f'{name} {cue} "'
+                sentence = f'{lead}{quoted}" {rng.choice(TAILS)}. '
+                start = offset + len(lead)
+                parts.append(sentence)
+            else:
+                start = offset
             quotes.append(
                 Quote(
                     doc,
                     article_id,
-                    offset,
-                    offset + len(text),
-                    text,
-                    rng.choice(["direct", "mixed", "indirect", "unquoted"]),
+                    start,
+                    start + len(quoted),
+                    quoted,
+                    kind,
                     Speaker(name, name.split()[1]),
-                    cue=rng.choice(["said", "told", "added"]),
+                    cue=cue,
                     via=rng.choice(OUTLETS) if k % 5 == 0 else None,
                     addressee=rng.choice(people) if k % 4 == 0 else None,
                     topics=[taxonomy.topic(iri, 0.8) for iri in rng.sample(branches, 2)],
@@ -100,12 +120,26 @@ def synthetic_corpus(
                     statement=f"st-{rng.randrange(articles * 4):012x}",
                 )
             )
-            offset += len(text) + 40
+            offset = offset + len(parts[-1]) if text else offset + len(quoted) + 40
         date = f"20{10 + n % 15}-{1 + n % 12:02d}-{1 + n % 28:02d}"
-        yield (
-            ArticleInfo(article_id, doc, doc, offset, None, None, date, OUTLETS[n % len(OUTLETS)]),
-            quotes,
-        )
+        outlet = OUTLETS[n % len(OUTLETS)]
+        if text:
+            body = "".join(parts)
+            title = parts[0].strip().rstrip(".")
+            info = ArticleInfo(
+                article_id,
+                doc,
+                doc,
+                len(body),
+                title,
+                f"https://news.example/{n}",
+                date,
+                outlet,
+                body,
+            )
+        else:
+            info = ArticleInfo(article_id, doc, doc, offset, None, None, date, outlet)
+        yield info, quotes
 
 
 def synthetic_nquads(triples: int, seed: int = 7) -> Iterator[str]:

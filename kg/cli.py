@@ -1,4 +1,8 @@
-"""kg command line: quotes, build, query, html, stats, export, push, load."""
+"""kg command line: quotes, build, query, html, stats, export, push, load, serve.
+
+Exit status: 0 done, 1 nothing usable or failed, 2 a usage error (bad options, an
+unknown query or parameter).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ import time
 from pathlib import Path
 
 from kg import __version__
-from kg.errors import KgError
+from kg.errors import KgError, UsageError
 
 EPILOG = """examples:
   kg quotes seeds --format table
@@ -24,6 +28,9 @@ EPILOG = """examples:
   kg explain 1f2e3d4c5b6a7980 --store out
   kg explain seeds/000_30997ad6c51fc156.txt --at 990
   kg quotes seeds --format jsonl --disable epithet
+  kg serve --store out --port 7878
+
+exit status: 0 done, 1 nothing usable or failed, 2 usage error
 """
 
 
@@ -32,9 +39,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except KgError as exc:
+    except UsageError as exc:
         print(f"kg: error: {exc}", file=sys.stderr)
         return 2
+    except KgError as exc:
+        print(f"kg: error: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("kg: interrupted", file=sys.stderr)
         return 130
@@ -121,12 +131,20 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="remove articles from the store that are no longer in PATH",
     )
-    p.add_argument("--max-nodes", type=int, default=2000, help="largest graph drawn in graph.html")
+    p.add_argument(
+        "--max-nodes",
+        type=_positive,
+        default=2000,
+        metavar="N",
+        help="most nodes graph.html draws at once, the most quoted first (default 2000)",
+    )
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("query", help="run a named SPARQL query, a .rq file or SPARQL text")
     p.add_argument("query", metavar="NAME|FILE.rq|SPARQL")
-    p.add_argument("--store", required=True, metavar="DIR")
+    p.add_argument(
+        "--store", required=True, metavar="DIR", help="the build folder or the store inside it"
+    )
     p.add_argument(
         "--param",
         action="append",
@@ -134,7 +152,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="bind a declared parameter (repeatable)",
     )
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument(
+        "--format",
+        choices=["table", "csv", "json", "srj", "srx", "tsv"],
+        default="table",
+        help="table, csv, json (plain values), or the W3C results formats srj (SPARQL JSON), "
+        "srx (SPARQL XML), tsv (terms in Turtle syntax)",
+    )
     p.set_defaults(func=cmd_query)
 
     p = sub.add_parser("queries", help="list the named queries and their parameters")
@@ -159,11 +183,32 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--disable", action="append", default=[], metavar="SIEVE")
     p.set_defaults(func=cmd_sieves)
 
-    p = sub.add_parser("html", help="write the interactive graph page")
-    p.add_argument("--store", required=True, metavar="DIR")
-    p.add_argument("-o", "--output", default="graph.html")
-    p.add_argument("--speaker", help="only this speaker's quotes")
-    p.add_argument("--max-nodes", type=int, default=2000)
+    p = sub.add_parser(
+        "html",
+        help="write the interactive graph page: speakers and topics, the quotes behind them",
+    )
+    p.add_argument("--store", required=True, metavar="DIR", help="a kg build folder or its store")
+    p.add_argument(
+        "-o", "--output", default="graph.html", metavar="FILE", help="default graph.html"
+    )
+    p.add_argument(
+        "--speaker",
+        metavar="NAME",
+        help="only this speaker's quotes (any of their names; no match exits 1 with suggestions)",
+    )
+    p.add_argument(
+        "--max-nodes",
+        type=_positive,
+        default=2000,
+        metavar="N",
+        help="most nodes drawn at once, the most quoted first (default 2000); every quote stays in the list",
+    )
+    p.add_argument(
+        "--view",
+        choices=["speakers", "quotes"],
+        default="speakers",
+        help="what the page opens on: speakers and topics (default), or every quotation and article as a node",
+    )
     p.set_defaults(func=cmd_html)
 
     p = sub.add_parser(
@@ -227,6 +272,60 @@ def _parser() -> argparse.ArgumentParser:
         help="merge the store's files after loading: a slower load, faster queries",
     )
     p.set_defaults(func=cmd_load)
+
+    p = sub.add_parser(
+        "serve",
+        help="a read-only SPARQL 1.1 endpoint and a web front end over the store",
+        description="Serve the store: /sparql (SPARQL 1.1 Protocol), /queries (named queries), "
+        "/store (Graph Store Protocol, read), and pages to search who said what, read a "
+        "speaker's quotes and check each quote in its article. A newer store published by "
+        "`kg build` is picked up without a restart.",
+    )
+    p.add_argument(
+        "--store", required=True, metavar="DIR", help="the build folder or the store inside it"
+    )
+    p.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)"
+    )
+    p.add_argument("--port", type=int, default=7878, help="port (default 7878)")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=10.0,
+        help="seconds a query may run before it is stopped (default 10)",
+    )
+    p.add_argument(
+        "--max-rows",
+        type=int,
+        default=10_000,
+        metavar="N",
+        help="largest result, in rows or triples (default 10000); larger ones are refused",
+    )
+    p.add_argument(
+        "--max-request-bytes",
+        type=int,
+        default=1024 * 1024,
+        metavar="N",
+        help="largest request body or query string (default 1 MiB)",
+    )
+    p.add_argument(
+        "--cors",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="let pages from this origin call the endpoint (repeatable; '*' for any)",
+    )
+    p.add_argument(
+        "--workers", type=int, metavar="N", help="query worker processes (default: the cores)"
+    )
+    p.add_argument(
+        "--cache-mb",
+        type=int,
+        default=64,
+        metavar="N",
+        help="keep answers of the current store generation in N MiB of memory (default 64; 0: off)",
+    )
+    p.set_defaults(func=cmd_serve)
     return parser
 
 
@@ -316,8 +415,8 @@ def _csv_cell(value) -> str:
 def cmd_build(args) -> int:
     from kg.files import atomic_output, atomic_write
     from kg.outputs.export import write
-    from kg.outputs.graph import project
     from kg.outputs.html import build_page
+    from kg.outputs.pagedata import read_page_data
     from kg.rdf.store import updating, write_lock
 
     out = Path(args.out)
@@ -333,7 +432,7 @@ def cmd_build(args) -> int:
             triples = store.triple_count()
             with atomic_output(out / "graph.ttl") as fh:
                 write(store, "turtle", fh)
-            page = build_page(project(store), args.max_nodes)
+            page = build_page(read_page_data(store), args.max_nodes)
         atomic_write(
             out / "quotes.jsonl",
             "".join(json.dumps(q.to_json(), ensure_ascii=False) + "\n" for q in corpus.quotes),
@@ -424,22 +523,28 @@ def _write_report(out: Path, corpus, counts: dict, started: float) -> None:
 
 # -- query and friends -------------------------------------------------------------------------
 def _open_store(path: str):
+    from kg.outputs.query import store_root
     from kg.rdf.store import KgStore
 
-    return KgStore(path, read_only=True)
+    return KgStore(store_root(path), read_only=True)
 
 
 def cmd_query(args) -> int:
-    from kg.outputs.query import format_rows, load_query, run_query
+    from kg.outputs.query import execute, format_rows, load_query, run_query, w3c_results
 
     values = {}
     for item in args.param:
         if "=" not in item:
-            raise KgError(f"--param needs NAME=VALUE, got {item!r}")
+            raise UsageError(f"--param needs NAME=VALUE, got {item!r}")
         key, value = item.split("=", 1)
         values[key.strip()] = value
     query = load_query(args.query)
-    columns, rows = run_query(_open_store(args.store), query, values)
+    store = _open_store(args.store)
+    if args.format in ("srj", "srx", "tsv"):
+        sys.stdout.buffer.write(w3c_results(execute(store, query, values), args.format))
+        sys.stdout.flush()
+        return 0
+    columns, rows = run_query(store, query, values)
     sys.stdout.write(format_rows(columns, rows, args.format))
     return 0
 
@@ -454,7 +559,7 @@ def cmd_explain(args) -> int:
     elif args.store:
         explanation = explain_stored(_open_store(args.store), args.target)
     else:
-        raise KgError("kg explain needs --store DIR with a quote id, or --at OFFSET with a file")
+        raise UsageError("kg explain needs --store DIR with a quote id, or --at OFFSET with a file")
     sys.stdout.write(explanation.render())
     return 0
 
@@ -485,13 +590,31 @@ def cmd_queries(args) -> int:
 
 def cmd_html(args) -> int:
     from kg.files import atomic_write
-    from kg.outputs.graph import project
-    from kg.outputs.html import build_page
+    from kg.outputs.html import drawn_summary, page_model, render_page
+    from kg.outputs.pagedata import UnknownSpeaker, read_page_data
 
-    graph = project(_open_store(args.store), speaker=args.speaker)
-    atomic_write(args.output, build_page(graph, args.max_nodes))
-    print(f"kg: wrote {args.output} ({graph.number_of_nodes()} nodes)", file=sys.stderr)
+    try:
+        data = read_page_data(_open_store(args.store), speaker=args.speaker)
+    except UnknownSpeaker as exc:
+        print(f"kg: {exc}", file=sys.stderr)
+        return 1
+    model = page_model(data, args.max_nodes, args.view)
+    atomic_write(args.output, render_page(model))
+    drawn, total = drawn_summary(model)
+    cut = f", the {drawn:,} most quoted of {total:,} drawn (--max-nodes)" if drawn < total else ""
+    print(
+        f"kg: wrote {args.output} ({len(data.quotes):,} quotes, {total:,} speaker and topic "
+        f"nodes{cut})",
+        file=sys.stderr,
+    )
     return 0
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def cmd_stats(args) -> int:
@@ -583,6 +706,38 @@ def cmd_load(args) -> int:
         file=sys.stderr,
     )
     return 1 if result.skipped else 0
+
+
+def cmd_serve(args) -> int:
+    from kg.outputs.query import store_root
+    from kg.outputs.serve import ServeConfig, serve
+    from kg.outputs.serve.workers import default_workers
+
+    for name in ("timeout", "max_rows", "max_request_bytes", "port"):
+        if getattr(args, name) <= 0:
+            raise UsageError(f"--{name.replace('_', '-')} must be more than 0")
+    if args.cache_mb < 0:
+        raise UsageError("--cache-mb must be 0 (off) or more")
+    if args.workers is not None and args.workers < 1:
+        raise UsageError("--workers must be at least 1")
+    root = store_root(args.store)
+    config = ServeConfig(
+        root=root,
+        host=args.host,
+        port=args.port,
+        timeout=args.timeout,
+        max_rows=args.max_rows,
+        max_request_bytes=args.max_request_bytes,
+        cors=tuple(args.cors),
+        workers=args.workers or default_workers(),
+        cache_bytes=args.cache_mb * 1024 * 1024,
+    )
+    print(
+        f"kg: serving {root} at http://{args.host}:{args.port}/ (SPARQL: /sparql); Ctrl-C stops",
+        file=sys.stderr,
+    )
+    serve(config)
+    return 0
 
 
 if __name__ == "__main__":

@@ -16,3 +16,8 @@ class InputError(KgError):
 
 class StoreBusyError(KgError):
     """Another kg process holds the store's write lock."""
+
+
+class UsageError(KgError):
+    """The command line asks for something that cannot be: an unknown query or parameter,
+    a malformed value. `kg` exits with status 2 for these, 1 for other failures."""

@@ -200,23 +200,19 @@ def test_html_is_self_contained_and_escapes_markup(seed_build, tmp_path):
 
     assert "new vis.Network" in page
     assert not re.search(r"<(script|link|img)[^>]+(src|href)\s*=", page, re.IGNORECASE)
-    import networkx as nx
-
     from kg.outputs.html import build_page
+    from kg.outputs.pagedata import Agent, PageData, QuoteRecord, Source
 
-    g = nx.MultiDiGraph()
-    g.add_node("s", kind="speaker", label="<img src=x onerror=alert(1)>", quotes=1)
-    g.add_node(
-        "q",
-        kind="quote",
-        label="</script><script>window.pwned=1</script>",
-        speaker="x",
-        doc="d",
-        date="",
+    evil = "</script><script>window.pwned=1</script>"
+    data = PageData(
+        (QuoteRecord("urn:q", "q", evil, "direct", "urn:s", "urn:d"),),
+        {"urn:s": Agent("urn:s", "<img src=x onerror=alert(1)>", "person", False)},
+        {},
+        {},
+        {"urn:d": Source("urn:d", "d")},
     )
-    g.add_edge("s", "q", kind="said")
-    evil = build_page(g)
-    assert "</script><script>window.pwned" not in evil and "<img src=x" not in evil
+    page = build_page(data)
+    assert "</script><script>window.pwned" not in page and "<img src=x" not in page
 
 
 def test_stats_and_graphml(seed_build):

@@ -178,20 +178,33 @@ def test_page_data_round_trips_and_never_closes_the_script(value):
 @SLOW
 @given(st.lists(quote_text, min_size=1, max_size=6))
 def test_page_of_hostile_labels_is_self_contained(labels):
-    import networkx as nx
-
     from kg.outputs.html import build_page
+    from kg.outputs.pagedata import Agent, PageData, QuoteRecord, Source, Topic
 
-    graph = nx.MultiDiGraph()
-    for i, label in enumerate(labels):
-        graph.add_node(f"s{i}", kind="speaker", label=label, quotes=1)
-        graph.add_node(
-            f"q{i}", kind="quote", label=label, speaker=label, quote_kind="direct", doc="d", date=""
+    agents = {
+        f"urn:a{i}": Agent(f"urn:a{i}", label, "person", False) for i, label in enumerate(labels)
+    }
+    topics = {f"urn:t{i}": Topic(f"urn:t{i}", label) for i, label in enumerate(labels)}
+    source = Source("urn:d", labels[0], labels[-1], labels[0], labels[0], labels[-1])
+    quotes = tuple(
+        QuoteRecord(
+            f"urn:q{i}",
+            f"q{i}",
+            label,
+            "direct",
+            f"urn:a{i}",
+            "urn:d",
+            cue=label,
+            topics=(f"urn:t{i}",),
+            before=label,
+            after=label,
         )
-        graph.add_edge(f"s{i}", f"q{i}", kind="said")
-    page = build_page(graph)
-    body = page.split("const DATA = ", 1)[1].split(";\n", 1)[0]
-    assert "</script" not in body.lower()
+        for i, label in enumerate(labels)
+    )
+    page = build_page(PageData(quotes, agents, topics, {}, {"urn:d": source}))
+    body = page.split('id="kg-data">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in body and ">" not in body
+    assert json.loads(body)["quotes"][0][1] == labels[0]
     assert not re.search(r"\b(src|href)=[\"']?https?:", page)
 
 

@@ -55,6 +55,7 @@ class ArticleContext:
         runs = list(re.finditer(r"\n\s*", self.text))
         self.breaks = [m.start() for m in runs]
         self.starts = [m.end() for m in runs]
+        self._prose_rank = self._rank_prose_paragraphs()
         people = frozenset(self.entities.mention_at)
         self.cues: list[Cue] = list(find_cues(self.doc, self.in_quote, self.lexicon, people))
         self.nesting = cue_nesting(self.doc, self.cues)
@@ -79,6 +80,25 @@ class ArticleContext:
         """Offset of the line break that closes `char`'s paragraph (the text's end for the last)."""
         number = self.paragraph(char)
         return self.breaks[number] if number < len(self.breaks) else len(self.text)
+
+    def prose(self, char: int) -> int:
+        """The number of prose paragraphs up to `char`'s: distances in the story skip
+        headlines, captions and "READ MORE" lines, which interrupt it without moving it on."""
+        return self._prose_rank[self.paragraph(char)]
+
+    def _rank_prose_paragraphs(self) -> list[int]:
+        ranks, count = [], 0
+        bounds = zip([0, *self.starts], [*self.breaks, len(self.text)])
+        for start, end in bounds:
+            line = self.text[start:end].strip()
+            words = line.split()
+            label = line.split(":", 1)[0].strip().lower() if ":" in line[:40] else ""
+            furniture = (len(words) <= 20 and line[-1:] not in _HEADLINE_ENDINGS) or (
+                label in self.lexicon.page_labels
+            )
+            count += 0 if furniture or not line else 1
+            ranks.append(count)
+        return ranks
 
     def starts_paragraph(self, char: int) -> bool:
         return not self.text[self.paragraph_start(char) : char].strip()

@@ -43,7 +43,9 @@ class Cue:
     @property
     def text(self) -> str:
         if self.kind == "according":
-            return "according to" if self.token.lower_ == "according" else "as per"
+            if self.token.lower_ == "according":
+                return "according to"
+            return "as per" if self.token.lower_ == "as" else "per"
         return self.token.text
 
 
@@ -89,9 +91,11 @@ def find_cues(
             cue = _according(token, doc[token.i + 1], lex)
         elif lower == "per" and token.i > 0 and doc[token.i - 1].lower_ == "as":
             cue = _according(doc[token.i - 1], token, lex)
+        elif lower == "per" and _names_a_source(token, lex):
+            cue = _according(token, token, lex)  # "..., per the AP"
         elif lower == "for" and token.is_sent_start:
             cue = _for_speaker(token, lex)
-        elif token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in lex.reporting_verbs:
+        elif token.pos_ in ("VERB", "AUX") and verb_lemma(token) in lex.reporting_verbs:
             cue = _verb_cue(token, in_quote, lex)
         elif token.pos_ == "NOUN" and token.lemma_.lower() in lex.reporting_nouns:
             cue = _noun_cue(token)
@@ -99,6 +103,14 @@ def find_cues(
             cue = None
         if cue is not None:
             yield cue
+
+
+def verb_lemma(verb: Token) -> str:
+    """A verb's lemma with its particle, so phrasal verbs are words of their own:
+    "went on" -> "go on", "pointed out" -> "point out", "said" -> "say"."""
+    particle = next((c for c in verb.children if c.dep_ == "prt"), None)
+    lemma = verb.lemma_.lower()
+    return f"{lemma} {particle.lower_}" if particle is not None else lemma
 
 
 def subject_of(verb: Token, depth: int = 0, lex: Lexicon | None = None) -> Token | None:
@@ -135,7 +147,7 @@ def subject_of(verb: Token, depth: int = 0, lex: Lexicon | None = None) -> Token
 
 
 def _verb_cue(verb: Token, in_quote: list[int], lex: Lexicon) -> Cue | None:
-    lemma = verb.lemma_.lower()
+    lemma = verb_lemma(verb)
     if lemma in lex.relay_verbs:
         relay = _relay(verb, lex)
         if relay is not None:
@@ -144,11 +156,18 @@ def _verb_cue(verb: Token, in_quote: list[int], lex: Lexicon) -> Cue | None:
         return None
     if lemma in lex.weak_verbs and _is_infinitive(verb):
         return None
+    if any(c.dep_ == "xcomp" and verb_lemma(c) in lex.reporting_verbs for c in verb.children):
+        return None  # "went on to say that ...": the inner verb is the cue
     speaker = subject_of(verb, 0, lex)
-    if speaker is not None and in_quote[speaker.i] >= 0 and in_quote[verb.i] < 0:
-        # “C'est la vie,” said André Dupont: the parser took a word of the quote for the
-        # subject; in an inverted cue the speaker follows the verb
-        speaker = _subject_after(verb, in_quote)
+    if in_quote[verb.i] < 0 and (speaker is None or in_quote[speaker.i] >= 0):
+        if _participle(verb):
+            # "..., Sanders said, going on to say ...": the parser hung the participle on a
+            # clause inside the quote; it continues the reporting clause before it
+            speaker = _subject_before(verb, in_quote) or speaker
+        if speaker is not None and in_quote[speaker.i] >= 0:
+            # “C'est la vie,” said André Dupont: the parser took a word of the quote for
+            # the subject; in an inverted cue the speaker follows the verb
+            speaker = _subject_after(verb, in_quote)
     if _thing_subject_of_participle(verb, speaker, lex):
         # "dismissed the figures saying ...": the parser made the object the participle's
         # subject; things do not say, the person who dismissed them does
@@ -179,6 +198,15 @@ def _verb_cue(verb: Token, in_quote: list[int], lex: Lexicon) -> Cue | None:
     ):
         return None
     before = content is not None and content[1] <= verb.i
+    citing = _citing(verb, content, lex)
+    if citing is not None and content is not None:
+        # "Reuters reported, citing two officials, that ...": the officials said it, and
+        # it reached the article through Reuters
+        source, phrase = citing
+        content = _outside(content, phrase)
+        content = _trim(verb.doc, content) if content is not None else None
+        if content is not None:
+            return Cue(verb, "relay", source, content, addressee, speaker, before)
     return Cue(verb, "verb", speaker, content, addressee, None, before)
 
 
@@ -258,6 +286,47 @@ def _according(first: Token, to: Token, lex: Lexicon) -> Cue | None:
     return Cue(first, "according", source, _trim(first.doc, content), None, None, content == left)
 
 
+def _citing(
+    verb: Token, content: tuple[int, int] | None, lex: Lexicon
+) -> tuple[Token, tuple[int, int]] | None:
+    """The source a report cites ("citing two officials") and the phrase's token range,
+    when the participle hangs on the verb or on the head of its content."""
+    heads = {verb.i}
+    if content is not None:
+        heads |= {t.i for t in verb.doc[content[0] : content[1]] if t.head.i == verb.i}
+    for token in verb.doc[verb.sent.start : verb.sent.end]:
+        if token.lemma_.lower() != "cite" or token.tag_ != "VBG" or token.head.i not in heads:
+            continue
+        source = next((c for c in token.children if c.dep_ == "dobj"), None)
+        if source is not None and _is_person_like(source, lex):
+            return source, (token.i, token.right_edge.i + 1)
+    return None
+
+
+def _outside(content: tuple[int, int], phrase: tuple[int, int]) -> tuple[int, int] | None:
+    """A content without a phrase at its start or end."""
+    start, end = content
+    if phrase[0] <= start < phrase[1]:
+        start = phrase[1]
+    elif start < phrase[0] < end and phrase[1] >= end - 1:
+        end = phrase[0]
+    while start < end and phrase[0] <= start < phrase[1]:
+        start += 1
+    return (start, end) if end - start >= 2 else None
+
+
+def _names_a_source(per: Token, lex: Lexicon) -> bool:
+    """ "per the AP", "per Reuters": a source, not a rate ("per share", "per cent")."""
+    source = next((c for c in per.children if c.dep_ == "pobj"), None)
+    if source is None:
+        return False
+    return (
+        source.pos_ == "PROPN"
+        or source.ent_type_ in ("ORG", "PERSON")
+        or (source.lemma_.lower() in lex.media_words)
+    )
+
+
 def _reports_inside(doc: Doc, span: tuple[int, int], lex: Lexicon) -> bool:
     """Whether a span holds its own reporting verb with a subject ("Qin told ...")."""
     return any(
@@ -289,7 +358,7 @@ def _for_speaker(first: Token, lex: Lexicon) -> Cue | None:
 
 def _content(verb: Token, in_quote: list[int] | None, lex: Lexicon) -> tuple[int, int] | None:
     """Token range of what the verb reports, or None when its clause names no content."""
-    lemma = verb.lemma_.lower()
+    lemma = verb_lemma(verb)
     clauses = [
         c
         for c in verb.children
@@ -346,7 +415,7 @@ def _quoted_object(verb: Token, in_quote: list[int] | None, lex: Lexicon) -> tup
     """A quotation that is the verb's object is what it reports, whatever the verb:
     "shouting “Control the police!”", "reported “2,521 incidents” in the city". Not the
     object of "told X" or "accused X": that is a listener or a target."""
-    lemma = verb.lemma_.lower()
+    lemma = verb_lemma(verb)
     if in_quote is None or lemma in lex.addressee_object_verbs or lemma in lex.target_object_verbs:
         return None
     for child in verb.children:
@@ -382,6 +451,27 @@ def _thing_subject_of_participle(verb: Token, subject: Token | None, lex: Lexico
         and lemma not in lex.organization_nouns
         and lemma not in lex.document_nouns
     )
+
+
+def _participle(verb: Token) -> bool:
+    """ "going", "saying", or a verb of a participle chain ("going on to say")."""
+    for _ in range(3):
+        if verb.tag_ == "VBG":
+            return True
+        if verb.dep_ != "xcomp" or verb.head == verb:
+            return False
+        verb = verb.head
+    return False
+
+
+def _subject_before(verb: Token, in_quote: list[int]) -> Token | None:
+    """The subject of the nearest reporting clause before `verb` in its sentence, outside
+    quotation marks."""
+    for token in reversed(verb.doc[verb.sent.start : verb.i]):
+        if in_quote[token.i] < 0 and token.dep_ in ("nsubj", "nsubjpass"):
+            if in_quote[token.head.i] < 0:
+                return token
+    return None
 
 
 def _subject_after(verb: Token, in_quote: list[int]) -> Token | None:
@@ -443,7 +533,7 @@ def _content_from_head(verb: Token) -> tuple[int, int] | None:
 
 
 def _addressee(verb: Token, content: tuple[int, int] | None, lex: Lexicon) -> Token | None:
-    lemma = verb.lemma_.lower()
+    lemma = verb_lemma(verb)
     for child in verb.children:
         if content and content[0] <= child.i < content[1]:
             continue
@@ -492,14 +582,23 @@ def _is_free_relative(verb: Token, content: tuple[int, int] | None) -> bool:
 
 
 def _is_fixed_phrase(verb: Token) -> bool:
-    """ "that is to say", "needless to say", "so to say"."""
+    """ "that is to say", "needless to say", "so to say" (but not "went on to say that ...":
+    a fixed phrase reports no clause)."""
     prev = verb.nbor(-1) if verb.i > 0 else None
-    return prev is not None and prev.lower_ == "to" and verb.dep_ in ("xcomp", "advcl", "acl")
+    return (
+        prev is not None
+        and prev.lower_ == "to"
+        and verb.dep_ in ("xcomp", "advcl", "acl")
+        and not any(c.dep_ == "ccomp" for c in verb.children)
+    )
 
 
 def _ends_clause(verb: Token) -> bool:
-    nxt = verb.nbor(1) if verb.i + 1 < len(verb.doc) else None
-    return nxt is None or nxt.is_punct
+    """Whether nothing but punctuation follows the verb (and its particle: "went on:")."""
+    i = verb.i + 1
+    while i < len(verb.doc) and verb.doc[i].dep_ == "prt" and verb.doc[i].head == verb:
+        i += 1
+    return i >= len(verb.doc) or verb.doc[i].is_punct
 
 
 def _has_quote(doc: Doc, span: tuple[int, int], in_quote: list[int] | None) -> bool:

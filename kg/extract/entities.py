@@ -209,7 +209,7 @@ class EntityTable:
             return
         if all(t.is_punct or ent.start <= t.i < ent.end for t in ent.sent) and len(ent) == 1:
             return  # "Harsh? He doesn't think so.": a word asked as a sentence, not a name
-        person = self.find_name(name)
+        person = self.find_name(name, ent.start_char)
         if person is None:
             person = Person(name=name, first_char=ent.start_char)
             self.people.append(person)
@@ -284,8 +284,8 @@ class EntityTable:
     def _pass_mislabelled_names(self) -> None:
         """A surname the tagger once called a place ("Blinken" as GPE) is still the person."""
         for ent in self.doc.ents:
-            if ent.label_ == "PERSON" or ent.root.pos_ != "PROPN":
-                continue
+            if ent.label_ == "PERSON" or not (ent.root.pos_ == "PROPN" or ent.root.is_title):
+                continue  # the tagger sometimes calls a capitalised surname a common noun
             name, _ = clean_name(ent.text, self.lexicon)
             person = self.find_name(name) if name else None
             if person is not None and len(name.split()) <= len(person.name.split()):
@@ -298,17 +298,21 @@ class EntityTable:
         """A surname standing alone that the tagger did not mark ("Evans read the letter")
         is still a mention of the one person of the article who bears it."""
         for token in self.doc:
-            if token.i in self.mention_at or token.pos_ != "PROPN" or not token.is_title:
+            if token.i in self.mention_at or not token.is_title:
                 continue
-            owners = self._by_token.get(token.lower_, [])
-            if len(owners) != 1 or owners[0].tokens[-1] != token.lower_:
+            if token.pos_ != "PROPN" and (token.is_sent_start or token.pos_ != "NOUN"):
+                continue  # a mistagged surname counts only mid-sentence ("In response, Reyes")
+            if not self._by_token.get(token.lower_):
                 continue
             neighbours = [self.doc[i] for i in (token.i - 1, token.i + 1) if 0 <= i < len(self.doc)]
             if any(n.pos_ == "PROPN" for n in neighbours):
                 continue  # part of another name ("Evans Street", "Mary Evans")
-            self.mention_at[token.i] = owners[0]
-            owners[0].mentions.append(token.idx)
-            owners[0].spans[token.idx] = token.idx + len(token)
+            owner = self.bearer_before(token.lower_, token.idx)  # two Smiths: the recent one
+            if owner is None:
+                continue
+            self.mention_at[token.i] = owner
+            owner.mentions.append(token.idx)
+            owner.spans[token.idx] = token.idx + len(token)
 
     def _pass_roles(self) -> None:
         spans = list(self._name_spans)
@@ -379,10 +383,11 @@ class EntityTable:
         return out
 
     # -- lookups --------------------------------------------------------------------------
-    def find_name(self, name: str) -> Person | None:
+    def find_name(self, name: str, before: int | None = None) -> Person | None:
         """The person a name refers to: same full name, or one of its words.
 
-        A one-word mention matches a longer name's last or first word ("Qin" in "Qin Gang").
+        A one-word mention matches a longer name's last or first word ("Qin" in "Qin Gang");
+        when several people bear it, the one mentioned last before `before`.
         """
         words = name.lower().split()
         if not words:
@@ -392,12 +397,25 @@ class EntityTable:
             return exact
         if len(words) == 1:
             bucket = self._by_token.get(words[0], [])
+            if len(bucket) > 1 and before is not None:
+                return self.bearer_before(words[0], before) or bucket[-1]
             return bucket[0] if len(bucket) == 1 else (bucket[-1] if bucket else None)
         last = self._by_token.get(words[-1], [])
         for person in last:
-            if person.tokens[-1] == words[-1] or len(person.tokens) == 1:
+            if len(person.tokens) == 1:
                 return person
+            if person.tokens[-1] == words[-1] and _first_names_agree(person.tokens[0], words[0]):
+                return person  # "Paul Smith" is not "Ann Smith", though both are Smiths
         return None
+
+    def bearer_before(self, word: str, char: int) -> Person | None:
+        """Of the people whose surname is `word`, the one mentioned last before `char`."""
+        owners = [p for p in self._by_token.get(word, []) if p.tokens[-1] == word]
+        if len(owners) == 1:
+            return owners[0]
+        recent = [(max((m for m in p.mentions if m < char), default=-1), p) for p in owners]
+        recent = [r for r in recent if r[0] >= 0]
+        return max(recent, key=lambda r: r[0])[1] if recent else None
 
     def person_at(self, token: Token) -> Person | None:
         return self.mention_at.get(token.i)
@@ -470,6 +488,19 @@ def _is_title_word(token: Token, lex: Lexicon) -> bool:
     """A capitalised title before a name: "Mayor", "Sen.", "Coach", "Dr"."""
     word = token.lower_.rstrip(".")
     return word in lex.honorifics or word in lex.role_nouns or word in lex.role_abbreviations
+
+
+def _first_names_agree(a: str, b: str) -> bool:
+    """Two first names (or initials) of one person: equal, an initial and its name, or a
+    letter apart ("Jon"/"John").
+
+    >>> _first_names_agree("j.", "john"), _first_names_agree("paul", "ann")
+    (True, False)
+    """
+    a, b = a.rstrip("."), b.rstrip(".")
+    if a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
+        return True
+    return ratio(a, b) >= 80
 
 
 def _same_person(a: Person, b: Person) -> bool:

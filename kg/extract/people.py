@@ -87,12 +87,16 @@ _WORD = re.compile(r"\w+")
 
 
 def strip_article(text: str) -> str:
-    """A name without a leading article.
+    """A name as a name: no leading article, no possessive ending, no bracket left open.
 
     >>> strip_article("the Harbour Authority"), strip_article("An Post")
     ('Harbour Authority', 'Post')
+    >>> strip_article("the Institute for Fiscal Studies's"), strip_article("Police Scotland (North")
+    ('Institute for Fiscal Studies', 'Police Scotland')
     """
-    return re.sub(r"^(?:the|a|an)\s+", "", text.strip(), flags=re.IGNORECASE)
+    text = re.sub(r"^(?:the|a|an)\s+", "", text.strip(), flags=re.IGNORECASE)
+    text = re.sub(r"\s*[(\[][^)\]]*$", "", text)  # "Constable (North": a bracket left open
+    return re.sub(r"['’]s?$", "", text).strip()
 
 
 def is_media_name(text: str, lexicon: Lexicon | None = None) -> bool:
@@ -112,6 +116,8 @@ def looks_like_outlet(name: str, lexicon: Lexicon | None = None) -> bool:
     >>> looks_like_outlet("The New York Times"), looks_like_outlet("CCTV"), looks_like_outlet("Gavin Newsom")
     (True, True, False)
     """
-    media = (lexicon or load_lexicon()).media_words
+    lex = lexicon or load_lexicon()
+    if strip_article(name).lower() in lex.news_outlets:
+        return True
     words = re.findall(r"[A-Za-z]+", name)
-    return any(w.lower() in media or (len(w) >= 3 and w.isupper()) for w in words)
+    return any(w.lower() in lex.media_words or (len(w) >= 3 and w.isupper()) for w in words)

@@ -1,25 +1,64 @@
-"""The interactive graph page: pyvis builds the network, and the page carries everything
-it needs inline (vis-network's script and style from the pinned pyvis package), so it
-opens from disk with no network. Article text reaches the page only as JSON data and is
-shown with ``textContent``: markup inside a quote stays text.
+"""The interactive graph page, graph.html: who said what at a glance.
+
+The default view is speaker-centric: nodes are speakers (sized by their quotes, coloured
+by kind) and topics; an edge from a speaker to a topic carries how many of their quotes
+are about it, and addressee and relay edges join speakers. Unnamed sources ("a senior
+official", "officials") fold into one node per kind. Quotations and articles become nodes
+only in the detail view (``view="quotes"``). Clicking a node or an edge lists the quotes
+behind it, with their provenance and surrounding sentence, in a side panel; a quote list
+shows everything the filters keep, sortable, with a CSV download.
+
+Python gives the page its data (kg/outputs/pagedata.py) and a spring layout of the
+speaker-topic graph; the page (templates/graph.html) aggregates the quotes the filters
+keep, measures its labels and moves nodes apart until no two labels overlap, then draws
+with vis-network, whose script and style come inline from the pinned pyvis package, so
+the page opens from disk with no network. Data reaches the page only as JSON inside a
+``<script type="application/json">`` element and is shown with ``textContent``: markup in
+a quote or a name stays text.
 """
 
 from __future__ import annotations
 
 import json
+import math
+from collections import Counter
 from importlib import resources
 from pathlib import Path
 
 import networkx as nx
 
-KIND_STYLE = {
-    "speaker": {"color": "#e4572e", "shape": "dot"},
-    "quote": {"color": "#4c9be8", "shape": "box"},
-    "topic": {"color": "#76b041", "shape": "diamond"},
-    "article": {"color": "#a0a0a0", "shape": "square"},
+from kg.outputs.pagedata import PageData
+
+VIEWS = ("speakers", "quotes")
+DEFAULT_MAX_NODES = 2000
+CORE_NODES = 450  # networkx's spring layout stays quick below 500 nodes
+
+# colours pass for the common colour-vision deficiencies against each other and white;
+# shapes tell the kinds apart as well (speakers are dots, topics diamonds, mentions triangles)
+STYLE = {
+    "person": {"color": "#d1495b", "shape": "dot", "label": "person"},
+    "organization": {"color": "#2f6fb0", "shape": "dot", "label": "organisation"},
+    "anonymous": {"color": "#7a7a7a", "shape": "dot", "label": "anonymous or unnamed source"},
+    "other": {"color": "#c98a1b", "shape": "dot", "label": "audience or other agent"},
+    "topic": {"color": "#4f9d3a", "shape": "diamond", "label": "topic (schema:about)"},
+    "mention": {"color": "#8a5cc2", "shape": "triangle", "label": "mentioned entity"},
+    "quote": {"color": "#5fa8d3", "shape": "dot", "label": "quotation"},
+    "article": {"color": "#9a9a9a", "shape": "square", "label": "article"},
 }
-LAYOUT_THRESHOLD = 400
-CORE_NODES = 450  # networkx's spring layout stays dense and quick below 500 nodes
+EDGE_STYLE = {
+    "about": {"color": "#9bbf8c", "dashes": False, "label": "speaker → topic (quotes about it)"},
+    "addressed": {"color": "#e07b39", "dashes": True, "label": "speaker → addressee"},
+    "relayed": {"color": "#2f6fb0", "dashes": [2, 4], "label": "speaker → relayed by"},
+    "mentions": {"color": "#b9a3dc", "dashes": [6, 3], "label": "speaker → mentioned entity"},
+    "said": {"color": "#c9c9c9", "dashes": False, "label": "speaker → quotation"},
+    "in": {"color": "#d9d9d9", "dashes": False, "label": "quotation → article"},
+}
+FOLD_LABELS = {
+    "person": "unnamed people",
+    "organization": "unnamed organisations",
+    "anonymous": "anonymous sources",
+    "other": "unnamed sources",
+}
 
 
 def vis_assets() -> tuple[str, str]:
@@ -32,165 +71,301 @@ def vis_assets() -> tuple[str, str]:
     )
 
 
-def keep_top_speakers(graph: nx.MultiDiGraph, max_nodes: int) -> nx.MultiDiGraph:
-    """Keep the most quoted speakers (and their quotes' neighbourhoods) within `max_nodes`."""
-    if graph.number_of_nodes() <= max_nodes:
-        return graph
-    speakers = sorted(
-        (n for n, d in graph.nodes(data=True) if d["kind"] == "speaker"),
-        key=lambda n: (-graph.nodes[n].get("quotes", 0), graph.nodes[n]["label"]),
-    )
-    keep: set[str] = set()
-    for s in speakers:
-        group = {s}
-        for _, q, k in graph.out_edges(s, data="kind"):
-            if k == "said":
-                group.add(q)
-                group.update(graph.successors(q))
-        if keep and len(keep | group) > max_nodes:
-            break
-        keep |= group
-    return graph.subgraph(keep).copy()
+def agent_key(index: int) -> str:
+    return f"a{index}"
 
 
-def precomputed_layout(
-    graph: nx.MultiDiGraph, scale: float = 3000
-) -> dict[str, tuple[float, float]]:
-    """Fixed positions for a graph too big for live physics, in time linear in its size.
+def fold_key(kind: str) -> str:
+    return f"u:{kind}"
 
-    The most connected speakers and topics get a spring layout (networkx); every other
-    speaker goes on an outer ring; quotes circle their speaker on a golden-angle spiral;
-    articles and remaining topics sit at the centre of their quotes.
 
-    >>> g = nx.MultiDiGraph()
-    >>> g.add_node("s", kind="speaker", quotes=2); g.add_node("q1", kind="quote"); g.add_node("q2", kind="quote")
-    >>> _ = g.add_edge("s", "q1", kind="said"), g.add_edge("s", "q2", kind="said")
-    >>> sorted(precomputed_layout(g))
-    ['q1', 'q2', 's']
+def speaker_graph(model: dict) -> nx.Graph:
+    """The speaker-centric graph of a page model, unnamed sources folded, for the layout.
+
+    Nodes are keyed as the page keys them (``a3`` agent 3, ``u:other`` the folded unnamed
+    sources of that kind, ``t2`` topic 2, ``m1`` mention 1); edge weights count quotes.
+
+    >>> model = {"agents": [["Ann", "person", 0, []], ["officials", "other", 1, []]],
+    ...          "topics": ["budget"], "mentions": [],
+    ...          "quotes": [["q1", "", "direct", "", 0, 0, -1, 1, [0], [], "", ""]]}
+    >>> g = speaker_graph(model)
+    >>> sorted(g.edges(data="weight"))
+    [('a0', 't0', 1), ('a0', 'u:other', 1)]
     """
-    import math
+    agents = model["agents"]
 
-    kinds = nx.get_node_attributes(graph, "kind")
-    said = {q: s for s, q, k in graph.edges(data="kind") if k == "said"}
-    core = nx.Graph()
-    for q, s in said.items():
-        for t in graph.successors(q):
-            if kinds[t] == "topic":
-                weight = core.get_edge_data(s, t, {"weight": 0})["weight"] + 1
-                core.add_edge(s, t, weight=weight)
-    ranked = sorted(core.nodes, key=lambda n: (-core.degree(n, weight="weight"), str(n)))
-    core = core.subgraph(ranked[:CORE_NODES])
-    positions: dict[str, tuple[float, float]] = {}
-    if core.number_of_nodes():
-        for node, (x, y) in nx.spring_layout(core, seed=7, iterations=50).items():
-            positions[node] = (float(x) * scale, float(y) * scale)
-    outer = sorted(n for n, k in kinds.items() if k == "speaker" and n not in positions)
-    for i, node in enumerate(outer):
-        angle = 2 * math.pi * i / max(len(outer), 1)
-        positions[node] = (1.4 * scale * math.cos(angle), 1.4 * scale * math.sin(angle))
+    def key(index: int) -> str:
+        name, kind, unnamed, _ = agents[index]
+        return fold_key(kind) if unnamed else agent_key(index)
+
+    graph = nx.Graph()
+    weights: Counter = Counter()
+    said: Counter = Counter()
+    for quote in model["quotes"]:
+        speaker = key(quote[4])
+        said[speaker] += 1
+        graph.add_node(speaker)
+        targets = [f"t{t}" for t in quote[8]]
+        targets += [key(quote[i]) for i in (6, 7) if quote[i] >= 0]
+        for target in targets:
+            if target != speaker:
+                weights[tuple(sorted((speaker, target)))] += 1
+    for (a, b), weight in weights.items():
+        graph.add_edge(a, b, weight=weight)
+    for node in graph:
+        graph.nodes[node]["said"] = said.get(node, 0)
+    return graph
+
+
+def layout(model: dict, core_size: int = CORE_NODES) -> dict[str, list[float]]:
+    """Positions (in about [-1, 1]) for every node the page may draw, deterministic.
+
+    The most connected nodes of the speaker-topic graph get a spring layout (networkx,
+    fixed seed); every other node goes on a golden-angle spiral around its strongest
+    neighbour there, or on an outer ring; members of a folded "unnamed" node circle it,
+    and mentioned entities sit near the speakers who name them. The page scales the
+    positions to its measured labels and then removes any overlap left.
+
+    >>> model = {"agents": [["Ann", "person", 0, []]], "topics": ["budget"], "mentions": [],
+    ...          "quotes": [["q1", "", "direct", "", 0, 0, -1, -1, [0], [], "", ""]]}
+    >>> sorted(layout(model))
+    ['a0', 't0']
+    """
+    graph = speaker_graph(model)
+    strength = {n: graph.degree(n, weight="weight") + graph.nodes[n]["said"] for n in graph}
+    ranked = sorted(graph, key=lambda n: (-strength[n], n))
+    core = graph.subgraph(ranked[:core_size]).copy()
+    for _, _, data in core.edges(data=True):
+        data["weight"] = math.log1p(data["weight"])  # a heavy edge should not collapse a pair
+    positions = packed_components(core)
     golden = math.pi * (3 - math.sqrt(5))
-    placed: dict[str, int] = {}
-    for q, s in sorted(said.items()):
-        i = placed[s] = placed.get(s, 0) + 1
-        x, y = positions[s]
-        r = 40 + 18 * math.sqrt(i)
-        positions[q] = (x + r * math.cos(i * golden), y + r * math.sin(i * golden))
-    for node in kinds:
-        if node not in positions:
-            near = [positions[q] for q in nx.all_neighbors(graph, node) if q in positions]
-            if near:
-                positions[node] = (
-                    sum(p[0] for p in near) / len(near),
-                    sum(p[1] for p in near) / len(near),
-                )
-            else:
-                positions[node] = (0.0, 0.0)
-    return positions
+    around: Counter = Counter()
+
+    def near(anchor: str, step: float = 0.06) -> tuple[float, float]:
+        around[anchor] += 1
+        i = around[anchor]
+        x, y = positions[anchor]
+        r = step * math.sqrt(i)
+        return x + r * math.cos(i * golden), y + r * math.sin(i * golden)
+
+    rest = [n for n in ranked if n not in positions]
+    positions.update(_outer_rings(graph, rest, positions))
+    # every agent has a place of its own, for when unnamed sources are kept apart
+    for index, (_name, kind, unnamed, _alts) in enumerate(model["agents"]):
+        key = agent_key(index)
+        if key not in positions:
+            anchor = fold_key(kind) if unnamed and fold_key(kind) in positions else None
+            positions[key] = near(anchor, 0.04) if anchor else (0.0, 0.0)
+    # mentioned entities near the first speaker who names them
+    for quote in model["quotes"]:
+        for m in quote[9]:
+            agent = model["mentions"][m][2]
+            key = agent_key(agent) if agent >= 0 else f"m{m}"
+            if key not in positions:
+                speaker = quote[4]
+                name, kind, unnamed, _ = model["agents"][speaker]
+                anchor = fold_key(kind) if unnamed else agent_key(speaker)
+                positions[key] = near(anchor if anchor in positions else agent_key(speaker))
+    return {k: [round(x, 5), round(y, 5)] for k, (x, y) in sorted(positions.items())}
 
 
-def build_page(graph: nx.MultiDiGraph, max_nodes: int = 2000, title: str = "kg") -> str:
-    """The complete HTML page for a projected graph."""
-    from pyvis.network import Network
+def _outer_rings(
+    graph: nx.Graph, rest: list[str], core: dict[str, tuple[float, float]]
+) -> dict[str, tuple[float, float]]:
+    """Places for the nodes outside the spring-laid core: on rings around it, evenly
+    spaced, each node turned towards its strongest neighbour in the core (the less
+    quoted speakers of a topic sit on its side), the strongest nearest the core.
 
-    graph = keep_top_speakers(graph, max_nodes)
-    net = Network(directed=True, cdn_resources="in_line")
-    big = graph.number_of_nodes() > LAYOUT_THRESHOLD
-    positions = precomputed_layout(graph) if big else {}
-    for key, data in graph.nodes(data=True):
-        kind = data["kind"]
-        style = KIND_STYLE[kind]
-        label = data["label"] if kind != "quote" else _short(data["label"], 40)
-        extra = {}
-        if key in positions:
-            extra = {"x": positions[key][0], "y": positions[key][1]}
-        size = 10 + 4 * min(data.get("quotes", 0), 15) if kind == "speaker" else 12
-        net.add_node(
-            key,
-            label=label,
-            group=kind,
-            color=style["color"],
-            shape=style["shape"],
-            size=size,
-            **extra,
+    >>> g = nx.Graph([("t", "a", {"weight": 2}), ("t", "b", {"weight": 1})])
+    >>> sorted(_outer_rings(g, ["a", "b"], {"t": (1.0, 0.0)}))
+    ['a', 'b']
+    """
+    if not rest:
+        return {}
+    spacing = 2.0 / math.sqrt(len(core) + len(rest))  # about one node's room in the core
+    radius = 1.0 + spacing
+    if core:
+        radius = max(math.hypot(x, y) for x, y in core.values()) + spacing
+
+    def angle(node: str) -> float:
+        placed = [(graph[node][m]["weight"], m) for m in graph.neighbors(node) if m in core]
+        if not placed:
+            return 0.0
+        x, y = core[max(placed)[1]]
+        return math.atan2(y, x) % (2 * math.pi)
+
+    out: dict[str, tuple[float, float]] = {}
+    todo = list(rest)
+    while todo:
+        capacity = max(1, int(2 * math.pi * radius / spacing))
+        ring, todo = todo[:capacity], todo[capacity:]
+        ring.sort(key=lambda n: (angle(n), n))
+        for i, node in enumerate(ring):
+            # spread the ring's nodes evenly, in the order of their neighbours' directions
+            theta = angle(ring[0]) + 2 * math.pi * i / len(ring)
+            out[node] = (radius * math.cos(theta), radius * math.sin(theta))
+        radius += spacing
+    return out
+
+
+def packed_components(graph: nx.Graph) -> dict[str, tuple[float, float]]:
+    """A spring layout of each connected part, the parts packed in rows, biggest first,
+    instead of drifting apart as one spring layout lets them; scaled into about [-1, 1].
+
+    >>> g = nx.Graph([("a", "b"), ("c", "d")])
+    >>> p = packed_components(g)
+    >>> sorted(p) == ["a", "b", "c", "d"] and all(-1.01 <= v <= 1.01 for xy in p.values() for v in xy)
+    True
+    """
+    parts = sorted(nx.connected_components(graph), key=lambda c: (-len(c), min(c)))
+    if not parts:
+        return {}
+    boxes = []
+    for part in parts:
+        radius = math.sqrt(len(part))  # a part's room grows with its nodes
+        if len(part) == 1:
+            local = {next(iter(part)): (0.0, 0.0)}
+        else:
+            spring = nx.spring_layout(graph.subgraph(part), seed=7, iterations=80, weight="weight")
+            local = {n: (float(x) * radius, float(y) * radius) for n, (x, y) in spring.items()}
+        boxes.append((local, max(radius, 0.5)))
+    row_width = 1.6 * math.sqrt(sum((2 * r) ** 2 for _, r in boxes))
+    positions: dict[str, tuple[float, float]] = {}
+    x = y = row_height = 0.0
+    gap = 0.6
+    for local, radius in boxes:
+        if x > 0 and x + 2 * radius > row_width:
+            x, y, row_height = 0.0, y + row_height + gap, 0.0
+        for node, (px, py) in local.items():
+            positions[node] = (x + radius + px, y + radius + py)
+        x += 2 * radius + gap
+        row_height = max(row_height, 2 * radius)
+    xs = [p[0] for p in positions.values()]
+    ys = [p[1] for p in positions.values()]
+    cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+    half = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9) / 2
+    return {n: ((px - cx) / half, (py - cy) / half) for n, (px, py) in positions.items()}
+
+
+def page_model(data: PageData, max_nodes: int = DEFAULT_MAX_NODES, view: str = "speakers") -> dict:
+    """The JSON the page runs on: compact tables of agents, topics, mentions, articles
+    and quotes (rows that refer to each other by index), the layout and the options.
+
+    A quote row is ``[id, text, kind, cue, speaker, article, via, addressee, [topics],
+    [mentions], before, after]`` (-1: none).
+
+    >>> page_model(PageData())["quotes"]
+    []
+    """
+    if view not in VIEWS:
+        raise ValueError(f"view must be one of {', '.join(VIEWS)}, not {view!r}")
+    if max_nodes < 1:
+        raise ValueError("max_nodes must be at least 1")
+    agent_ids = {iri: i for i, iri in enumerate(sorted(data.agents, key=_agent_order(data)))}
+    topic_ids = {
+        iri: i for i, iri in enumerate(sorted(data.topics, key=lambda k: (data.topics[k].label, k)))
+    }
+    mention_ids = {
+        iri: i
+        for i, iri in enumerate(sorted(data.mentions, key=lambda k: (data.mentions[k].label, k)))
+    }
+    article_ids = {
+        iri: i
+        for i, iri in enumerate(
+            sorted(data.articles, key=lambda k: (data.articles[k].date, data.articles[k].doc, k))
         )
-    for a, b, data in graph.edges(data=True):
-        net.add_edge(a, b, label=data["kind"], arrows="to")
-    nodes, edges, *_ = net.get_network_data()
-    topics_of: dict[str, list[str]] = {}
-    for a, b, data in graph.edges(data=True):
-        if data["kind"] == "about":
-            topics_of.setdefault(a, []).append(graph.nodes[b]["label"])
-    for item in nodes:
-        data = graph.nodes[item["id"]]
-        item["tip"] = _tooltip(data)
-        item["label"] = str(item["label"])
-        if data["kind"] == "quote":
-            item.update(
-                speaker=data.get("speaker", ""),
-                date=data.get("date", ""),
-                topics=topics_of.get(item["id"], []),
-            )
-    options = {
-        "physics": {"enabled": not big, "stabilization": {"iterations": 150}},
-        "interaction": {"hover": True, "tooltipDelay": 100, "hideEdgesOnDrag": big},
-        "edges": {"font": {"size": 9}, "smooth": False},
-        "layout": {"improvedLayout": not big},
-        # pyvis drops a node's colour when it has a group: style the groups instead
-        "groups": {kind: dict(style) for kind, style in KIND_STYLE.items()},
     }
-    # on a big graph edge labels cost more to draw than the rest together: hover tells the kind
-    data = {
-        "nodes": nodes,
-        "edges": [
-            {
-                "from": e["from"],
-                "to": e["to"],
-                "label": "" if big else e.get("label", ""),
-                "arrows": "to",
-            }
-            for e in edges
+    agents = [
+        [a.name, a.kind, int(a.unnamed and a.name != data.speaker), list(a.alternate_names)]
+        for a in (data.agents[iri] for iri in agent_ids)
+    ]
+    model = {
+        "agents": agents,
+        "topics": [data.topics[iri].label for iri in topic_ids],
+        "mentions": [
+            [data.mentions[iri].label, data.mentions[iri].kind, agent_ids.get(iri, -1)]
+            for iri in mention_ids
         ],
-        "options": options,
-        "kinds": KIND_STYLE,
-        "speakers": sorted(
-            {d["label"] for _, d in graph.nodes(data=True) if d["kind"] == "speaker"}
-        ),
-        "topics": sorted({d["label"] for _, d in graph.nodes(data=True) if d["kind"] == "topic"}),
+        "articles": [
+            [s.title, s.outlet, s.date, _safe_url(s.url), s.doc]
+            for s in (data.articles[iri] for iri in article_ids)
+        ],
+        "quotes": [
+            [
+                q.id,
+                q.text,
+                q.kind,
+                q.cue,
+                agent_ids[q.speaker],
+                article_ids[q.article],
+                agent_ids[q.via] if q.via else -1,
+                agent_ids[q.addressee] if q.addressee else -1,
+                [topic_ids[t] for t in q.topics if t in topic_ids],
+                [mention_ids[m] for m in q.mentions if m in mention_ids],
+                q.before,
+                q.after,
+            ]
+            for q in data.quotes
+        ],
+        "maxNodes": max_nodes,
+        "view": view,
+        "speaker": data.speaker,
+        "style": STYLE,
+        "edgeStyle": EDGE_STYLE,
+        "foldLabels": FOLD_LABELS,
     }
+    model["layout"] = layout(model)
+    return model
+
+
+def build_page(
+    data: PageData,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    view: str = "speakers",
+    title: str = "kg: who said what",
+) -> str:
+    """The complete, self-contained HTML page for the quotes in `data`.
+
+    >>> page = build_page(PageData())
+    >>> page.startswith("<!DOCTYPE html>") and 'id="kg-data"' in page
+    True
+    """
+    return render_page(page_model(data, max_nodes, view), title)
+
+
+def render_page(model: dict, title: str = "kg: who said what") -> str:
+    """The page for a `page_model`: the template with vis-network and the data inlined."""
     js, css = vis_assets()
     template = resources.files("kg.outputs").joinpath("templates/graph.html").read_text("utf-8")
     page = template.replace("/*VIS_CSS*/", css.replace("</", "<\\/"))
-    page = page.replace("/*DATA*/", script_json(data))
+    page = page.replace("<!--TITLE-->", _html_text(title))
+    page = page.replace("/*DATA*/", script_json(model))
     return page.replace("/*VIS_JS*/", js.replace("</script", "<\\/script"))
+
+
+def drawn_summary(model: dict) -> tuple[int, int]:
+    """(nodes the default view draws, nodes it could draw): what `--max-nodes` cut.
+
+    Counts the speaker view's nodes as the page does: agents (unnamed sources folded)
+    and topics.
+
+    >>> model = {"agents": [["Ann", "person", 0, []]], "topics": ["a", "b"], "mentions": [],
+    ...          "quotes": [["q", "", "direct", "", 0, 0, -1, -1, [0, 1], [], "", ""]],
+    ...          "maxNodes": 2}
+    >>> drawn_summary(model)
+    (2, 3)
+    """
+    total = speaker_graph(model).number_of_nodes()
+    return min(total, model["maxNodes"]), total
 
 
 def script_json(value: object) -> str:
     """JSON that is safe inside a <script> element: no way to close the element early.
 
     >>> script_json({"t": "</script><img src=x onerror=alert(1)>"})
-    '{"t": "\\\\u003c/script\\\\u003e\\\\u003cimg src=x onerror=alert(1)\\\\u003e"}'
+    '{"t":"\\\\u003c/script\\\\u003e\\\\u003cimg src=x onerror=alert(1)\\\\u003e"}'
     """
-    text = json.dumps(value, ensure_ascii=False)
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return (
         text.replace("<", "\\u003c")
         .replace(">", "\\u003e")
@@ -200,18 +375,40 @@ def script_json(value: object) -> str:
     )
 
 
-def _tooltip(data: dict) -> str:
-    kind = data["kind"]
-    if kind == "quote":
-        return (
-            f"“{data['label']}”\n— {data.get('speaker', '')}\n{data.get('doc', '')}"
-            f" {data.get('date', '')}\nkind: {data.get('quote_kind', '')}"
-        )
-    if kind == "speaker":
-        return f"{data['label']}\n{data.get('quotes', 0)} quote(s)"
-    return f"{kind}: {data['label']}"
+def _agent_order(data: PageData):
+    said: Counter = Counter(q.speaker for q in data.quotes)
+
+    def order(iri: str) -> tuple:
+        return (-said[iri], data.agents[iri].name, iri)
+
+    return order
 
 
-def _short(text: str, n: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"
+def _safe_url(url: str) -> str:
+    """Only http(s) links reach the page; anything else (``javascript:``) is dropped.
+
+    >>> _safe_url("https://example.org/a"), _safe_url("javascript:alert(1)"), _safe_url(" HTTP://x.org ")
+    ('https://example.org/a', '', 'HTTP://x.org')
+    """
+    url = url.strip()
+    return url if url.lower().startswith(("http://", "https://")) else ""
+
+
+def _html_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+__all__ = [
+    "DEFAULT_MAX_NODES",
+    "EDGE_STYLE",
+    "STYLE",
+    "VIEWS",
+    "build_page",
+    "drawn_summary",
+    "layout",
+    "page_model",
+    "render_page",
+    "script_json",
+    "speaker_graph",
+    "vis_assets",
+]

@@ -1,16 +1,20 @@
-"""Named SPARQL queries with declared, safely bound parameters.
+"""Named SPARQL queries: standalone SPARQL 1.1 files whose parameters are bound as RDF terms.
 
-A query file declares its parameters in comments::
+A query file is plain SPARQL 1.1 (PREFIX lines included) that any store runs unchanged.
+Its parameters are declared in comments and are the variables of one VALUES row whose
+values are all ``UNDEF``, so a parameter not given is simply unbound::
 
-    # param: speaker  required: a speaker's name or any alias
-    # param: topic    optional: a topic label
+    # param: speaker  optional key: a speaker's name or any alias
+    # param: minimum  optional integer: least number of articles
+    ...
+    VALUES (?speaker ?minimum) { (UNDEF UNDEF) }
 
-`kg query NAME --param speaker="Qin Gang"` binds ``?speaker`` to the literal
-"Qin Gang": each value becomes an RDF term (`pyoxigraph.Literal` or `NamedNode`),
-serialised with its own escaping into a ``VALUES`` block at the start of the WHERE
-clause. A value such as ``x" } ; DROP ALL ; #`` is therefore only a string, and queries
-are read-only anyway. A parameter described as "required" must be given; the others,
-left out, stay unbound (``!BOUND(?topic)``).
+`bind` fills that row: each value becomes an RDF term (`pyoxigraph.Literal` or
+`NamedNode`) serialised with its own escaping, so a value such as ``x" } ; DROP ALL ; #``
+is only a string. The kind after required/optional says which term: ``key`` (a plain
+literal folded to lower case without accents, compared with ``kg:nameKey`` /
+``kg:labelKey``), ``string`` (the plain literal as given), ``integer`` (``xsd:integer``),
+``date`` (``xsd:date``) or ``iri``. A "required" parameter must be given.
 """
 
 from __future__ import annotations
@@ -20,32 +24,64 @@ import io
 import json
 import re
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import KgError
+from kg.errors import KgError, UsageError
 from kg.resolve.aliases import fold
 
-QUERY_DIRS = [Path(__file__).resolve().parents[2] / "queries", Path.cwd() / "queries"]
-_PARAM = re.compile(r"^#\s*param:\s*(\w+)\s*(.*)$", re.MULTILINE)
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
-_IRI_PARAM = re.compile(r"^<([^<>\"{}|^`\\\s]+)>$")
-_IF = re.compile(r"#\s*if:\s*([\w ,]+)\s*$")
-_VALUES_MARK = re.compile(r"^[ \t]*#\s*values[ \t]*$", re.MULTILINE)
+XSD = "http://www.w3.org/2001/XMLSchema#"
+KINDS = ("key", "string", "integer", "date", "iri")
+_PARAM = re.compile(
+    r"^#\s*param:\s*(\w+)\s+(required|optional)(?:\s+(" + "|".join(KINDS) + r"))?\s*:\s*(.*)$",
+    re.MULTILINE,
+)
+_LOOSE_PARAM = re.compile(r"^#\s*param:.*$", re.MULTILINE)
+# the parameter row: a VALUES block with one row whose values are all UNDEF
+_PARAMETER_ROW = re.compile(
+    r"VALUES\s*\(\s*((?:[?$][A-Za-z_]\w*\s*)+)\)\s*\{\s*\(\s*((?:UNDEF\s*)+)\)\s*\}",
+    re.IGNORECASE,
+)
+_IRI = re.compile(r"^<([^<>\"{}|^`\\\s]+)>$")
+_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^<>\"{}|^`\\\s]*$")
+_QUERY_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Param:
+    """A declared parameter: its name, whether it must be given, its term kind, what it is."""
+
+    name: str
+    required: bool
+    kind: str
+    description: str
+
+    def __str__(self) -> str:
+        need = "required" if self.required else "optional"
+        return f"{need} {self.kind}: {self.description}"
 
 
 @dataclass(frozen=True)
 class NamedQuery:
     name: str
     text: str
-    params: dict[str, str]
+    params: dict[str, Param]
     description: str
 
 
+def query_dirs() -> list[Path]:
+    """Where named queries are found: the ones shipped in the package (``kg/queries``, the
+    same files as the checkout's top-level ``queries/``), then ``./queries`` for the user's own."""
+    shipped = Path(str(resources.files("kg") / "queries"))
+    return [shipped, Path.cwd() / "queries"]
+
+
 def available_queries() -> dict[str, Path]:
+    """Query name -> file; a shipped query keeps its name over a user's file of that name."""
     found: dict[str, Path] = {}
-    for folder in QUERY_DIRS:
+    for folder in query_dirs():
         if folder.is_dir():
             for path in sorted(folder.glob("*.rq")):
                 found.setdefault(path.stem, path)
@@ -58,101 +94,200 @@ def load_query(spec: str) -> NamedQuery:
     if spec.endswith(".rq") and path.is_file():
         text, name = path.read_text(encoding="utf-8"), path.stem
     elif spec in available_queries():
-        path = available_queries()[spec]
-        text, name = path.read_text(encoding="utf-8"), spec
-    elif re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", spec, re.IGNORECASE):
+        text, name = available_queries()[spec].read_text(encoding="utf-8"), spec
+    elif _QUERY_FORM.search(spec):
         text, name = spec, "inline"
     else:
         names = ", ".join(sorted(available_queries())) or "none found"
-        raise KgError(f"unknown query {spec!r}: give a name ({names}), a .rq file or SPARQL text")
-    params = {m.group(1): m.group(2).strip() for m in _PARAM.finditer(text)}
+        raise UsageError(
+            f"unknown query {spec!r}: give a name ({names}), a .rq file or SPARQL text"
+        )
+    return parse_query(name, text)
+
+
+def parse_query(name: str, text: str) -> NamedQuery:
+    """Read the declarations of a query's text and check they match its parameter row.
+
+    >>> q = parse_query("q", "# Demo.\\n# param: who  optional key: a name\\n"
+    ...     "SELECT ?x WHERE { VALUES (?who) { (UNDEF) } ?x <urn:k> ?who }")
+    >>> q.description, str(q.params["who"])
+    ('Demo.', 'optional key: a name')
+    >>> parse_query("q", "# param: who  optional: a name\\nSELECT * WHERE { ?s ?p ?o }")
+    Traceback (most recent call last):
+    kg.errors.KgError: query 'q' declares who but has no parameter row VALUES (?who) { (UNDEF) }
+    """
+    params = {
+        m.group(1): Param(m.group(1), m.group(2) == "required", m.group(3) or "string", m.group(4))
+        for m in _PARAM.finditer(text)
+    }
+    for line in _LOOSE_PARAM.findall(text):
+        if not _PARAM.match(line):
+            raise KgError(
+                f"query {name!r}: cannot read {line.strip()!r} (write "
+                f"'# param: NAME required|optional [{'|'.join(KINDS)}]: description')"
+            )
+    if params:
+        row = _parameter_row(text)
+        names = row[0] if row else []
+        if sorted(names) != sorted(params):
+            wanted = " ".join(f"?{p}" for p in params)
+            undef = " ".join("UNDEF" for _ in params)
+            raise KgError(
+                f"query {name!r} declares {', '.join(params)} but has no parameter row"
+                f" VALUES ({wanted}) {{ ({undef}) }}"
+            )
     first = next((line[1:].strip() for line in text.splitlines() if line.startswith("#")), "")
     return NamedQuery(name, text, params, first)
 
 
-def bind(query: NamedQuery, values: dict[str, str]) -> str:
-    r"""The query text with parameter values bound as RDF terms in a VALUES block.
+def _parameter_row(text: str) -> tuple[list[str], re.Match] | None:
+    match = _PARAMETER_ROW.search(text)
+    if match is None:
+        return None
+    names = [v[1:] for v in match.group(1).split()]
+    if len(names) != len(match.group(2).split()):
+        return None
+    return names, match
 
-    ``<iri>`` becomes an IRI, anything else a plain string literal; each parameter
-    ``p`` also binds ``?p_key``, its folded form (lower case, no accents), to match the
-    graph's ``kg:nameKey``/``kg:labelKey``. A line ending in ``# if: p`` is kept only when
-    ``p`` is given. The block goes where a ``# values`` line stands (put it inside the
-    ``GRAPH`` pattern it should drive), else after every ``WHERE {``.
 
-    >>> q = NamedQuery("q", "SELECT ?x WHERE { ?x ?p ?speaker }", {"speaker": ""}, "")
-    >>> bind(q, {"speaker": 'x" } ; DROP ALL ; #'})
-    'SELECT ?x WHERE { VALUES (?speaker) { ("x\\" } ; DROP ALL ; #") } ?x ?p ?speaker }'
-    >>> q = NamedQuery("q", "SELECT ?a WHERE {\n # values\n ?a kg:nameKey ?who_key . # if: who\n}", {"who": ""}, "")
-    >>> print(bind(q, {"who": "José Ruiz"}))
-    SELECT ?a WHERE {
-    VALUES (?who ?who_key) { ("José Ruiz" "jose ruiz") }
-     ?a kg:nameKey ?who_key .
-    }
-    >>> print(bind(q, {}))
-    SELECT ?a WHERE {
-     # values
-    }
+def term(param: Param | None, value: str) -> ox.NamedNode | ox.Literal:
+    """The RDF term a parameter value stands for.
+
+    >>> term(Param("who", False, "key", ""), "José Ruiz")
+    <Literal value=jose ruiz datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#string>>
+    >>> term(Param("n", False, "integer", ""), " 3 ").value
+    '3'
+    >>> term(None, "<https://example.org/x>")
+    <NamedNode value=https://example.org/x>
+    >>> term(Param("n", False, "integer", ""), "three")
+    Traceback (most recent call last):
+    kg.errors.UsageError: parameter n must be an integer, got 'three'
     """
+    kind = param.kind if param is not None else "string"
+    label = param.name if param is not None else "value"
+    if kind == "key":  # a key given as <iri> is the IRI's key (topics carry theirs)
+        iri = _IRI.match(value.strip())
+        return ox.Literal(fold(iri.group(1) if iri else value))
+    if kind == "integer":
+        if not re.fullmatch(r"\s*[+-]?\d+\s*", value):
+            raise UsageError(f"parameter {label} must be an integer, got {value!r}")
+        return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
+    if kind == "date":
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            raise UsageError(f"parameter {label} must be a date (YYYY-MM-DD), got {value!r}")
+        return ox.Literal(value.strip(), datatype=ox.NamedNode(XSD + "date"))
+    iri = _IRI.match(value.strip())
+    if kind == "iri":
+        candidate = iri.group(1) if iri else value.strip()
+        if not _ABSOLUTE_IRI.match(candidate):
+            raise UsageError(f"parameter {label} must be an absolute IRI, got {value!r}")
+        return ox.NamedNode(candidate)
+    if param is None and iri:  # an undeclared value of an inline query may be written <iri>
+        return ox.NamedNode(iri.group(1))
+    return ox.Literal(value)
+
+
+def check_values(query: NamedQuery, values: dict[str, str]) -> None:
+    """Raise `KgError` for an unknown parameter or a required one left out."""
     unknown = set(values) - set(query.params)
     if unknown and query.name != "inline":
-        raise KgError(
+        raise UsageError(
             f"query {query.name!r} has no parameter {', '.join(sorted(unknown))}"
             f" (it takes: {', '.join(query.params) or 'none'})"
         )
-    missing = [
-        name
-        for name, about in query.params.items()
-        if about.startswith("required") and name not in values
-    ]
-    if missing:
-        raise KgError(
-            f"query {query.name!r} needs --param {missing[0]}=VALUE ({query.params[missing[0]]})"
-        )
-    text = _conditional_lines(query.text, set(values))
-    if not values:
-        return text
-    names, terms = [], []
-    for key, value in values.items():
+    for name, param in query.params.items():
+        if param.required and not values.get(name, "").strip():
+            raise UsageError(f"query {query.name!r} needs --param {name}=VALUE ({param})")
+    for key in values:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
-            raise KgError(f"parameter name {key!r} is not a SPARQL variable name")
-        iri = _IRI_PARAM.match(value)
-        names.append(str(ox.Variable(key)))
-        terms.append(str(ox.NamedNode(iri.group(1)) if iri else ox.Literal(value)))
-        if f"?{key}_key" in text:
-            names.append(str(ox.Variable(f"{key}_key")))
-            # an IRI's key is the IRI itself, folded: concepts carry theirs as a label key
-            terms.append(str(ox.Literal(fold(iri.group(1) if iri else value))))
-    block = f"VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}"
-    if _VALUES_MARK.search(text):
-        return _VALUES_MARK.sub(lambda m: block, text)
-    if not _WHERE.search(text):
-        raise KgError(f"query {query.name!r} has no WHERE {{ ... }} to bind parameters in")
-    # every WHERE, sub-selects included: a sub-select does not see the outer bindings
-    return _WHERE.sub(lambda m: m.group(0) + " " + block, text)
+            raise UsageError(f"parameter name {key!r} is not a SPARQL variable name")
 
 
-def _conditional_lines(text: str, given: set[str]) -> str:
-    """Drop the lines marked ``# if: a, b`` unless every named parameter is given."""
-    kept = []
-    for line in text.splitlines():
-        match = _IF.search(line)
-        if match is not None:
-            needed = {n.strip() for n in match.group(1).split(",") if n.strip()}
-            if not needed <= given:
-                continue
-            line = line[: match.start()].rstrip()
-        kept.append(line)
-    return "\n".join(kept) + ("\n" if text.endswith("\n") else "")
+def bind(query: NamedQuery, values: dict[str, str]) -> str:
+    r"""The query text with its parameter row filled with RDF terms.
+
+    Parameters not given stay ``UNDEF``. A query without a parameter row (SPARQL text
+    given inline) gets the values as a trailing ``VALUES`` clause, which joins them with
+    its solutions.
+
+    >>> q = parse_query("q", "# param: who  optional key: a name\n"
+    ...     "SELECT ?x WHERE { VALUES (?who) { (UNDEF) } ?x <urn:k> ?who }")
+    >>> print(bind(q, {"who": 'José " } ; DROP ALL ; #'}).splitlines()[1])
+    SELECT ?x WHERE { VALUES (?who) { ("jose \" } ; drop all ; #") } ?x <urn:k> ?who }
+    >>> bind(q, {}) == q.text
+    True
+    >>> print(bind(parse_query("inline", "SELECT ?x WHERE { ?x ?p ?o }"), {"o": "<urn:o>"}), end="")
+    SELECT ?x WHERE { ?x ?p ?o }
+    VALUES (?o) { (<urn:o>) }
+    """
+    check_values(query, values)
+    if not values:
+        return query.text
+    row = _parameter_row(query.text)
+    if row is None:
+        names = " ".join(str(ox.Variable(k)) for k in values)
+        terms = " ".join(str(term(query.params.get(k), v)) for k, v in values.items())
+        return f"{query.text.rstrip()}\nVALUES ({names}) {{ ({terms}) }}\n"
+    names, match = row
+    cells = [str(term(query.params.get(n), values[n])) if n in values else "UNDEF" for n in names]
+    block = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(cells)}) }}"
+    return query.text[: match.start()] + block + query.text[match.end() :]
+
+
+def execute(store, query: NamedQuery, values: dict[str, str]):
+    """pyoxigraph's result of the bound query (solutions, a boolean or triples)."""
+    try:
+        return store.query(bind(query, values))
+    except SyntaxError as exc:
+        raise KgError(f"query {query.name!r} is not valid SPARQL: {exc}") from None
+
+
+def w3c_results(result, fmt: str) -> bytes:
+    """A SELECT or ASK result in a W3C results format: ``srj`` (SPARQL JSON), ``srx``
+    (SPARQL XML) or ``tsv``; CONSTRUCT and DESCRIBE results as N-Triples."""
+    from kg.outputs.serve import results
+
+    if isinstance(result, ox.QueryBoolean):
+        if fmt == "tsv":
+            raise UsageError("an ASK answer has no TSV form: use --format srj or srx")
+        return results.write_boolean(bool(result), fmt)
+    if isinstance(result, ox.QueryTriples):
+        return results.write_triples(result, "application/n-triples")[0]
+    variables = [v.value for v in result.variables]
+    body, _ = results.write_solutions(
+        variables, ({v: s[v] for v in variables} for s in result), fmt
+    )
+    return body
+
+
+def store_root(path: str | Path) -> Path:
+    """The folder holding a kg store, from the build folder (``out``) or the store inside
+    it (``out/store``, or one generation ``out/store.3``).
+
+    >>> import tempfile
+    >>> store_root(tempfile.mkdtemp())  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    kg.errors.KgError: ... no kg store here (give the folder `kg build --out` wrote, or its store)
+    """
+    from kg.rdf.store import published
+
+    path = Path(path)
+    if not path.exists():
+        raise KgError(f"{path}: no such folder")
+    if published(path) is not None:
+        return path
+    if re.fullmatch(r"store(\.\d+)?", path.name) and published(path.parent) is not None:
+        return path.parent
+    raise KgError(
+        f"{path}: no kg store here (give the folder `kg build --out` wrote, or its store)"
+    )
 
 
 def run_query(
     store, query: NamedQuery, values: dict[str, str]
 ) -> tuple[list[str], list[list[str]]]:
     """Columns and rows (as plain strings) of a SELECT; ASK gives one boolean row."""
-    try:
-        result = store.query(bind(query, values))
-    except SyntaxError as exc:
-        raise KgError(f"query {query.name!r} is not valid SPARQL: {exc}") from None
+    result = execute(store, query, values)
     if isinstance(result, ox.QueryBoolean):
         return ["answer"], [[str(bool(result)).lower()]]
     if isinstance(result, ox.QueryTriples):

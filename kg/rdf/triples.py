@@ -213,9 +213,18 @@ def concept_triples(g: Graph, iri: str, taxonomy: Taxonomy | None, label: str = 
     label keys (labels, the keyword file's names, the qcode) that parameters match.
 
     With the chain of broader concepts inside each article graph, a query for a
-    concept reaches its narrower ones there (``?t skos:broader* ?c``). A concept the
-    taxonomy does not know (quotes tagged with another scheme) keeps `label`.
+    concept reaches its narrower ones there: ``kg:within`` links the concept to itself
+    and to each broader concept (the reflexive, transitive closure of skos:broader that
+    every SPARQL engine can look up as one triple pattern, where ``skos:broader*``'s
+    zero-length case is not evaluated alike), so ``?t kg:within ?c`` finds a quote tagged
+    with ?c or anything narrower. A concept the taxonomy does not know (quotes tagged with
+    another scheme) keeps `label`.
     """
+    node = URIRef(iri)
+    g.add((node, KG.within, node))
+    if taxonomy is not None and iri in taxonomy.concepts:
+        for ancestor in taxonomy.ancestors(iri):
+            g.add((node, KG.within, URIRef(ancestor)))
     todo = [iri]
     seen: set[str] = set()
     while todo:

@@ -78,9 +78,11 @@ def cue_content(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
         for i in overlapping:
             start = min(start, ctx.quoted[i].outer_start)
             end = max(end, ctx.quoted[i].outer_end)
-        kind, start, end = _kind_of(ctx, start, end, overlapping, cue)
         outer = nesting.outer_of.get(index)
         relayed_by = ctx.cues[outer] if outer is not None else according_beside(ctx, cue)
+        if relayed_by is not None and relayed_by.kind == "according":
+            end = _before_phrase(ctx, relayed_by, start, end)  # "..., per the AP" is not said
+        kind, start, end = _kind_of(ctx, start, end, overlapping, cue)
         yield Claim(
             start,
             end,
@@ -91,6 +93,17 @@ def cue_content(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
             cue_mention(ctx, cue),
             relayed_by,
         )
+
+
+def _before_phrase(ctx: ArticleContext, according: Cue, start: int, end: int) -> int:
+    """Where a content ends when an "according to X" / "per X" closes it."""
+    at = according.token.idx
+    if start < at < end and not ctx.text[at:end].strip(" .,;").count(" ") > 8:
+        cut = at
+        while cut > start and ctx.text[cut - 1] in " ,;—–-":
+            cut -= 1
+        return cut
+    return end
 
 
 def _kind_of(
@@ -196,6 +209,8 @@ def speaker_label(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
         answer = ctx.text[label.label_start : label.label_end].lower() in ctx.lexicon.answer_labels
         if not answer and label_speaker(ctx, label.label_start, label.label_end) is None:
             continue
+        if _has_verb(ctx, label.label_start, label.label_end):
+            continue  # "Tom Reyes replied: “...”" is a cue and its quote, not a label
         overlapping = ctx.quotes_overlapping(label.start, label.end)
         kind, start, end = "unquoted", label.start, label.end
         if len(overlapping) == 1:
@@ -214,6 +229,11 @@ def speaker_label(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
             paragraph_voice=True,
             answer=answer,
         )
+
+
+def _has_verb(ctx: ArticleContext, start: int, end: int) -> bool:
+    span = ctx.doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and any(t.pos_ in ("VERB", "AUX") for t in span)
 
 
 _DASH_SIGNATURE = re.compile(r"[^\S\n]*[—–―‒-]{1,2}[^\S\n]*(?=[A-Z])([^\n,;(]{2,80})")

@@ -35,7 +35,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-from kg.errors import KgError
+from kg.errors import KgError, UsageError
 
 STAGES = ("link", "veto", "speaker", "relay", "revise")
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "pipeline.toml"
@@ -135,8 +135,8 @@ def resolve_name(name: str) -> str:
         return matches[0]
     known = ", ".join(sorted(REGISTRY))
     if matches:
-        raise KgError(f"sieve name {name!r} is ambiguous: say one of {', '.join(matches)}")
-    raise KgError(f"no sieve named {name!r}; the sieves are: {known}")
+        raise UsageError(f"sieve name {name!r} is ambiguous: say one of {', '.join(matches)}")
+    raise UsageError(f"no sieve named {name!r}; the sieves are: {known}")
 
 
 def _load(path: Path) -> dict:

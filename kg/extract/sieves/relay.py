@@ -153,7 +153,7 @@ def continued_relay(ctx, claim: Claim, speaker: Speaker, discourse: Discourse, r
         return None
     if last.via is None or last.speaker.name != speaker.name:
         return None
-    if ctx.paragraph(claim.start) - ctx.paragraph(last.end) > 2:
+    if ctx.prose(claim.start) - ctx.prose(last.end) > 2:
         return None
     return RelayDecision(last.via, None, None, "the same channel as the quote before")
 
@@ -226,5 +226,11 @@ def relayer_name(ctx: ArticleContext, token: Token, discourse: Discourse) -> str
 
 
 def is_media(ctx: ArticleContext, token: Token) -> bool:
+    """Whether a phrase names a news outlet: a media word ("the agency", "Daily Herald")
+    or the name of a news agency or broadcaster ("told Reuters")."""
     words = {t.lower_ for t in token.subtree} | {token.lemma_.lower()}
-    return bool(words & ctx.lexicon.media_words)
+    if words & ctx.lexicon.media_words:
+        return True
+    ent = ctx.entity_at.get(token.i)
+    name = strip_article(ent.text if ent is not None else token.text).lower()
+    return name in ctx.lexicon.news_outlets

@@ -75,7 +75,7 @@ def described_lead(ctx: ArticleContext, quotes: tuple[Attributed, ...]) -> Itera
         if not _unique_role(cue.speaker):
             continue
         for later in quotes[i + 1 :]:
-            if ctx.paragraph(later.start) - ctx.paragraph(q.end) > 1:
+            if ctx.prose(later.start) - ctx.prose(q.end) > 1:
                 break
             if later.speaker.kind != "person":
                 continue
