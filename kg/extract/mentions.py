@@ -8,11 +8,12 @@ person who also speaks is one node of the graph.
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 from importlib import resources
 
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
 from kg.extract.lexicon import load_lexicon
 from kg.extract.model import Mention
@@ -87,6 +88,30 @@ def entity_name(text: str) -> str:
     return name
 
 
+if not Doc.has_extension("kg_entity_starts"):
+    Doc.set_extension("kg_entity_starts", default=None)
+
+
+def entities_in(span: Span) -> list[Span]:
+    """The named entities inside a span, looked up in the Doc's entities once sorted
+    (kept on the Doc): ``span.ents`` scans every entity of the article each time.
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("Ana Lopez met Karl Berg in Lisbon")
+    >>> doc.ents = [doc.char_span(0, 9, label="PERSON"), doc.char_span(27, 33, label="GPE")]
+    >>> [e.text for e in entities_in(doc[2:7])]
+    ['Lisbon']
+    """
+    doc = span.doc
+    index = doc._.kg_entity_starts
+    if index is None:  # the parse's entities: the extract stage reads, never sets them
+        ents = list(doc.ents)
+        index = doc._.kg_entity_starts = (ents, [e.start for e in ents])
+    ents, starts = index
+    lo = bisect.bisect_left(starts, span.start)
+    return [e for e in ents[lo : bisect.bisect_left(starts, span.end)] if e.end <= span.end]
+
+
 def quote_mentions(span: Span, people=None, parsed=None) -> list[Mention]:
     """The entities named in a quote's content span, first mention first, one per entity.
 
@@ -100,24 +125,24 @@ def quote_mentions(span: Span, people=None, parsed=None) -> list[Mention]:
     found: dict[tuple[str, str], Mention] = {}
     covered: set[int] = set()
 
-    def add(name: str, kind: str, start_char: int, end_char: int) -> None:
+    def add(name: str, kind: str, words: Span) -> None:
         if not _plausible(name):
             return
         key = (kind, name.casefold())
         if key in found:
             return
         if parsed is not None:
-            start, end = parsed.raw_span(start_char, end_char)
-            words = parsed.article.text[start:end]
+            start, end = parsed.raw_span(words.start_char, words.end_char)
+            text = parsed.article.text[start:end]
         else:
-            start, end, words = start_char, end_char, doc.text[start_char:end_char]
-        found[key] = Mention(name, kind, start, end, words)
+            start, end, text = words.start_char, words.end_char, words.text
+        found[key] = Mention(name, kind, start, end, text)
 
-    for ent in span.ents:
+    for ent in entities_in(span):
         covered.update(range(ent.start, ent.end))
         person = people.person_at(doc[ent.start]) if people is not None else None
         if person is not None:
-            add(person.name, _person_kind(person.kind), ent.start_char, ent.end_char)
+            add(person.name, _person_kind(person.kind), ent)
             continue
         kind = ENTITY_KINDS.get(ent.label_)
         if kind is None:
@@ -126,14 +151,14 @@ def quote_mentions(span: Span, people=None, parsed=None) -> list[Mention]:
         country = country_name(name) if ent.label_ == "GPE" else None
         if country is not None:  # one node per country, however the article writes it
             name, kind = country, "country"
-        add(name, kind, ent.start_char, ent.end_char)
+        add(name, kind, ent)
     if people is not None:
         for token in span:  # a bare surname the tagger did not mark ("Evans said ...")
             if token.i in covered:
                 continue
             person = people.person_at(token)
             if person is not None:
-                add(person.name, _person_kind(person.kind), token.idx, token.idx + len(token))
+                add(person.name, _person_kind(person.kind), doc[token.i : token.i + 1])
     return sorted(found.values(), key=lambda m: m.start)
 
 

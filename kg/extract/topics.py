@@ -50,7 +50,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from kg.errors import KgError
-from kg.extract.mentions import country_name, nationality_country
+from kg.extract.mentions import country_name, entities_in, nationality_country
 from kg.extract.model import Topic
 from kg.resolve.aliases import fold
 
@@ -971,7 +971,7 @@ def _relations_hit(span: Span, own: list[Hit], prior: TopicIndex, taxonomy: Taxo
         return []  # the words already say it; the countries add nothing
     countries = {
         country_name(e.text) if e.label_ == "GPE" else nationality_country(e.text)
-        for e in span.ents
+        for e in entities_in(span)
         if e.label_ in ("GPE", "NORP")
     } - {None}
     if len(countries) < 2 or prior.share(branch) < RELATIONS_SHARE:
