@@ -650,6 +650,19 @@ ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected
         "via",
         "Reuters",
     ),
+    # an office held by the story's main figure is not another office ("the foreign
+    # minister" is not the secretary of state); the described minister, and the "he" that
+    # follows, are the person named at the next quote
+    (
+        "US Secretary of State Karen Walsh met officials in Beijing. Walsh spoke for an hour. "
+        "Walsh left on Monday.\n\nFor his part, the Chinese foreign minister reminded his "
+        "American counterpart that relations were at their lowest point in decades.\n\n"
+        "Among the sticking points, he said, trade is the most sensitive.\n\n"
+        "“Trade must be fair to both sides,” Li Wei said.",
+        "trade is the most sensitive",
+        "speaker",
+        "Li Wei",
+    ),
     # "statements reported by CCTV" reached the article through CCTV
     (
         "Minister Karl Berg told his counterpart that the talks had been useful, "
@@ -726,6 +739,8 @@ def test_a_lead_names_its_described_speaker_in_the_next_paragraph(extract):
         ("DATELINE", "Port Ellen, March 3 – The talks resumed.", True),
         ("DATELINE", "Ana Lopez - the mayor - said the talks resumed.", False),
         ("DATELINE", "US-China talks resumed on Monday.", False),
+        ("DATELINE", "Port Ellen (Islay) [Scotland]: After the loss, the coach said.", True),
+        ("DATELINE", "Ana Lopez (Labour): We will not support the bill.", False),
         ("RUN_IN_HEADING", "THE BORROWING Back when he wrote his book, he avoided debt.", True),
         ("RUN_IN_HEADING", "NATO Secretary General Jens Berg said the alliance was united.", False),
         ("RUN_IN_HEADING", "POLICE say the report was misleading.", False),

@@ -524,7 +524,12 @@ def _content_from_head(verb: Token) -> tuple[int, int] | None:
         return None  # "... since the US accused Beijing": a subordinate clause, no report
     head = verb.head
     if head.i > verb.i:
-        return None
+        if verb.dep_ != "parataxis":
+            return None
+        # "Among the sticking points, he said, Taiwan is the most sensitive": a cue set
+        # in commas inside the clause it reports; the words after it are the statement
+        span = (verb.right_edge.i + 1, head.right_edge.i + 1)
+        return _trim(verb.doc, span) if _span_words(verb.doc, span) >= 3 else None
     start = head.left_edge.i
     end = verb.left_edge.i
     if _span_words(verb.doc, (start, end)) < 3:

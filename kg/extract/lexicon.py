@@ -49,12 +49,14 @@ class Lexicon:
     target_object_verbs: frozenset[str]
     issuing_verbs: frozenset[str]
     role_nouns: frozenset[str]
+    office_nouns: frozenset[str]
     organization_nouns: frozenset[str]
     collective_bodies: frozenset[str]
     document_nouns: frozenset[str]
     reporting_nouns: frozenset[str]
     media_words: frozenset[str]
     audience_nouns: frozenset[str]
+    channel_nouns: frozenset[str]
     role_gender: dict[str, str]
     role_synonyms: dict[str, str]
     role_abbreviations: dict[str, tuple[str, ...]]
@@ -112,12 +114,14 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
         target_object_verbs=_having(verbs, "target_object"),
         issuing_verbs=_having(verbs, "issues_document"),
         role_nouns=_having(nouns, "role"),
+        office_nouns=_having(nouns, "office"),
         organization_nouns=_having(nouns, "organization"),
         collective_bodies=_having(nouns, "collective"),
         document_nouns=_having(nouns, "document"),
         reporting_nouns=_having(nouns, "reporting"),
         media_words=_having(nouns, "media"),
         audience_nouns=_having(nouns, "audience"),
+        channel_nouns=_having(nouns, "channel"),
         role_gender={w: f["gender"] for w, f in nouns.items() if f.get("gender")},
         role_synonyms={w: f["same_as"] for w, f in nouns.items() if f.get("same_as")},
         role_abbreviations={w: tuple(v) for w, v in names.get("abbreviations", {}).items()},

@@ -39,10 +39,12 @@ if not Doc.has_extension("paragraph_starts"):
 # "Ana Lopez - the mayor - said" is not one.
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 DATELINE = re.compile(
-    r"(?:[A-Z][A-Z .'-]{1,40}(?:,[^–—\n]{1,40}?)?"
+    r"(?:(?:[A-Z][A-Z .'-]{1,40}(?:,[^–—\n]{1,40}?)?"
     rf"|[A-Z][A-Za-z .'-]{{1,40}},\s*{_MONTH}\s+\d{{1,2}}[^–—\n]{{0,30}}?"
     r"|[A-Z][A-Za-z .'-]{1,40}(?=\s*\())"
     r"(?:\s*\([A-Za-z .]{2,30}\))?\s*[–—-]{1,2}\s+"
+    # "Margao (Goa) [India]:": place, region and country in brackets, then a colon
+    r"|[A-Z][A-Za-z .'-]{1,40}\s*\([A-Za-z .]{2,30}\)\s*\[[A-Za-z .]{2,30}\]\s*:\s+)"
 )
 
 

@@ -111,6 +111,73 @@ def told_outlet(ctx, claim: Claim, speaker, discourse, resolve: Resolve):
 
 @sieve(
     "relay",
+    "published_by",
+    "words said “in an interview with X”, “in a report by X” or “in a video published by X” "
+    "reached the article through X",
+    examples=[
+        (
+            "In a video published by Harbour TV, Mayor Ana Lopez said the port would reopen.",
+            "port would reopen",
+            "via",
+            "Harbour TV",
+        ),
+        (
+            "Ana Lopez said in an interview with the Valley Herald that the port would reopen.",
+            "port would reopen",
+            "via",
+            "Valley Herald",
+        ),
+    ],
+    field="via",
+)
+def published_by(ctx, claim: Claim, speaker, discourse, resolve: Resolve):
+    cue = claim.cue
+    if cue is None:
+        return None
+    verbs = [cue.token] + [  # "was quoted as saying in a report by X"
+        g
+        for c in cue.token.children
+        if c.dep_ == "prep" and c.lower_ == "as"
+        for g in c.children
+        if g.dep_ == "pcomp"
+    ]
+    preps = [c for verb in verbs for c in verb.children]
+    for prep in preps:
+        if prep.dep_ != "prep" or prep.lower_ not in ("in", "on", "during"):
+            continue
+        channel = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if channel is None or channel.lemma_.lower() not in ctx.lexicon.channel_nouns:
+            continue
+        source = _channel_source(channel)
+        if source is not None and (
+            source.pos_ == "PROPN" or source.ent_type_ or is_media(ctx, source)
+        ):
+            return RelayDecision(
+                relayer_name(ctx, source, discourse), ctx.phrase_span(source), None, channel.text
+            )
+    return None
+
+
+def _channel_source(channel: Token) -> Token | None:
+    """Who published a channel: "an interview with X", "a report by X", "a video
+    published by X", "X's interview"."""
+    for child in channel.children:
+        if child.dep_ == "poss":
+            return child
+        if child.dep_ == "prep" and child.lower_ in ("with", "by", "on", "for"):
+            return next((g for g in child.children if g.dep_ == "pobj"), None)
+        if child.dep_ == "acl":
+            agent = next(
+                (g for g in child.children if g.dep_ in ("agent", "prep") and g.lower_ == "by"),
+                None,
+            )
+            if agent is not None:
+                return next((g for g in agent.children if g.dep_ == "pobj"), None)
+    return None
+
+
+@sieve(
+    "relay",
     "relay_verb",
     "“X quoted Y as saying”: X relays Y's words",
     examples=[

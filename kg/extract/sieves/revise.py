@@ -53,8 +53,8 @@ def answer_relay(ctx: ArticleContext, quotes: tuple[Attributed, ...]) -> Iterato
 @sieve(
     "revise",
     "described_lead",
-    "a lead that describes its speaker by a unique role (“said the head of the agency”) "
-    "and names a speaker in the next paragraph speaks of that person",
+    "a speaker first described by a specific role (“the head of the agency”, “the Chinese "
+    "foreign minister”) and named at a quote soon after (“..., said Jane Roe”) is that person",
     examples=[
         (
             "Harbour chief says the port has no money problems\n\n"
@@ -68,27 +68,48 @@ def answer_relay(ctx: ArticleContext, quotes: tuple[Attributed, ...]) -> Iterato
     ],
 )
 def described_lead(ctx: ArticleContext, quotes: tuple[Attributed, ...]) -> Iterator[Revision]:
+    renamed: set[int] = set()
     for i, q in enumerate(quotes):
         cue = q.claim.cue
-        if q.speaker.kind != "anonymous" or cue is None or cue.speaker is None:
+        if i in renamed or q.speaker.kind != "anonymous" or cue is None or cue.speaker is None:
             continue
-        if not _unique_role(cue.speaker):
+        if not _specific_role(cue.speaker):
             continue
-        for later in quotes[i + 1 :]:
-            if ctx.prose(later.start) - ctx.prose(q.end) > 1:
+        same = [i]
+        for k in range(i + 1, len(quotes)):
+            later = quotes[k]
+            if ctx.prose(later.start) - ctx.prose(q.end) > 3:
                 break
+            if later.speaker == q.speaker or later.speaker.name == q.speaker.name:
+                same.append(k)  # "he said" after it: the same described speaker
+                continue
             if later.speaker.kind != "person":
                 continue
             person = ctx.entities.find_name(later.speaker.name)
             if person is not None and min(person.mentions, default=0) > q.end:
                 first = person.first_char
-                yield Revision(
-                    i,
-                    speaker=Speaker(person.name, q.speaker.mention, "person"),
-                    antecedent=TextSpan(first, person.spans.get(first, first)),
-                    note="named in the next paragraph",
-                )
+                for j in same:
+                    renamed.add(j)
+                    yield Revision(
+                        j,
+                        speaker=Speaker(person.name, quotes[j].speaker.mention, "person"),
+                        antecedent=TextSpan(first, person.spans.get(first, first)),
+                        note="named at a quote soon after",
+                    )
             break
+
+
+def _specific_role(head) -> bool:
+    """ "The head of the agency", "the Chinese foreign minister", "the lead scientist": a
+    definite role specific enough for one person, as opposed to "an official", "the
+    officials" or a bare "the official"."""
+    if not definite_singular(head, ("the",)):
+        return False
+    modified = any(
+        c.dep_ in ("amod", "compound", "nmod") and c.i < head.i and not c.is_stop
+        for c in head.children
+    )
+    return _unique_role(head) or modified
 
 
 def _unique_role(head) -> bool:
@@ -133,7 +154,6 @@ def passage_relay(ctx: ArticleContext, quotes: tuple[Attributed, ...]) -> Iterat
     examples=[
         (
             "“We will rebuild every home on this street,” Mayor Ana Lopez said.\n\n"
-            "The fire destroyed twelve houses.\n\n"
             "“We will rebuild every home on this street.”\n",
             "rebuild every home",
             "count",
