@@ -171,3 +171,56 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+LIVE_OPENERS = [
+    "{name} said on {day} that the {topic} would be {adjective}.",
+    "“We have done everything we can for the {topic},” {name} told reporters.",
+    "{surname} added that the {topic} had cost {number} million dollars so far.",
+    "“Nobody here wants a {adjective} {topic},” {pronoun} said, “and nobody will get one.”",
+    "According to {outlet}, {name} warned that the {topic} was {number} weeks late.",
+    "The {role} of the {topic} committee, {name}, told the council that {pronoun} would resign.",
+    "Asked about the {topic}, {surname} said: “It is not finished, and it will not be {adjective}.”",
+    "Residents gathered outside the hall while the debate on the {topic} went on for hours.",
+]
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+ADJECTIVES = ["late", "expensive", "fair", "balanced", "popular", "divisive", "safe"]
+ROLES = ["chair", "deputy chair", "treasurer", "secretary"]
+
+
+def news_paragraphs(seed: int = 3) -> Iterator[str]:
+    """Endless paragraphs of made-up local news: quotes of every kind, pronouns, relays."""
+    rng = random.Random(seed)
+    people = speaker_names(120)
+    labels = [c.label for c in default_taxonomy().concepts]
+    minute = 0
+    while True:
+        name = rng.choice(people)
+        sentences = []
+        for template in rng.sample(LIVE_OPENERS, 3):
+            sentences.append(
+                template.format(
+                    name=name,
+                    surname=name.split()[1],
+                    pronoun=rng.choice(["she", "he"]),
+                    day=rng.choice(DAYS),
+                    topic=rng.choice(labels),
+                    adjective=rng.choice(ADJECTIVES),
+                    number=rng.randint(2, 90),
+                    outlet=rng.choice(OUTLETS),
+                    role=rng.choice(ROLES),
+                )
+            )
+        minute += rng.randint(1, 9)
+        yield f"{8 + minute // 60 % 12}:{minute % 60:02d} " + " ".join(sentences)
+
+
+def long_article(chars: int, seed: int = 3) -> str:
+    """A live blog of about `chars` characters: timestamped paragraphs of news with quotes."""
+    parts, size = ["Live: the council debates the city's plans\n"], 0
+    for paragraph in news_paragraphs(seed):
+        parts.append(paragraph)
+        size += len(paragraph) + 2
+        if size >= chars:
+            break
+    return "\n\n".join(parts) + "\n"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import io
 import json
 import sys
@@ -21,6 +20,8 @@ from kg.errors import KgError, UsageError
 EPILOG = """examples:
   kg quotes seeds --format table
   kg build seeds --out out
+  kg build archive --out out --workers 2
+  kg text budget.txt --store out --span 46:80
   kg query who-said-what --store out --param speaker="Qin Gang"
   kg html --store out -o graph.html --speaker "Joe Biden"
   kg push --store out --endpoint http://localhost:8890/sparql-graph-crud --graph https://example.org/news
@@ -101,6 +102,18 @@ def _parser() -> argparse.ArgumentParser:
             "--quiet", "-q", action="store_true", help="no progress bar or per-file messages"
         )
         p.add_argument(
+            "--workers",
+            type=int,
+            metavar="N",
+            help="processes extracting in parallel (default: the usable cores)",
+        )
+        p.add_argument(
+            "--dask",
+            metavar="tcp://HOST:PORT|local",
+            help="extract on a Dask distributed cluster (its scheduler's address), or on a "
+            "local one of --workers processes",
+        )
+        p.add_argument(
             "--pipeline",
             metavar="FILE",
             help="attribution sieve pipeline (TOML) overriding kg/extract/pipeline.toml",
@@ -139,6 +152,17 @@ def _parser() -> argparse.ArgumentParser:
         help="most nodes graph.html draws at once, the most quoted first (default 2000)",
     )
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser(
+        "text",
+        help="print an article's exact text as stored (every quote's offsets point into it)",
+    )
+    p.add_argument(
+        "doc", metavar="DOC", help="the article's doc name (as in quotes.jsonl), id or url"
+    )
+    p.add_argument("--store", required=True, metavar="DIR")
+    p.add_argument("--span", metavar="START:END", help="only these character offsets")
+    p.set_defaults(func=cmd_text)
 
     p = sub.add_parser("query", help="run a named SPARQL query, a .rq file or SPARQL text")
     p.add_argument("query", metavar="NAME|FILE.rq|SPARQL")
@@ -180,6 +204,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sieves", help="list the attribution sieves in pipeline order")
     p.add_argument("--pipeline", metavar="FILE", help="sieve pipeline file to show")
+    p.add_argument("--markdown", action="store_true", help="a Markdown table with examples")
     p.add_argument("--disable", action="append", default=[], metavar="SIEVE")
     p.set_defaults(func=cmd_sieves)
 
@@ -329,25 +354,31 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-# -- quotes ----------------------------------------------------------------------------------
-def _corpus(args):
-    from kg.corpus import run
-    from kg.extract.sieves import load_pipeline_config
+# -- quotes ---------------------------------------------------------------------------------
+def _map_options(args, source_triples: bool):
+    from kg.build import MapOptions, sieve_pipeline
+
+    disable = tuple(args.disable)
+    sieve_pipeline(args.pipeline, disable)  # a bad pipeline file fails here, before any work
+    return MapOptions(
+        args.max_bytes,
+        args.max_quotes,
+        args.topics,
+        source_triples,
+        args.pipeline,
+        disable,
+        topic_keywords=args.topic_keywords,
+    )
+
+
+def _aliases(args):
     from kg.extract.topics import Taxonomy
     from kg.resolve import AliasTable
 
-    aliases = AliasTable.load(args.aliases) if args.aliases else None
-    custom = args.topics or args.topic_keywords
-    taxonomy = Taxonomy.load(args.topics, args.topic_keywords) if custom else None
-    pipeline = load_pipeline_config(args.pipeline, args.disable)
-    progress = _Progress(args.quiet)
-    try:
-        corpus = run(
-            args.paths, args.max_bytes, aliases, taxonomy, progress, args.max_quotes, pipeline
-        )
-    finally:
-        progress.close()
-    return corpus, taxonomy
+    if args.topics or args.topic_keywords:
+        # a bad scheme or keyword file fails here, before any work
+        Taxonomy.load(args.topics, args.topic_keywords)
+    return AliasTable.load(args.aliases) if args.aliases else None
 
 
 class _Progress:
@@ -380,9 +411,20 @@ class _Progress:
 
 
 def cmd_quotes(args) -> int:
-    corpus, _ = _corpus(args)
+    from kg.build import check_workers, collect, quote_records, resolve
+
+    workers = check_workers(args.workers)
+    aliases = _aliases(args)
+    progress = _Progress(args.quiet)
+    try:
+        collected = collect(
+            args.paths, _map_options(args, False), workers=workers, dask=args.dask, on_item=progress
+        )
+    finally:
+        progress.close()
+    corpus = resolve(collected, aliases)
     out = sys.stdout
-    records = [q.to_json() for q in corpus.quotes]
+    records = list(quote_records(corpus))
     if args.format == "jsonl":
         for record in records:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -413,112 +455,63 @@ def _csv_cell(value) -> str:
 
 # -- build -----------------------------------------------------------------------------------
 def cmd_build(args) -> int:
-    from kg.files import atomic_output, atomic_write
-    from kg.outputs.export import write
-    from kg.outputs.html import build_page
-    from kg.outputs.pagedata import read_page_data
-    from kg.rdf.store import updating, write_lock
+    from kg.build import NoArticles, build, check_workers
 
-    out = Path(args.out)
-    started = time.perf_counter()
-    with write_lock(out):
-        corpus, taxonomy = _corpus(args)
-        if not corpus.articles:
-            _write_report(out, corpus, {}, started)
-            print("kg: error: no usable article in the given paths", file=sys.stderr)
-            return 1
-        with updating(out, locked=True) as store:
-            written, unchanged, removed = _store_articles(store, corpus, taxonomy, args.prune)
-            triples = store.triple_count()
-            with atomic_output(out / "graph.ttl") as fh:
-                write(store, "turtle", fh)
-            page = build_page(read_page_data(store), args.max_nodes)
-        atomic_write(
-            out / "quotes.jsonl",
-            "".join(json.dumps(q.to_json(), ensure_ascii=False) + "\n" for q in corpus.quotes),
+    workers = check_workers(args.workers)
+    aliases = _aliases(args)
+    progress = _Progress(args.quiet)
+    try:
+        result = build(
+            args.paths,
+            args.out,
+            _map_options(args, True),
+            aliases=aliases,
+            prune=args.prune,
+            max_nodes=args.max_nodes,
+            workers=workers,
+            dask=args.dask,
+            on_item=progress,
         )
-        atomic_write(out / "graph.html", page)
-        counts = {
-            "graphs_written": written,
-            "graphs_unchanged": unchanged,
-            "graphs_removed": removed,
-            "triples": triples,
-        }
-        _write_report(out, corpus, counts, started)
+    except NoArticles as exc:
+        print(f"kg: error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        progress.close()
+    if result.stale:
+        print(
+            f"kg: warning: {result.stale} stored article(s) are no longer in the inputs "
+            "(kept; --prune removes them)",
+            file=sys.stderr,
+        )
     if not args.quiet:
+        corpus = result.corpus
         speakers = len({q.speaker.name for q in corpus.quotes})
+        failed = f", {len(result.failed)} failed" if result.failed else ""
         print(
             f"kg: {len(corpus.articles)} articles, {len(corpus.quotes)} quotes, {speakers} speakers, "
-            f"{len(corpus.skipped)} skipped -> {out}/",
+            f"{len(corpus.skipped)} skipped{failed} -> {args.out}/",
             file=sys.stderr,
         )
     return 0
 
 
-LOAD_EVERY = 200  # article graphs bulk loaded at once: memory stays bounded by one batch
+# -- text ------------------------------------------------------------------------------------
+def cmd_text(args) -> int:
+    from kg.outputs.text import article_text
 
-
-def _store_articles(store, corpus, taxonomy, prune: bool) -> tuple[int, int, int]:
-    from collections import defaultdict
-
-    from kg.extract.topics import default_taxonomy
-    from kg.rdf.triples import article_triples, graph_iri
-
-    taxonomy = taxonomy or default_taxonomy()
-    manifest = store.manifest()
-    by_article = defaultdict(list)
-    for q in corpus.quotes:
-        by_article[q.article_id].append(q)
-    present = store.article_graphs()
-    written = unchanged = removed = 0
-    current = set()
-    batch: dict[str, str] = {}
-    for info in corpus.articles:
-        name = str(graph_iri(info.id))
-        current.add(name)
-        ntriples = article_triples(
-            info,
-            by_article[info.id],
-            taxonomy,
-            corpus.wikidata,
-            alternate_names=corpus.alternate_names.get(info.id),
-        ).serialize(format="nt")
-        digest = hashlib.sha256("\n".join(sorted(ntriples.splitlines())).encode()).hexdigest()
-        if manifest.get(name) == digest and name in present:
-            unchanged += 1
-            continue
-        batch[name] = ntriples
-        manifest[name] = digest
-        written += 1
-        if len(batch) == LOAD_EVERY:
-            store.replace_graphs(batch)
-            batch.clear()
-    store.replace_graphs(batch)
-    if prune:
-        gone = sorted(present - current)
-        store.remove_graphs(gone)
-        for name in gone:
-            manifest.pop(name, None)
-        removed = len(gone)
-    store.compact()
-    store.save_manifest(manifest)
-    return written, unchanged, removed
-
-
-def _write_report(out: Path, corpus, counts: dict, started: float) -> None:
-    from kg.files import atomic_write
-
-    report = {
-        "articles_read": len(corpus.articles),
-        "quotes": len(corpus.quotes),
-        "speakers": len({q.speaker.name for q in corpus.quotes}),
-        "statements": len({q.statement for q in corpus.quotes}),
-        "skipped": [{"path": s.path, "reason": s.reason} for s in corpus.skipped],
-        "limited": [{"path": path, "reason": note} for path, note in corpus.limited],
-        "store": counts,
-        "timings": {**corpus.timings, "total_seconds": round(time.perf_counter() - started, 3)},
-    }
-    atomic_write(out / "report.json", json.dumps(report, indent=1, ensure_ascii=False))
+    text = article_text(_open_store(args.store), args.doc)
+    if args.span:
+        try:
+            start, end = (int(x) for x in args.span.split(":"))
+        except ValueError:
+            raise KgError(
+                f"--span needs START:END (character offsets), got {args.span!r}"
+            ) from None
+        if not 0 <= start <= end <= len(text):
+            raise UsageError(f"--span {args.span} is outside the text ({len(text)} characters)")
+        text = text[start:end]
+    sys.stdout.buffer.write(text.encode("utf-8", "surrogatepass"))
+    return 0
 
 
 # -- query and friends -------------------------------------------------------------------------
@@ -568,6 +561,11 @@ def cmd_sieves(args) -> int:
     from kg.extract.sieves import REGISTRY, STAGES, load_pipeline_config
 
     pipeline = load_pipeline_config(args.pipeline, args.disable)
+    if args.markdown:
+        from kg.extract.sieves.registry import catalogue
+
+        print(catalogue(pipeline))
+        return 0
     for stage in STAGES:
         print(f"[{stage}]")
         for name in pipeline.order.get(stage, ()):

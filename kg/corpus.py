@@ -1,13 +1,12 @@
-"""Run the stages over a corpus: map (ingest -> nlp -> extract) then reduce (resolve).
+"""The stages over a corpus: map (ingest -> nlp -> extract) then reduce (resolve).
 
-The map step is a pure function of one article plus shared read-only resources, so the
-same `extract_article` can run on a distributed engine (e.g. ``dask.bag.map``); the
-reduce step, `resolve_corpus`, needs only the small extracted records, never the texts.
+The map step is a pure function of one article plus shared read-only resources, so
+`kg.build` runs it in worker processes or on Dask; the reduce step, `resolve_corpus`,
+needs only the small extracted records, never the texts.
 """
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -15,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from kg.extract import ArticleQuotes, Mention, Quote, Speaker, extract_quotes
 from kg.extract.sieves import SievePipeline
 from kg.extract.topics import Taxonomy, default_taxonomy
-from kg.ingest import Article, Skipped, iter_articles
+from kg.ingest import Article, Skipped
 from kg.nlp import load_pipeline, parse_articles
 from kg.resolve import AliasTable, canonical_people, cluster_statements
 from kg.resolve.people import is_spelling_of, prefer_corpus_spelling
@@ -35,6 +34,8 @@ class ArticleInfo:
     date: str | None = None
     outlet: str | None = None
     text: str = ""
+    source: str = ""
+    content_hash: str = ""
 
     @classmethod
     def of(cls, article: Article) -> ArticleInfo:
@@ -48,7 +49,23 @@ class ArticleInfo:
             article.date,
             article.outlet,
             article.text,
+            article.source,
+            article.content_hash,
         )
+
+    def without_text(self) -> ArticleInfo:
+        """The small record the reduce step and the outputs need (`length` is kept)."""
+        return replace(self, text="")
+
+    def provenance(self) -> dict:
+        """Where a quote of this article comes from, as `quotes.jsonl` gives it."""
+        return {
+            "article": self.id,
+            "url": self.url,
+            "title": self.title,
+            "outlet": self.outlet,
+            "date": self.date,
+        }
 
 
 @dataclass
@@ -160,46 +177,6 @@ def _alternate_names(
     return result
 
 
-def run(
-    paths: list[str],
-    max_bytes: int,
-    aliases: AliasTable | None = None,
-    taxonomy: Taxonomy | None = None,
-    on_article=None,
-    max_quotes: int = 2000,
-    pipeline: SievePipeline | None = None,
-) -> Corpus:
-    """Ingest, extract and resolve everything under `paths`."""
-    skipped: list[Skipped] = []
-    started = time.perf_counter()
-
-    def articles() -> Iterator[Article]:
-        for item in iter_articles(paths, max_bytes):
-            if isinstance(item, Skipped):
-                skipped.append(item)
-                if on_article:
-                    on_article(item)
-            else:
-                yield item
-
-    extracted = []
-    limited = []
-    for item in extract_stream(articles(), taxonomy, max_quotes, pipeline):
-        extracted.append(item)
-        limited += [(item.info.path, note) for note in item.notes]
-        if on_article:
-            on_article(item)
-    extract_seconds = time.perf_counter() - started
-    corpus = resolve_corpus(extracted, aliases)
-    corpus.skipped = skipped
-    corpus.limited = limited
-    corpus.timings = {
-        "extract_seconds": round(extract_seconds, 3),
-        "resolve_seconds": round(time.perf_counter() - started - extract_seconds, 3),
-    }
-    return corpus
-
-
 __all__ = [
     "ArticleInfo",
     "Corpus",
@@ -208,5 +185,4 @@ __all__ = [
     "extract_article",
     "extract_stream",
     "resolve_corpus",
-    "run",
 ]

@@ -36,6 +36,12 @@ def test_jsonl_has_exactly_the_scorer_fields_and_exact_offsets(seed_jsonl):
         "mentions",
         "statement",
         "confidence",
+        # provenance: the article each quote comes from
+        "article",
+        "url",
+        "title",
+        "outlet",
+        "date",
     }
     texts = {p.name: p.read_text(encoding="utf-8") for p in SEEDS.iterdir()}
     lines = [json.loads(line) for line in seed_jsonl.splitlines()]

@@ -663,6 +663,14 @@ ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected
         "speaker",
         "Li Wei",
     ),
+    # a tribute signed on the line below the quote
+    (
+        "Tributes poured in on Sunday.\n\n“He was a gentle man who changed the lives of "
+        "hundreds of players.”\n— Tom Reyes, former captain",
+        "gentle man",
+        "speaker",
+        "Tom Reyes",
+    ),
     # "statements reported by CCTV" reached the article through CCTV
     (
         "Minister Karl Berg told his counterpart that the talks had been useful, "

@@ -24,7 +24,7 @@ def test_folder_is_read_recursively_in_order(tmp_path):
     (tmp_path / "a.txt").write_text("First article.", encoding="utf-8")
     (tmp_path / "b" / "c.txt").write_text("Second article.", encoding="utf-8")
     docs = [a.doc for a in read(tmp_path)]
-    assert docs == ["a.txt", "c.txt"]
+    assert docs == ["a.txt", "b/c.txt"]
 
 
 def test_encodings_are_detected(tmp_path):
@@ -48,11 +48,109 @@ def test_leading_date_becomes_metadata_and_text_stays_exact(tmp_path):
     assert article.date == "2023-06-19" and article.text == raw and article.body_start == 17
 
 
-def test_same_text_same_id(tmp_path):
+def test_same_text_in_two_sources_is_two_articles_with_one_content_hash(tmp_path):
     (tmp_path / "a.txt").write_text("Same words.", encoding="utf-8")
     (tmp_path / "b.txt").write_text("Same words.", encoding="utf-8")
     a, b = read(tmp_path)
-    assert a.id == b.id
+    assert a.id != b.id and a.content_hash == b.content_hash
+
+
+def test_colliding_file_names_get_their_relative_paths(tmp_path):
+    for section in ("politics", "sport"):
+        (tmp_path / section).mkdir()
+        (tmp_path / section / "index.html").write_text(
+            f"<html><body><article><p>{'The ' + section + ' desk wrote this story. ' * 8}</p>"
+            "</article></body></html>",
+            encoding="utf-8",
+        )
+    docs = [a.doc for a in read(tmp_path)]
+    assert docs == ["politics/index.html", "sport/index.html"]
+    one, two = read(tmp_path / "politics", tmp_path / "sport")
+    assert (one.doc, two.doc) == ("politics/index.html", "sport/index.html")
+    assert one.id != two.id
+
+
+def test_the_same_file_reached_twice_is_one_article(tmp_path):
+    (tmp_path / "a.txt").write_text("One story.", encoding="utf-8")
+    items = read(tmp_path, tmp_path / "a.txt", str(tmp_path / "*.txt"))
+    assert [a.doc for a in items] == ["a.txt"]
+
+
+def test_a_single_file_is_named_by_its_file_name(tmp_path):
+    (tmp_path / "deep").mkdir()
+    (tmp_path / "deep" / "a.txt").write_text("One story.", encoding="utf-8")
+    (article,) = read(tmp_path / "deep" / "a.txt")
+    assert article.doc == "a.txt"
+
+
+def test_crlf_text_is_kept_exactly_as_in_the_file(tmp_path):
+    raw = "Headline\r\n\r\nThe mayor said the plan was sound.\r\nIt passed.\r\n"
+    (tmp_path / "crlf.txt").write_bytes(raw.encode("utf-8"))
+    (article,) = read(tmp_path)
+    assert article.text == raw
+
+
+def test_output_folders_are_never_read_and_are_reported_once(tmp_path):
+    (tmp_path / "a.txt").write_text("One story.", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "quotes.jsonl").write_text('{"text": "x"}\n', encoding="utf-8")
+    (out / "notes.txt").write_text("Not an article.", encoding="utf-8")
+    other = tmp_path / "old-build"
+    other.mkdir()
+    (other / "store.3.manifest.json").write_text("{}", encoding="utf-8")
+    (other / "report.json").write_text("{}", encoding="utf-8")
+    items = list(iter_articles([str(tmp_path), str(out / "notes.txt")], exclude=[out]))
+    assert [a.doc for a in items if isinstance(a, Article)] == ["a.txt"]
+    skipped = [s for s in items if isinstance(s, Skipped)]
+    assert sorted(s.path for s in skipped) == sorted([str(out), str(other)])
+    assert all("kg output folder" in s.reason for s in skipped)
+
+
+def test_jsonl_identity_is_the_url_else_the_line(tmp_path):
+    lines = [
+        json.dumps({"text": "First story.", "url": "https://news.example/a"}),
+        json.dumps({"text": "Second story."}),
+    ]
+    (tmp_path / "b.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    first, second = read(tmp_path / "b.jsonl")
+    assert (first.source, second.source) == ("https://news.example/a", "b.jsonl#2")
+    moved = [json.dumps({"text": "x"}), lines[0]]
+    (tmp_path / "b.jsonl").write_text("\n".join(moved), encoding="utf-8")
+    assert read(tmp_path / "b.jsonl")[1].id == first.id
+
+
+def test_dates_from_text_lines(tmp_path):
+    cases = {
+        "published.txt": (
+            "Council backs plan\nPublished: 22 May 2024\nThe mayor said.",
+            "2024-05-22",
+        ),
+        "posted.txt": ("By Jo Roe | Posted on March 3, 2021 at 5:05 PM\nBody.", "2021-03-03"),
+        "updated.txt": (
+            "Updated: 2020-01-09T10:00:00Z\nPublished: 8 Jan 2020\nBody.",
+            "2020-01-08",
+        ),
+        "dateline.txt": ("LISBON, Feb. 27, 2017 (Wire) - The mayor said.", "2017-02-27"),
+        "marker.txt": (" date 2023-06-19 Officials met.", "2023-06-19"),
+        "none.txt": ("The vote is set for 4 March 2021, she said.\nPublished: yesterday", None),
+    }
+    for name, (text, _) in cases.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    got = {a.doc: a.date for a in read(tmp_path)}
+    assert got == {name: date for name, (_, date) in cases.items()}
+
+
+def test_dates_from_html_metadata(tmp_path):
+    body = "<p>" + "The mayor said the bridge would reopen next week after repairs. " * 5 + "</p>"
+    head = (
+        '<meta property="article:published_time" content="2024-05-22T08:00:00+00:00">'
+        '<meta property="article:modified_time" content="2024-06-01T08:00:00+00:00">'
+    )
+    html = f"<html><head><title>Bridge</title>{head}</head><body><article>{body}</article></body></html>"
+    (tmp_path / "page.html").write_text(html, encoding="utf-8")
+    (article,) = read(tmp_path / "page.html")
+    assert article.date == "2024-05-22"
 
 
 def test_jsonl_articles_and_bad_lines(tmp_path):
@@ -150,3 +248,12 @@ def test_decode_never_crashes_on_random_bytes(data):
 def test_boilerplate_spans_are_within_text(text):
     for start, end in boilerplate_spans(text):
         assert 0 <= start <= end <= len(text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=400))
+def test_text_dates_are_iso_or_none_on_any_text(text):
+    from kg.ingest.dates import text_date
+
+    date = text_date("Published: " + text + "\n" + text)
+    assert date is None or (len(date) == 10 and date[4] == "-" and date[7] == "-")

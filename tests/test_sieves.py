@@ -231,3 +231,11 @@ def test_explain_a_file_at_an_offset_shows_what_was_turned_down(tmp_path):
     path.write_text(text, encoding="utf-8")
     headline = kg("explain", str(path), "--at", str(text.index("historic")), check=False)
     assert headline.returncode != 0 and "veto:headline" in headline.stderr
+
+
+def test_docs_list_every_sieve_with_its_rule():
+    """docs/sieves.md is generated from the registry (`kg sieves --markdown`): it stays true."""
+    from kg.extract.sieves.registry import catalogue
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "sieves.md").read_text(encoding="utf-8")
+    assert catalogue(default_pipeline()) in doc, "regenerate docs/sieves.md: kg sieves --markdown"

@@ -18,7 +18,13 @@ from spacy.tokens import Doc, Span, Token
 from kg.extract.cues import Cue, cue_nesting, find_cues, token_quote_index
 from kg.extract.entities import EntityTable
 from kg.extract.lexicon import Lexicon, load_lexicon
-from kg.extract.transcript import Labelled, Paragraph, interview_answers, speaker_labels
+from kg.extract.transcript import (
+    Labelled,
+    Paragraph,
+    interview_answers,
+    label_lines,
+    speaker_labels,
+)
 from kg.nlp.marks import QuotedSpan
 from kg.nlp.pipeline import ParsedArticle
 
@@ -59,10 +65,12 @@ class ArticleContext:
         people = frozenset(self.entities.mention_at)
         self.cues: list[Cue] = list(find_cues(self.doc, self.in_quote, self.lexicon, people))
         self.nesting = cue_nesting(self.doc, self.cues)
+        self.cue_index = {id(cue): i for i, cue in enumerate(self.cues)}
         self._cues_by_sentence: dict[int, list[Cue]] = {}
         for cue in self.cues:
             self._cues_by_sentence.setdefault(cue.token.sent.start, []).append(cue)
         self.labels: list[Labelled] = list(speaker_labels(self.text, self.lexicon))
+        self.label_lines = list(label_lines(self.text))
         self.interview: list[tuple[Paragraph, Paragraph]] = interview_answers(self.text)
 
     # -- layout ---------------------------------------------------------------------------

@@ -191,6 +191,20 @@ class EntityTable:
             return name
         return None
 
+    def _without_verbs(self, ent: Span) -> Span | None:
+        """A tagged name cut before a verb the tagger ran into it, as in a Title Case
+        headline ("Obama Says Museum ..." gives "Obama")."""
+        lex = self.lexicon
+        end = ent.start
+        while end < ent.end:
+            t = self.doc[end]
+            if t.pos_ in ("VERB", "AUX") or (
+                end > ent.start and t.lemma_.lower() in lex.reporting_verbs
+            ):
+                break
+            end += 1
+        return self.doc[ent.start : end] if end > ent.start else None
+
     def _org_entity(self, name: Span) -> bool:
         """Whether the tagger put these words inside a longer organisation name ("Ana
         Lopez Foundation")."""
@@ -202,6 +216,9 @@ class EntityTable:
         )
 
     def _add_name(self, ent: Span) -> None:
+        ent = self._without_verbs(ent)
+        if ent is None:
+            return
         name, gender = clean_name(ent.text, self.lexicon)
         if not name or name.lower() in self.lexicon.not_names:
             return

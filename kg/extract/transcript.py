@@ -88,6 +88,26 @@ def speaker_labels(text: str, lexicon: Lexicon | None = None) -> Iterator[Labell
         )
 
 
+_LABEL_LINE = re.compile(r"^[ \t]*(?P<label>[^:\n\"“”‘’]{1,90}?)[ \t]*:[ \t]*$")
+
+
+def label_lines(text: str) -> Iterator[tuple[int, int, Paragraph]]:
+    """Lines that are only a label and a colon ("Jane Roe, chair of the board:") with the
+    paragraph they introduce: (label start, label end, next paragraph).
+
+    >>> t = "Jane Roe, chair:\\n\\n“We will fight it.”\\nNotes:"
+    >>> [(t[s:e], p.text(t)) for s, e, p in label_lines(t)]
+    [('Jane Roe, chair', '“We will fight it.”')]
+    """
+    paras = paragraphs(text)
+    for para, following in zip(paras, paras[1:]):
+        match = _LABEL_LINE.match(para.text(text))
+        if match is None or len(match.group("label").split()) > MAX_LABEL_WORDS:
+            continue
+        start = para.start + match.start("label")
+        yield start, start + len(match.group("label")), following
+
+
 def is_question(line: str) -> bool:
     """A paragraph that is a single question, with no quotation marks.
 

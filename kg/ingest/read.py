@@ -1,39 +1,112 @@
-"""Read files, folders and globs into articles; one bad file never stops the batch."""
+"""Read files, folders and globs into articles; one bad file never stops the batch.
+
+Every article is named by its path relative to the input root (`Article.doc`), so two
+``index.html`` in different folders stay two articles. The root is the folder given, a
+given file's folder, or a pattern's fixed leading folders; when several inputs have
+different roots, names are relative to the folder they share. A folder holding kg's own
+output (a store, its manifest or lock) is never read as input.
+"""
 
 from __future__ import annotations
 
 import glob
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from kg.errors import InputError
-from kg.ingest.article import Article, Skipped
+from kg.ingest.article import Article, Skipped, Source
 from kg.ingest.boilerplate import leading_date
+from kg.ingest.dates import html_date, parse_date, text_date
 from kg.ingest.decode import decode_bytes
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+_MANIFEST = re.compile(r"^store\.\d+\.manifest\.json$")
+OUTPUT_FOLDER = "a kg output folder (store, manifest): not read as input"
 
 
-def iter_sources(paths: Iterable[str]) -> Iterator[Path | Skipped]:
-    """Expand files, folders (recursively) and glob patterns into files, in a stable order.
+def is_kg_output(folder: Path) -> bool:
+    """Whether `folder` holds a kg store, its lock or a store manifest (a `--out` folder).
 
-    A path that names nothing yields a `Skipped` record; an empty folder does too.
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> is_kg_output(folder), (folder / "store.lock").touch(), is_kg_output(folder)
+    (False, None, True)
     """
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return False
+    if "store.lock" in names or any(_MANIFEST.match(n) for n in names):
+        return True
+    return "store" in names and (folder / "store" / "CURRENT").exists()
+
+
+def input_root(raw: str) -> Path:
+    """The folder names are relative to for one input: a folder itself, a file's folder,
+    or the leading folders of a pattern before its first wildcard.
+
+    >>> input_root("news/2024/**/*.txt").as_posix()
+    'news/2024'
+    """
+    path = Path(raw)
+    if path.is_dir():
+        return path
+    if path.is_file() or not glob.has_magic(raw):
+        return path.parent
+    fixed = []
+    for part in path.parts:
+        if glob.has_magic(part):
+            break
+        fixed.append(part)
+    return Path(*fixed) if fixed else Path(".")
+
+
+def common_root(raws: list[str]) -> Path:
+    """The folder every input's root lies in (the root itself when there is one)."""
+    roots = {os.path.abspath(input_root(raw)) for raw in raws}
+    return Path(os.path.commonpath(sorted(roots))) if roots else Path.cwd()
+
+
+def iter_sources(
+    paths: Iterable[str], exclude: Iterable[str | Path] = ()
+) -> Iterator[Source | Skipped]:
+    """Expand files, folders (recursively) and glob patterns into sources, in a stable order.
+
+    A path that names nothing yields a `Skipped` record; an empty folder does too. The
+    `exclude` folders (the build's `--out`) and every kg output folder are left out, each
+    reported once. The same file reached twice is read once.
+    """
+    paths = list(paths)
+    root = common_root(paths)
+    excluded = {os.path.abspath(p) for p in exclude}
+    said: set[str] = set()
     seen: set[Path] = set()
+
+    def output_folder(folder: Path) -> bool:
+        return os.path.abspath(folder) in excluded or is_kg_output(folder)
+
+    def inside_output(file: Path) -> Path | None:
+        for folder in [file.parent, *file.parent.parents]:
+            if output_folder(folder):
+                return folder
+            if os.path.abspath(folder) == str(root):
+                break
+        return None
+
     for raw in paths:
         path = Path(raw)
+        notes: list[Skipped] = []
         if path.is_file():
             candidates = [path]
         elif path.is_dir():
-            candidates = sorted(
-                p for p in path.rglob("*") if p.is_file() and not _hidden(p.relative_to(path))
-            )
-            if not candidates:
+            candidates = _walk(path, output_folder, notes)
+            if not candidates and not notes:
                 yield Skipped(str(path), "empty folder: no files to read")
                 continue
         elif glob.has_magic(raw):
@@ -46,31 +119,73 @@ def iter_sources(paths: Iterable[str]) -> Iterator[Path | Skipped]:
         else:
             yield Skipped(raw, "no such file or folder")
             continue
+        for note in notes:
+            if note.path not in said:
+                said.add(note.path)
+                yield note
         for candidate in candidates:
+            folder = inside_output(candidate)
+            if folder is not None:
+                if str(folder) not in said:
+                    said.add(str(folder))
+                    yield Skipped(str(folder), OUTPUT_FOLDER)
+                continue
             key = candidate.resolve()
             if key not in seen:
                 seen.add(key)
-                yield candidate
+                doc = Path(os.path.relpath(os.path.abspath(candidate), root)).as_posix()
+                yield Source(candidate, doc)
+
+
+def _walk(top: Path, output_folder, notes: list[Skipped]) -> list[Path]:
+    """Every visible file under `top`, leaving out kg output folders (noted once each)."""
+    if output_folder(top):
+        notes.append(Skipped(str(top), OUTPUT_FOLDER))
+        return []
+    found = []
+    for folder, dirs, files in os.walk(top):
+        base = Path(folder)
+        kept = []
+        for name in dirs:
+            if name.startswith("."):
+                continue
+            if output_folder(base / name):
+                notes.append(Skipped(str(base / name), OUTPUT_FOLDER))
+                continue
+            kept.append(name)
+        dirs[:] = sorted(kept)
+        found += [base / n for n in files if not n.startswith(".") and n != "Thumbs.db"]
+    return sorted(p for p in found if p.is_file())
 
 
 def iter_articles(
-    paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES
+    paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES, exclude: Iterable[str | Path] = ()
 ) -> Iterator[Article | Skipped]:
     """Yield every article found under `paths`, or a `Skipped` record per unusable input."""
-    for source in iter_sources(paths):
+    for source in iter_sources(paths, exclude):
         if isinstance(source, Skipped):
             yield source
             continue
-        try:
-            yield from read_file(source, max_bytes)
-        except InputError as exc:
-            yield Skipped(exc.path, exc.reason)
-        except OSError as exc:
-            yield Skipped(str(source), f"cannot read: {exc.strerror or exc}")
+        yield from read_source(source, max_bytes)
 
 
-def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | Skipped]:
+def read_source(source: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | Skipped]:
+    """The articles of one source, or a `Skipped` record saying why it cannot be used."""
+    try:
+        yield from read_file(source, max_bytes)
+    except InputError as exc:
+        yield Skipped(exc.path, exc.reason)
+    except OSError as exc:
+        yield Skipped(str(source.path), f"cannot read: {exc.strerror or exc}")
+
+
+def read_file(
+    source: Source | Path, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[Article | Skipped]:
     """Read one file into its article(s); raise `InputError` when the whole file is unusable."""
+    if isinstance(source, Path):
+        source = Source(source, source.name)
+    path = source.path
     name = str(path)
     size = path.stat().st_size
     if size > max_bytes:
@@ -78,43 +193,58 @@ def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Articl
     data = path.read_bytes()
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
-        yield from _jsonl_articles(decode_bytes(data, name), path)
+        yield from _jsonl_articles(decode_bytes(data, name), source)
         return
     text = decode_bytes(data, name)
     if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and _looks_like_html(text)):
-        yield html_article(text, path)
+        yield html_article(text, path, source.doc)
         return
-    yield text_article(text, path)
+    yield text_article(text, path, source.doc)
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def text_article(text: str, path: Path, **meta: str | None) -> Article:
-    """An article from plain text; a leading ``date YYYY-MM-DD`` marker becomes its date.
+def text_article(
+    text: str, path: Path, doc: str | None = None, source: str | None = None, **meta: str | None
+) -> Article:
+    """An article from plain text, kept exactly as read (CRLF line ends included).
 
-    Lone surrogates (from JSON escapes such as ``\\ud800``) cannot be encoded and become
-    U+FFFD, one character for one, so offsets stay valid.
+    Its date: the one given in `meta`, else a leading ``date YYYY-MM-DD`` marker, else a
+    "Published: ..." line or a wire dateline. Lone surrogates (from JSON escapes such as
+    ``\\ud800``) cannot be encoded and become U+FFFD, one character for one, so offsets
+    stay valid.
+
+    >>> a = text_article("Headline\\r\\nPublished: 4 March 2021\\r\\nBody.", Path("x/a.txt"))
+    >>> a.doc, a.date, a.text.count("\\r\\n")
+    ('a.txt', '2021-03-04', 2)
     """
-    text = _LONE_SURROGATE.sub("\ufffd", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _LONE_SURROGATE.sub("\ufffd", text)
     meta = {k: _LONE_SURROGATE.sub("\ufffd", v) if v else v for k, v in meta.items()}
     if not text.strip():
         raise InputError(str(path), "empty article: no text")
-    date, body_start = leading_date(text)
+    doc = doc or path.name
+    marked, body_start = leading_date(text)
+    given = meta.get("date")
+    date = (parse_date(given) or given) if given else (marked or text_date(text))
     return Article(
-        doc=path.name,
+        doc=doc,
         text=text,
         path=str(path),
-        date=meta.get("date") or date,
+        date=date,
         title=meta.get("title"),
         url=meta.get("url"),
         outlet=meta.get("outlet"),
         body_start=body_start,
+        source=source or doc,
     )
 
 
-def html_article(html: str, path: Path) -> Article:
-    """The main text of a web page, with its title, date, site name and address."""
+def html_article(html: str, path: Path, doc: str | None = None) -> Article:
+    """The main text of a web page, with its title, date, site name and address.
+
+    The date comes from the page's metadata (htmldate), else from the text's date lines.
+    """
     import trafilatura
 
     text = trafilatura.extract(
@@ -123,13 +253,17 @@ def html_article(html: str, path: Path) -> Article:
     if not text or not text.strip():
         raise InputError(str(path), "no article text found in this HTML page")
     meta = trafilatura.extract_metadata(html)
-    fields = {}
+    fields = {"date": html_date(html)}
     if meta is not None:
-        fields = {"title": meta.title, "date": meta.date, "outlet": meta.sitename, "url": meta.url}
-    return text_article(text, path, **fields)
+        fields.update(
+            title=meta.title, outlet=meta.sitename, url=meta.url, date=fields["date"] or meta.date
+        )
+    return text_article(text, path, doc, **fields)
 
 
-def _jsonl_articles(text: str, path: Path) -> Iterator[Article | Skipped]:
+def _jsonl_articles(text: str, source: Source) -> Iterator[Article | Skipped]:
+    """One article per record; a record's identity is its url, else the file and line."""
+    path = source.path
     lines = text.splitlines()
     if not any(line.strip() for line in lines):
         raise InputError(str(path), "empty file: no JSON lines")
@@ -146,18 +280,11 @@ def _jsonl_articles(text: str, path: Path) -> Iterator[Article | Skipped]:
             yield Skipped(where, "a JSON object with a 'text' string is required")
             continue
         meta = {k: _str_or_none(record.get(k)) for k in ("title", "url", "date", "outlet")}
+        doc = f"{source.doc}#{number}"
         try:
-            article = text_article(record["text"], path, **meta)
+            yield text_article(record["text"], path, doc, meta.get("url") or doc, **meta)
         except InputError:
             yield Skipped(where, "empty article: no text")
-            continue
-        yield _renamed(article, f"{path.name}#{number}")
-
-
-def _renamed(article: Article, doc: str) -> Article:
-    from dataclasses import replace
-
-    return replace(article, doc=doc)
 
 
 def _str_or_none(value: object) -> str | None:
@@ -167,7 +294,3 @@ def _str_or_none(value: object) -> str | None:
 def _looks_like_html(text: str) -> bool:
     head = text[:2048].lstrip().lower()
     return head.startswith(("<!doctype html", "<html")) or "<body" in head
-
-
-def _hidden(relative: Path) -> bool:
-    return any(part.startswith(".") for part in relative.parts) or relative.name in {"Thumbs.db"}

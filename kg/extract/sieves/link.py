@@ -78,10 +78,9 @@ def cue_content(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
         for i in overlapping:
             start = min(start, ctx.quoted[i].outer_start)
             end = max(end, ctx.quoted[i].outer_end)
-        outer = nesting.outer_of.get(index)
-        relayed_by = ctx.cues[outer] if outer is not None else according_beside(ctx, cue)
-        if relayed_by is not None and relayed_by.kind == "according":
-            end = _before_phrase(ctx, relayed_by, start, end)  # "..., per the AP" is not said
+        relayer = relayed_by(ctx, cue)
+        if relayer is not None and relayer.kind == "according":
+            end = _before_phrase(ctx, relayer, start, end)  # "..., per the AP" is not said
         kind, start, end = _kind_of(ctx, start, end, overlapping, cue)
         yield Claim(
             start,
@@ -91,8 +90,15 @@ def cue_content(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
             tuple(overlapping),
             cue,
             cue_mention(ctx, cue),
-            relayed_by,
+            relayer,
         )
+
+
+def relayed_by(ctx: ArticleContext, cue: Cue) -> Cue | None:
+    """The cue that relays this one's report: the report it sits in ("X said Y told Z"),
+    or the "according to X" of its sentence."""
+    outer = ctx.nesting.outer_of.get(ctx.cue_index[id(cue)])
+    return ctx.cues[outer] if outer is not None else according_beside(ctx, cue)
 
 
 def _before_phrase(ctx: ArticleContext, according: Cue, start: int, end: int) -> int:
@@ -179,7 +185,7 @@ def adjacent_cue(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
             (index,),
             cue,
             cue_mention(ctx, cue),
-            according_beside(ctx, cue),
+            relayed_by(ctx, cue),
         )
 
 
@@ -236,7 +242,11 @@ def _has_verb(ctx: ArticleContext, start: int, end: int) -> bool:
     return span is not None and any(t.pos_ in ("VERB", "AUX") for t in span)
 
 
-_DASH_SIGNATURE = re.compile(r"[^\S\n]*[—–―‒-]{1,2}[^\S\n]*(?=[A-Z])([^\n,;(]{2,80})")
+# the signature follows the closing mark, on its line or (for a quote alone on its line,
+# as tributes print them) at the start of the next
+_DASH_SIGNATURE = re.compile(
+    r"[^\S\n]*(?:\n[^\S\n]*)?[—–―‒-]{1,2}[^\S\n]*(?=[A-Z])([^\n,;(]{2,80})"
+)
 _SIGNED_LINE = re.compile(
     r"^[^\S\n]*[“”\"‘’«„](?P<body>[^\n]+?)[”“\"’‘»][^\S\n]*[—–―‒]{1,2}[^\S\n]*"
     r"(?P<name>[A-Z][^\n,;(]{1,60}?)[^\S\n]*\.?[^\S\n]*$",
@@ -268,6 +278,39 @@ def dash_signature(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
         yield Claim(
             q.start, content_end(ctx.text, q), "direct", "dash_signature", (index,), None, mention
         )
+
+
+@sieve(
+    "link",
+    "label_line",
+    "a line that is only a speaker label (“Jane Roe, chair of the board:”) introduces that "
+    "speaker's words in the next paragraph",
+    examples=[
+        (
+            "The committee heard two witnesses.\n\nJane Roe, chair of the residents' group:\n\n"
+            "“We were never consulted about the new road and we will fight it.”",
+            "never consulted",
+            "speaker",
+            "Jane Roe",
+        ),
+    ],
+)
+def label_line(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
+    for start, end, para in ctx.label_lines:
+        if _has_verb(ctx, start, end) or label_speaker(ctx, start, end) is None:
+            continue
+        overlapping = ctx.quotes_overlapping(para.start, para.end)
+        if any(i in view.claimed_quotes for i in overlapping):
+            continue
+        kind, c_start, c_end = "unquoted", para.start, para.end
+        if len(overlapping) == 1:
+            q = ctx.quoted[overlapping[0]]
+            if q.outer_start <= para.start + 1 and q.outer_end >= para.end - 2:
+                kind, c_start, c_end = "direct", q.start, content_end(ctx.text, q)
+        elif overlapping or ctx.text[para.end - 1 : para.end] == "?":
+            continue  # a paragraph holding several quotations, or a question: not one voice
+        mention = Mention(TextSpan(start, end), None, label=True)
+        yield Claim(c_start, c_end, kind, "label_line", tuple(overlapping), None, mention)
 
 
 @sieve(

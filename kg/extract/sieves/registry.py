@@ -126,6 +126,26 @@ class SievePipeline:
         return hash((tuple(sorted(self.order.items())), self.disabled))
 
 
+def catalogue(pipeline: SievePipeline) -> str:
+    """The sieves of a pipeline in order, as Markdown: stage, name, rule and first example."""
+    lines = []
+    for stage in STAGES:
+        lines += [f"### {stage}", "", "| sieve | rule | example |", "| --- | --- | --- |"]
+        for name in pipeline.order.get(stage, ()):
+            s = REGISTRY[f"{stage}.{name}"]
+            example = ""
+            if s.examples:
+                e = s.examples[0]
+                text = " ".join(e.text.split())
+                got = "no quote" if e.expected is None else f"{e.field} = {e.expected}"
+                example = f"{text} → {got}"
+            off = " (off)" if s.key in pipeline.disabled else ""
+            cells = [f"`{name}`{off}", s.rule, example]
+            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+        lines.append("")
+    return "\n".join(lines)
+
+
 def resolve_name(name: str) -> str:
     """``stage.name`` for a sieve given as either form; an error names what is known."""
     if name in REGISTRY:

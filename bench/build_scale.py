@@ -1,0 +1,154 @@
+"""A synthetic build at 2k, 20k and 100k articles: peak memory of the coordinating process
+and where the time goes.
+
+Real files are written and read, the store writer, the reduce, the store and the outputs
+are kg's own; only extraction is replaced by a cheap stand-in (quotations found by their
+marks, the speaker named in the same paragraph), so the build's own costs show at a scale
+the parser would need hours for. Each size runs in its own process on `--workers` local
+processes. Target (issue 18): peak RSS flat across sizes.
+
+    python -m bench.build_scale [--sizes 2000,20000,100000] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.synthetic import news_paragraphs, speaker_names
+
+ROOT = Path(__file__).resolve().parents[1]
+_QUOTE = re.compile(r"“([^”]{8,200})”")
+_NAME = re.compile(r"\b([A-Z][a-z]+ [A-Z][a-z]+(?: \d+)?)\b")
+
+
+def write_articles(folder: Path, count: int, seed: int = 5) -> None:
+    """`count` short articles (two paragraphs each), 500 to a folder."""
+    rng = random.Random(seed)
+    people = speaker_names(20_000)
+    paragraphs = news_paragraphs(seed)
+    for n in range(count):
+        sub = folder / f"{n // 500:04d}"
+        if n % 500 == 0:
+            sub.mkdir(parents=True)
+        name = rng.choice(people)
+        text = f"date 2024-{1 + n % 12:02d}-{1 + n % 28:02d}\n{next(paragraphs)}\n\n{next(paragraphs)}\n"
+        text += f"\n“We will publish the figures for story {n} next week,” said {name}.\n"
+        (sub / f"story-{n:06d}.txt").write_text(text, encoding="utf-8")
+
+
+def stand_in_extractor(articles, options):
+    """Quotes by their marks, attributed to the last full name in their paragraph."""
+    from kg.corpus import ArticleInfo, Extracted
+    from kg.extract import ArticleQuotes, Quote, Speaker
+
+    for article in articles:
+        quotes = []
+        for match in _QUOTE.finditer(article.text):
+            start = article.text.rfind("\n", 0, match.start()) + 1
+            end = article.text.find("\n", match.end())
+            names = _NAME.findall(article.text[start : end if end >= 0 else None])
+            if not names:
+                continue
+            speaker = Speaker(names[-1], names[-1], "person")
+            quotes.append(
+                Quote(
+                    article.doc,
+                    article.id,
+                    match.start(1),
+                    match.end(1),
+                    match.group(1),
+                    "direct",
+                    speaker,
+                    cue="said",
+                    topics=[],
+                    confidence=0.8,
+                )
+            )
+        people = {q.speaker.name: [q.speaker.name.split()[-1]] for q in quotes}
+        yield Extracted(
+            ArticleInfo.of(article), ArticleQuotes(article.id, article.doc, quotes, people)
+        )
+
+
+def measure(count: int, workers: int) -> dict:
+    from kg.build import MapOptions, build
+
+    with tempfile.TemporaryDirectory(prefix="kg-build-scale-") as tmp:
+        folder = Path(tmp) / "in"
+        started = time.perf_counter()
+        write_articles(folder, count)
+        written = time.perf_counter() - started
+        base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        started = time.perf_counter()
+        result = build(
+            [str(folder)],
+            Path(tmp) / "out",
+            MapOptions(),
+            workers=workers,
+            extractor=stand_in_extractor,
+            max_nodes=2000,
+        )
+        seconds = time.perf_counter() - started
+    report = result.report
+    return {
+        "articles": report["articles_read"],
+        "quotes": report["quotes"],
+        "triples": report["store"]["triples"],
+        "write_files_s": round(written, 1),
+        "build_s": round(seconds, 1),
+        "timings": report["timings"],
+        "rss_before_mb": round(base),
+        "rss_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="2000,20000,100000")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure(args.child, args.workers)))
+        return
+    for size in (int(s) for s in args.sizes.split(",")):
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "bench.build_scale",
+                "--child",
+                str(size),
+                "--workers",
+                str(args.workers),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        if proc.returncode != 0:
+            sys.exit(proc.stderr)
+        row = json.loads(proc.stdout.splitlines()[-1])
+        t = row["timings"]
+        print(
+            f"{row['articles']:>7,} articles {row['quotes']:>7,} quotes {row['triples']:>10,} triples: "
+            f"build {row['build_s']:7.1f} s (map+writer {t['extract_seconds']:.1f}, "
+            f"reduce {t['resolve_seconds']:.1f}, store {t['store_seconds']:.1f} of which "
+            f"{t['store_overlapped_seconds']:.1f} during the map, bulk loads at "
+            f"{t['store_load_triples_per_second']:,} triples/s, outputs {t['outputs_seconds']:.1f}) | "
+            f"coordinator peak RSS {row['rss_peak_mb']} MB (before the build {row['rss_before_mb']})",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
