@@ -14,7 +14,7 @@ from kg.extract.context import ArticleContext, TextSpan
 from kg.extract.cues import Cue
 from kg.extract.sieves.base import Claim, LinkView, Mention
 from kg.extract.sieves.registry import sieve
-from kg.extract.sieves.speaker import label_speaker
+from kg.extract.sieves.speaker import CONTINUATION_EXAMPLE, INTERVIEW_EXAMPLE, label_speaker
 from kg.nlp.marks import QuotedSpan
 from kg.nlp.pipeline import DATELINE
 
@@ -352,15 +352,7 @@ def signed_line(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
     "link",
     "continuation",
     "a quotation paragraph with no cue continues the previous speaker's quote",
-    examples=[
-        (
-            "“The river rose fast,” Fire Chief Dan Moore said.\n\n"
-            "“We had people on roofs within an hour.”",
-            "people on roofs",
-            "speaker",
-            "Dan Moore",
-        ),
-    ],
+    examples=[CONTINUATION_EXAMPLE],
 )
 def continuation(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
     for index, q in enumerate(ctx.quoted):
@@ -374,18 +366,7 @@ def continuation(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
     "interview_answer",
     "in an interview printed as questions and answers, each unmarked answer paragraph "
     "is the interviewee's",
-    examples=[
-        (
-            "Coach Maria Santos said her team had played well. “We never gave up,” Santos said.\n\n"
-            "How do you explain the defeat?\n\n"
-            "We made two mistakes at the back and they punished us.\n\n"
-            "What comes next?\n\n"
-            "Rest first. Then we prepare for the cup match on Sunday.\n",
-            "two mistakes",
-            "speaker",
-            "Maria Santos",
-        ),
-    ],
+    examples=[INTERVIEW_EXAMPLE],
 )
 def interview_answer(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
     for _, answer in ctx.interview:

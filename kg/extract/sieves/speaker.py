@@ -22,6 +22,23 @@ PRONOUN_REACH_PARAGRAPHS = 2  # a speaker quoted this many paragraphs back is st
 MENTION_REACH_PARAGRAPHS = 3  # a person named this many paragraphs back is still "he"
 OBJECT_PENALTY_CHARS = 150  # a subject mention beats a nearer object mention by this much
 FIRST_PERSON = ("i", "we", "me", "us")
+# cases decided by a link sieve and a speaker sieve together (both name them)
+INTERVIEW_EXAMPLE = (
+    "Coach Maria Santos said her team had played well. “We never gave up,” Santos said.\n\n"
+    "How do you explain the defeat?\n\n"
+    "We made two mistakes at the back and they punished us.\n\n"
+    "What comes next?\n\n"
+    "Rest first. Then we prepare for the cup match on Sunday.\n",
+    "two mistakes",
+    "speaker",
+    "Maria Santos",
+)
+CONTINUATION_EXAMPLE = (
+    "“The river rose fast,” Fire Chief Dan Moore said.\n\n“We had people on roofs within an hour.”",
+    "people on roofs",
+    "speaker",
+    "Dan Moore",
+)
 
 
 def _token(mention: Mention | None) -> Token | None:
@@ -582,15 +599,7 @@ def label_text(ctx, mention, claim, discourse, avoid) -> Decision | None:
     "speaker",
     "previous_speaker",
     "an uncued quotation within a paragraph of the last quote continues its speaker",
-    examples=[
-        (
-            "“The river rose fast,” Fire Chief Dan Moore said.\n\n"
-            "“We had people on roofs within an hour.”",
-            "people on roofs",
-            "speaker",
-            "Dan Moore",
-        ),
-    ],
+    examples=[CONTINUATION_EXAMPLE],
 )
 def previous_speaker(ctx, mention, claim, discourse, avoid) -> Decision | None:
     return _continues(ctx, claim, discourse)
@@ -616,18 +625,7 @@ def _continues(ctx, claim: Claim, discourse: Discourse) -> Decision | None:
     "speaker",
     "interviewee",
     "an interview answer is the person quoted most before the questions start",
-    examples=[
-        (
-            "Coach Maria Santos said her team had played well. “We never gave up,” Santos said.\n\n"
-            "How do you explain the defeat?\n\n"
-            "We made two mistakes at the back and they punished us.\n\n"
-            "What comes next?\n\n"
-            "Rest first. Then we prepare for the cup match on Sunday.\n",
-            "two mistakes",
-            "speaker",
-            "Maria Santos",
-        ),
-    ],
+    examples=[INTERVIEW_EXAMPLE],
 )
 def interviewee(ctx, mention, claim, discourse, avoid) -> Decision | None:
     if not claim.answer:
