@@ -192,7 +192,7 @@ def news_paragraphs(seed: int = 3) -> Iterator[str]:
     """Endless paragraphs of made-up local news: quotes of every kind, pronouns, relays."""
     rng = random.Random(seed)
     people = speaker_names(120)
-    labels = [c.label for c in default_taxonomy().concepts]
+    labels = [c.label for c in default_taxonomy().concepts.values()]
     minute = 0
     while True:
         name = rng.choice(people)
