@@ -71,7 +71,8 @@ def build_store(root: Path, articles: int | None, triples: int | None) -> int:
 
 def named_requests() -> list[str]:
     """A GET path for every named query, with its required parameters (and some optional)."""
-    topic = default_taxonomy().concepts[0].label
+    concepts = default_taxonomy().concepts
+    topic = concepts[min(c.iri for c in concepts.values() if c.depth == 2)].label
     values = {"speaker": "Ana Abbot", "topic": topic, "via": "Daily", "minimum": "2"}
     paths = []
     for name in available_queries():

@@ -74,7 +74,10 @@ def synthetic_corpus(
     """
     rng = random.Random(seed)
     people = speaker_names(speakers)
-    labels = [c.label for c in default_taxonomy().concepts]
+    taxonomy = default_taxonomy()
+    # second-level IPTC concepts ("Economy", "Government", "Crime", ...): a query for one
+    # of them finds a few percent of the quotes
+    branches = sorted(c.iri for c in taxonomy.concepts.values() if c.depth == 2)
     for n in range(articles):
         article_id = f"{n:016x}"
         doc = f"article-{n:06d}.txt"
@@ -112,7 +115,7 @@ def synthetic_corpus(
                     cue=cue,
                     via=rng.choice(OUTLETS) if k % 5 == 0 else None,
                     addressee=rng.choice(people) if k % 4 == 0 else None,
-                    topics=rng.sample(labels, 2),
+                    topics=[taxonomy.topic(iri, 0.8) for iri in rng.sample(branches, 2)],
                     confidence=0.8,
                     statement=f"st-{rng.randrange(articles * 4):012x}",
                 )
@@ -189,7 +192,7 @@ def news_paragraphs(seed: int = 3) -> Iterator[str]:
     """Endless paragraphs of made-up local news: quotes of every kind, pronouns, relays."""
     rng = random.Random(seed)
     people = speaker_names(120)
-    labels = [c.label for c in default_taxonomy().concepts]
+    labels = [c.label for c in default_taxonomy().concepts.values()]
     minute = 0
     while True:
         name = rng.choice(people)

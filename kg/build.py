@@ -65,6 +65,7 @@ class MapOptions:
     source_triples: bool = True  # also return each article node's N-Triples (a build)
     pipeline: str | None = None  # an attribution sieve pipeline file; None: the shipped one
     disable: tuple[str, ...] = ()  # sieves switched off
+    topic_keywords: str | None = None  # a topic keyword file; None: the shipped one
 
 
 @dataclass
@@ -82,7 +83,7 @@ def kg_extractor(articles: list[Article], options: MapOptions) -> Iterator[Extra
 
     return extract_stream(
         articles,
-        default_taxonomy(options.topics),
+        default_taxonomy(options.topics, options.topic_keywords),
         options.max_quotes,
         sieve_pipeline(options.pipeline, options.disable),
     )
@@ -167,7 +168,7 @@ def _warm(options: MapOptions) -> None:
 
     die_with_parent()
     load_pipeline()
-    default_taxonomy(options.topics)
+    default_taxonomy(options.topics, options.topic_keywords)
     sieve_pipeline(options.pipeline, options.disable)
 
 
@@ -580,7 +581,7 @@ def _store_quotes(store, corpus: Corpus, options: MapOptions, writer, present, p
     from kg.rdf.ntriples import TripleSet
     from kg.rdf.triples import article_iri, article_triples, graph_iri
 
-    taxonomy = default_taxonomy(options.topics)
+    taxonomy = default_taxonomy(options.topics, options.topic_keywords)
     manifest = writer.manifest
     same_text = same_text_groups(corpus.articles)
     by_article: dict[str, list] = {}

@@ -79,7 +79,13 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--topics",
             metavar="FILE",
-            help="SKOS topic taxonomy in Turtle (default: the shipped one)",
+            help="SKOS topic scheme in Turtle (default: IPTC Media Topics, kg/data/iptc-mediatopics.ttl)",
+        )
+        p.add_argument(
+            "--topic-keywords",
+            metavar="FILE",
+            help="keyword file (TOML) giving concepts alternative labels and trigger words"
+            " (default: kg/data/topic-keywords.toml; copy and edit it)",
         )
         p.add_argument(
             "--max-bytes",
@@ -233,7 +239,9 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_html)
 
     p = sub.add_parser(
-        "stats", help="graph analytics: top speakers, who addresses whom, topics, communities"
+        "stats",
+        help="graph analytics: top speakers, who addresses whom, topics and mentions apart,"
+        " communities",
     )
     p.add_argument("--store", required=True, metavar="DIR")
     p.add_argument("--top", type=int, default=10)
@@ -355,7 +363,13 @@ def _map_options(args, source_triples: bool):
     disable = tuple(args.disable)
     sieve_pipeline(args.pipeline, disable)  # a bad pipeline file fails here, before any work
     return MapOptions(
-        args.max_bytes, args.max_quotes, args.topics, source_triples, args.pipeline, disable
+        args.max_bytes,
+        args.max_quotes,
+        args.topics,
+        source_triples,
+        args.pipeline,
+        disable,
+        topic_keywords=args.topic_keywords,
     )
 
 
@@ -363,8 +377,9 @@ def _aliases(args):
     from kg.extract.topics import Taxonomy
     from kg.resolve import AliasTable
 
-    if args.topics:
-        Taxonomy.load(args.topics)  # a bad taxonomy file fails here, before any work
+    if args.topics or args.topic_keywords:
+        # a bad scheme or keyword file fails here, before any work
+        Taxonomy.load(args.topics, args.topic_keywords)
     return AliasTable.load(args.aliases) if args.aliases else None
 
 
@@ -637,6 +652,13 @@ def cmd_stats(args) -> int:
     out.write("Who addresses whom:\n")
     for a, b, n in g.who_addresses_whom(graph)[:top]:
         out.write(f"  {n:4}  {a} -> {b}\n")
+    store = _open_store(args.store)
+    out.write("Topics (what the quotes are about; quotes per concept):\n")
+    for label, code, n in g.topic_counts(store)[:top]:
+        out.write(f"  {n:4}  {label}" + (f" ({code})" if code else "") + "\n")
+    out.write("Mentioned (whom and what the quotes name; quotes per entity):\n")
+    for name, kind, n, speaks in g.mention_counts(store)[:top]:
+        out.write(f"  {n:4}  {name} [{kind}{', also speaks' if speaks else ''}]\n")
     out.write("Topics per speaker:\n")
     for name, counter in sorted(g.topics_per_speaker(graph).items())[:top]:
         out.write(f"  {name}: " + ", ".join(f"{t} ({n})" for t, n in counter.most_common(5)) + "\n")

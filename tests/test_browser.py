@@ -18,7 +18,7 @@ import pytest
 
 from bench.browser import chromium_missing, label_report, open_page, start_chromium
 from kg.corpus import ArticleInfo
-from kg.extract import Quote, Speaker
+from kg.extract import Quote, Speaker, Topic
 from kg.outputs.html import build_page
 from kg.outputs.pagedata import read_page_data
 from kg.rdf.store import KgStore
@@ -230,7 +230,7 @@ def test_filters_refit_the_view(browser, seed_build):
     visit.js("document.getElementById('reset').click();")
     visit.js("window.kgNetwork.moveTo({position: {x: -4000, y: 0}, scale: 0.05});")
     visit.js("""const t = document.getElementById('topic');
-        t.value = [...t.options].find(o => o.text.startsWith('Taiwan')).value;
+        t.value = [...t.options].find(o => o.text.startsWith('International relations')).value;
         t.dispatchEvent(new Event('input'));""")
     assert 0 < visit.js("return window.kg.shown().length;") < total
     assert view_fits_drawn_nodes(visit) > 0.4
@@ -363,7 +363,7 @@ def test_mentions_are_shown_apart_from_topics(browser, tmp_path):
         q1_words,
         "direct",
         Speaker("Ann Lee", "Lee"),
-        topics=["transport"],
+        topics=[Topic("https://kg.example.org/topic/transport", "transport", 0.9)],
     )
     q2 = Quote(
         "m.txt",
@@ -373,7 +373,7 @@ def test_mentions_are_shown_apart_from_topics(browser, tmp_path):
         q2_words,
         "direct",
         Speaker("Ben Ode", "Ode"),
-        topics=["transport"],
+        topics=[Topic("https://kg.example.org/topic/transport", "transport", 0.9)],
     )
     store = store_of([(info, [q1, q2])])
     plain = write_page(store, tmp_path / "plain.html")
@@ -480,7 +480,7 @@ def test_markup_in_names_and_labels_stays_plain_text_in_titles(browser, tmp_path
             "direct",
             Speaker(f"{payload} Speaker", payload),
             cue=payload,
-            topics=[f"{payload} topic"],
+            topics=[Topic("https://kg.example.org/topic/payload", f"{payload} topic", 0.5)],
             addressee=f"{payload} Audience",
             via=f"{payload} News",
         )
@@ -532,10 +532,17 @@ def test_max_nodes_draws_the_most_quoted_and_says_so(browser, seed_build, tmp_pa
     assert f"the 10 most quoted of {drawn['possible']} nodes (--max-nodes 10)" in counts
     labels = set(visit.js("return window.kgNodes.get().map(n => n.label);"))
     assert {"Qin Gang", "Joe Biden"} <= labels and "Wang Yi" not in labels
-    total = len(read_page_data(KgStore(seed_build, read_only=True)).quotes)
+    data = read_page_data(KgStore(seed_build, read_only=True))
+    total = len(data.quotes)
     assert visit.js("return window.kg.shown().length;") == total, "every quote stays in the list"
-    visit.js("window.kg.pickSpeaker(window.kg.speakerIndex('Wang Yi'));")
-    assert "Wang Yi" in set(visit.js("return window.kgNodes.get().map(n => n.label);"))
+    # an undrawn speaker whose quotes reach several topics: a neighbourhood worth fitting
+    reach: dict[str, set[str]] = {}
+    for q in data.quotes:
+        reach.setdefault(data.agents[q.speaker].name, set()).update(q.topics)
+    hidden = max((n for n in reach if n not in labels), key=lambda n: (len(reach[n]), n))
+    assert len(reach[hidden]) >= 2
+    visit.js(f"window.kg.pickSpeaker(window.kg.speakerIndex({json.dumps(hidden)}));")
+    assert hidden in set(visit.js("return window.kgNodes.get().map(n => n.label);"))
     assert view_fits_drawn_nodes(visit) > 0.3
     offline_and_clean(visit)
 

@@ -334,16 +334,6 @@ def test_a_dateline_is_cut_from_the_content(extract):
     assert quote.text == "The talks will resume next week"
 
 
-def test_fallback_topics_skip_the_speaker_and_empty_nouns(extract):
-    (quote,) = extract(
-        "“Ana Lopez will fix the harbour crane this month, and it will take a lot of time,” "
-        "said Ana Lopez."
-    )
-    assert "Ana Lopez" not in quote.topics
-    assert not {"month", "lot", "time"} & set(quote.topics)
-    assert "crane" in quote.topics or "harbour" in quote.topics
-
-
 ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected value)
     # a reporting noun with a "that" clause
     (

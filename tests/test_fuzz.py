@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.corpus import ArticleInfo
-from kg.extract import Quote, Speaker
+from kg.extract import Mention, Quote, Speaker, Topic
 from kg.ingest import Article, Skipped, iter_articles
 from kg.ingest.read import text_article
 from kg.rdf.triples import article_triples
@@ -149,7 +149,8 @@ def test_rdf_of_any_text_parses_and_conforms(shapes, text, speaker, topic, via):
         cue="said",
         via=via,
         addressee=via,
-        topics=[topic] if topic else [],
+        topics=[Topic("https://example.org/topic/1", topic, 0.5)] if topic else [],
+        mentions=[Mention(speaker, "person", start, start + 1, article.text[10:11])],
     )
     info = ArticleInfo.of(article)
     graph = article_triples(info, [quote])

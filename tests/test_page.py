@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg.corpus import ArticleInfo
-from kg.extract import Quote, Speaker
+from kg.extract import Quote, Speaker, Topic
 from kg.outputs.html import build_page, drawn_summary, layout, page_model, speaker_graph
 from kg.outputs.pagedata import (
     PageData,
@@ -25,6 +25,8 @@ from kg.rdf.store import KgStore
 from kg.rdf.triples import article_triples, graph_iri
 
 from .conftest import kg
+
+TOPIC = "https://kg.example.org/topic/"
 
 SEED_SPEAKERS = {"Qin Gang", "Joe Biden", "Matthew Miller", "Antony Blinken", "Danny Russell"}
 
@@ -171,7 +173,11 @@ def test_seed_page_data_carries_provenance_and_sentences(seed_build):
         assert all(t in data.topics for t in q.topics)
         assert "\n" not in q.before and "\n" not in q.after
     assert any(data.articles[q.article].date for q in data.quotes)
-    assert not data.mentions, "the seeds' store states no schema:mentions"
+    # the people, places and organisations the quotes name, apart from their topics
+    kinds = {m.kind for m in data.mentions.values()}
+    assert data.mentions and kinds <= {"person", "place", "organization"} and "place" in kinds
+    topic_labels = {t.label for t in data.topics.values()}
+    assert not topic_labels & {m.label for m in data.mentions.values()}
 
 
 def test_page_data_reads_title_outlet_url_mentions_and_kinds():
@@ -189,7 +195,7 @@ def test_page_data_reads_title_outlet_url_mentions_and_kinds():
         "Ann Lee",
         cue="said",
         addressee="reporters",
-        topics=["budget"],
+        topics=[Topic(f"{TOPIC}budget", "budget", 0.9)],
         via="Town News",
         via_kind="organization",
     )

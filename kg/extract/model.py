@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 
 KINDS = ("direct", "mixed", "indirect", "unquoted")
 EVIDENCE_ROLES = ("cue", "mention", "antecedent", "via", "addressee")
+MENTION_KINDS = ("person", "place", "country", "organization")
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,53 @@ class Evidence:
             "end": self.end,
             "text": self.text,
             "rule": self.rule,
+        }
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A concept of the topic scheme that a quote is about, with the assigner's score.
+
+    `iri` is the concept's IRI (an IPTC Media Topic by default), `qcode` its notation
+    when the scheme gives one, `score` in (0, 1]: higher is more evidence.
+
+    >>> Topic("http://cv.iptc.org/newscodes/mediatopic/20000639", "Diplomacy", 0.8,
+    ...       "medtop:20000639").to_json()["qcode"]
+    'medtop:20000639'
+    """
+
+    iri: str
+    label: str
+    score: float
+    qcode: str | None = None
+
+    def to_json(self) -> dict:
+        # "id" first: topic_score.py and JSON-LD readers take the IRI from it
+        return {"id": self.iri, "qcode": self.qcode, "label": self.label, "score": self.score}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A person, place, country or organisation a quote names: an entity, never a topic.
+
+    `name` is the entity's name (for people, the article's name for the person, so a
+    mentioned speaker links to the same node); `start`/`end`/`text` are the first
+    mention's offsets and words in the article's exact text.
+    """
+
+    name: str
+    kind: str
+    start: int
+    end: int
+    text: str
+
+    def to_json(self) -> dict:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
         }
 
 
@@ -75,7 +123,7 @@ class Quote:
     via: str | None = None
     via_kind: str | None = None  # person or organization, as the extract stage judged
     addressee: str | None = None
-    topics: list[str] = field(default_factory=list)
+    topics: list[Topic] = field(default_factory=list)
     confidence: float = 0.5
     statement: str | None = None
     roles: list[str] = field(default_factory=list)
@@ -84,6 +132,8 @@ class Quote:
     sieves: list[str] = field(default_factory=list)
     # candidates the sieves passed over, with the reason ("pronoun_salience: X: named in ...")
     rejected: list[str] = field(default_factory=list)
+    # people, places and organisations the quote names (schema:mentions, not topics)
+    mentions: list[Mention] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -103,7 +153,8 @@ class Quote:
             "kind": self.kind,
             "via": self.via,
             "addressee": self.addressee,
-            "topics": list(self.topics),
+            "topics": [t.to_json() for t in self.topics],
+            "mentions": [m.to_json() for m in self.mentions],
             "statement": self.statement,
             "confidence": round(self.confidence, 3),
             "sieves": list(self.sieves),

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from spacy.tokens import Token
 
 from kg.extract.context import ArticleContext, TextSpan
+from kg.extract.mentions import quote_mentions
 from kg.extract.model import Evidence, Quote, Speaker
 from kg.extract.people import looks_like_outlet
 from kg.extract.sieves import REGISTRY  # noqa: F401  (registers every sieve)
@@ -37,7 +38,7 @@ from kg.extract.sieves.base import (
 )
 from kg.extract.sieves.link import claim_priority
 from kg.extract.sieves.registry import Sieve, SievePipeline, default_pipeline
-from kg.extract.topics import Taxonomy, topics_for
+from kg.extract.topics import Taxonomy, article_prior, assign_topics
 
 MAX_REDIRECTS = 4
 UNKNOWN_SPEAKER_PRIOR = "speaker.unknown"
@@ -336,10 +337,9 @@ def to_quotes(run: Run, taxonomy: Taxonomy) -> list[Quote]:
         raw_start += len(text) - len(text.lstrip())
         raw_end -= len(text) - len(text.rstrip())
         span = ctx.doc.char_span(q.start, q.end, alignment_mode="expand")
-        spans = [span] if span is not None else []
-        if q.claim.cue is not None and spans:
-            spans.append(q.claim.cue.token.sent)
-        topics = topics_for(spans, taxonomy, speaker=q.speaker.name) if spans else []
+        # topics from the quote's own words (not its cue or speaker), backed by the article
+        topics = assign_topics(span, article_prior(ctx.doc, taxonomy), taxonomy) if span else []
+        mentions = quote_mentions(span, ctx.entities, parsed) if span else []
         evidence = [_raw_evidence(ctx, e) for e in q.evidence]
         speaker = q.speaker
         mention = next((e for e in evidence if e is not None and e.role == "mention"), None)
@@ -359,6 +359,7 @@ def to_quotes(run: Run, taxonomy: Taxonomy) -> list[Quote]:
                 via_kind=q.via_kind,
                 addressee=q.addressee,
                 topics=topics,
+                mentions=mentions,
                 confidence=q.confidence,
                 evidence=[e for e in evidence if e is not None],
                 sieves=[s.key for s in q.steps],

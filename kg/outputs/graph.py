@@ -178,3 +178,72 @@ def communities(graph: nx.MultiDiGraph) -> list[list[str]]:
         if names:
             out.append(names)
     return out
+
+
+# Topics and mentions are counted from the store itself: what quotes are about (concepts
+# of the topic scheme) and whom they name (people, places, organisations) are different
+# things and are listed apart.
+TOPIC_COUNTS = """
+SELECT ?concept ?label ?code (COUNT(DISTINCT ?q) AS ?quotes)
+WHERE { GRAPH ?g {
+  ?q schema:about ?concept .
+  ?concept skos:prefLabel ?label .
+  OPTIONAL { ?concept skos:notation ?code }
+} }
+GROUP BY ?concept ?label ?code
+"""
+
+MENTION_COUNTS = """
+SELECT ?entity ?name ?type (COUNT(DISTINCT ?q) AS ?quotes)
+WHERE { GRAPH ?g {
+  ?q schema:mentions ?entity .
+  ?entity schema:name ?name ; a ?type .
+  VALUES ?type { schema:Person schema:Organization schema:Country schema:Place }
+} }
+GROUP BY ?entity ?name ?type
+"""
+
+SPEAKERS = "SELECT DISTINCT ?a WHERE { GRAPH ?g { ?q a schema:Quotation ; schema:creator ?a } }"
+
+_KIND_OF = {  # the most specific schema.org type wins: a country is also a place
+    "http://schema.org/Person": (0, "person"),
+    "http://schema.org/Organization": (1, "organization"),
+    "http://schema.org/Country": (2, "country"),
+    "http://schema.org/Place": (3, "place"),
+}
+
+
+def topic_counts(store) -> list[tuple[str, str, int]]:
+    """Concepts quotes are about, with their code and how many quotes: most first.
+
+    >>> from kg.rdf.store import KgStore
+    >>> topic_counts(KgStore(None))
+    []
+    """
+    counts: dict[str, tuple[str, str, int]] = {}
+    for row in store.query(TOPIC_COUNTS):
+        key = row["concept"].value
+        code = row["code"].value if row["code"] is not None else ""
+        n = int(row["quotes"].value)
+        if key not in counts or n > counts[key][2]:
+            counts[key] = (row["label"].value, code, n)
+    return sorted(counts.values(), key=lambda r: (-r[2], r[0]))
+
+
+def mention_counts(store) -> list[tuple[str, str, int, bool]]:
+    """Entities quotes name: (name, kind, quotes naming it, whether it also speaks).
+
+    >>> from kg.rdf.store import KgStore
+    >>> mention_counts(KgStore(None))
+    []
+    """
+    speakers = {row["a"].value for row in store.query(SPEAKERS)}
+    best: dict[str, tuple[int, str, str, int]] = {}
+    for row in store.query(MENTION_COUNTS):
+        key = row["entity"].value
+        rank, kind = _KIND_OF[row["type"].value]
+        n = int(row["quotes"].value)
+        if key not in best or rank < best[key][0]:
+            best[key] = (rank, kind, row["name"].value, n)
+    rows = [(name, kind, n, key in speakers) for key, (_, kind, name, n) in best.items()]
+    return sorted(rows, key=lambda r: (-r[2], r[0]))

@@ -100,4 +100,22 @@ def _put(opener: urllib.request.OpenerDirector, url: str, body: bytes, timeout: 
         ) from None
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
+        if isinstance(reason, (BrokenPipeError, ConnectionResetError)):
+            # a server that refuses a large body answers and hangs up while it is still
+            # being sent: ask it about the graph to learn why
+            _refusal(opener, url, timeout)
         raise KgError(f"{url}: cannot reach the SPARQL store ({reason})") from None
+
+
+def _refusal(opener: urllib.request.OpenerDirector, url: str, timeout: float) -> None:
+    """Raise the server's refusal (an HTTP error to a GET of the graph), if it gives one."""
+    try:
+        with opener.open(urllib.request.Request(url, method="GET"), timeout=timeout) as response:
+            response.read(1)
+    except urllib.error.HTTPError as exc:
+        if exc.code in (401, 403):
+            raise KgError(
+                f"{url}: the server refused the graph (HTTP {exc.code} {exc.reason})"
+            ) from None
+    except (urllib.error.URLError, OSError):
+        pass

@@ -170,8 +170,9 @@ def term(param: Param | None, value: str) -> ox.NamedNode | ox.Literal:
     """
     kind = param.kind if param is not None else "string"
     label = param.name if param is not None else "value"
-    if kind == "key":
-        return ox.Literal(fold(value))
+    if kind == "key":  # a key given as <iri> is the IRI's key (topics carry theirs)
+        iri = _IRI.match(value.strip())
+        return ox.Literal(fold(iri.group(1) if iri else value))
     if kind == "name":
         return ox.Literal(match_key(value))
     if kind == "integer":

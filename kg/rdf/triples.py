@@ -14,12 +14,14 @@ from rdflib import Graph, Literal, URIRef
 
 from kg.corpus import ArticleInfo
 from kg.extract import Quote
-from kg.extract.topics import Taxonomy
+from kg.extract.topics import Taxonomy, label_keys
 from kg.names import fold, name_keys
 from kg.rdf.vocab import (
     AGENT,
     ARTICLE,
+    DCTERMS,
     GRAPH,
+    ITSRDF,
     KG,
     NIF,
     OWL,
@@ -29,7 +31,6 @@ from kg.rdf.vocab import (
     SCHEMA,
     SKOS,
     STATEMENT,
-    TOPIC,
     WD,
     XSD,
     bind_prefixes,
@@ -95,7 +96,6 @@ def article_triples(
     """
     g = graph if graph is not None else new_graph()
     wikidata = wikidata or {}
-    concept_by_label = {c.label: c for c in taxonomy.concepts} if taxonomy else {}
     a = article_iri(info.id)
     if include_source:
         _article_node(g, info)
@@ -105,8 +105,12 @@ def article_triples(
         outlet = agent_iri(info.outlet)
         g.add((outlet, RDF.type, SCHEMA.Organization))
         g.add((outlet, SCHEMA.name, Literal(info.outlet)))
+    labels: dict[str, str] = {}
     for q in quotes:
-        _quote_triples(g, a, q, concept_by_label, wikidata)
+        _quote_triples(g, a, q, wikidata)
+        labels.update((t.iri, t.label) for t in q.topics)
+    for iri in sorted(labels):
+        concept_triples(g, iri, taxonomy, labels[iri])
     named = {str(o) for o in g.objects(None, SCHEMA.name)}
     merges = merges or {}
     for name, others in (alternate_names or {}).items():
@@ -171,7 +175,7 @@ def _article_node(g: Graph, info: ArticleInfo) -> Graph:
     return g
 
 
-def _quote_triples(g: Graph, article: URIRef, q: Quote, concepts: dict, wikidata: dict) -> None:
+def _quote_triples(g: Graph, article: URIRef, q: Quote, wikidata: dict) -> None:
     node = quote_iri(q)
     speaker = _agent(g, q.speaker.name, q.speaker.kind, wikidata)
     g.add((node, RDF.type, SCHEMA.Quotation))
@@ -221,16 +225,100 @@ def _quote_triples(g: Graph, article: URIRef, q: Quote, concepts: dict, wikidata
         # "reporters", "the committee": an audience, not a named person
         kind = "person" if q.addressee[:1].isupper() else "audience"
         g.add((node, KG.addressee, _agent(g, q.addressee, kind, wikidata)))
-    for label in q.topics:
-        known = concepts.get(label)
-        concept = URIRef(known.iri) if known else TOPIC[slug(label)]
+    for rank, topic in enumerate(q.topics, 1):
+        # what the quote is about: a concept of the scheme, never a name
+        concept = URIRef(topic.iri)
         g.add((node, SCHEMA.about, concept))
-        g.add((concept, RDF.type, SKOS.Concept))
-        g.add((concept, SKOS.prefLabel, Literal(label, lang="en")))
-        g.add((concept, KG.labelKey, Literal(fold(label))))
-        for alt in known.alt_labels if known else ():
-            g.add((concept, SKOS.altLabel, Literal(alt, lang="en")))
-            g.add((concept, KG.labelKey, Literal(fold(alt))))
+        assignment = URIRef(f"{node}/topic/{rank}")
+        g.add((node, KG.topicAssignment, assignment))
+        g.add((assignment, RDF.type, KG.TopicAssignment))
+        g.add((assignment, KG.concept, concept))
+        g.add((assignment, KG.score, Literal(topic.score, datatype=XSD.decimal)))
+        g.add((assignment, KG.rank, Literal(rank, datatype=XSD.integer)))
+    for number, mention in enumerate(q.mentions):
+        # who and what the quote names: typed entities, the same nodes as speakers
+        entity = agent_iri(mention.name)
+        g.add((node, SCHEMA.mentions, entity))
+        for cls in MENTION_CLASSES.get(mention.kind, (SCHEMA.Thing,)):
+            g.add((entity, RDF.type, cls))
+        g.add((entity, SCHEMA.name, Literal(mention.name)))
+        for key in name_keys(mention.name, mention.kind == "person"):
+            g.add((entity, KG.nameKey, Literal(key)))
+        qid = wikidata.get(mention.name)
+        if qid:
+            g.add((entity, OWL.sameAs, WD[qid]))
+        span = URIRef(f"{node}/mention/{number}")
+        g.add((span, RDF.type, NIF.String))
+        g.add((span, NIF.referenceContext, article))
+        g.add((span, NIF.beginIndex, Literal(mention.start, datatype=XSD.integer)))
+        g.add((span, NIF.endIndex, Literal(mention.end, datatype=XSD.integer)))
+        g.add((span, NIF.anchorOf, Literal(mention.text)))
+        g.add((span, ITSRDF.taIdentRef, entity))
+
+
+MENTION_CLASSES = {
+    "person": (SCHEMA.Person,),
+    "place": (SCHEMA.Place,),
+    "country": (SCHEMA.Country, SCHEMA.Place),
+    "organization": (SCHEMA.Organization,),
+}
+
+
+def concept_triples(g: Graph, iri: str, taxonomy: Taxonomy | None, label: str = "") -> None:
+    """A concept as the queries need it, with every broader concept up to the top:
+    type, preferred label, notation (qcode), scheme, ``skos:broader`` and the folded
+    label keys (labels, the keyword file's names, the qcode) that parameters match.
+
+    With the chain of broader concepts inside each article graph, a query for a
+    concept reaches its narrower ones there: ``kg:within`` links the concept to itself
+    and to each broader concept (the reflexive, transitive closure of skos:broader that
+    every SPARQL engine can look up as one triple pattern, where ``skos:broader*``'s
+    zero-length case is not evaluated alike), so ``?t kg:within ?c`` finds a quote tagged
+    with ?c or anything narrower. A concept the taxonomy does not know (quotes tagged with
+    another scheme) keeps `label`.
+    """
+    node = URIRef(iri)
+    g.add((node, KG.within, node))
+    if taxonomy is not None and iri in taxonomy.concepts:
+        for ancestor in taxonomy.ancestors(iri):
+            g.add((node, KG.within, URIRef(ancestor)))
+    todo = [iri]
+    seen: set[str] = set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        concept = taxonomy.concepts.get(current) if taxonomy is not None else None
+        node = URIRef(current)
+        g.add((node, RDF.type, SKOS.Concept))
+        if concept is None:
+            if label and current == iri:
+                g.add((node, SKOS.prefLabel, Literal(label)))
+                g.add((node, KG.labelKey, Literal(fold(label))))
+            continue
+        g.add((node, SKOS.prefLabel, Literal(concept.label, lang=concept.lang or None)))
+        for alt in concept.alt_labels:
+            g.add((node, SKOS.altLabel, Literal(alt, lang=concept.lang or None)))
+        if concept.notation:
+            g.add((node, SKOS.notation, Literal(concept.notation)))
+        if taxonomy.scheme_iri:
+            g.add((node, SKOS.inScheme, URIRef(taxonomy.scheme_iri)))
+        for key in label_keys(concept):
+            g.add((node, KG.labelKey, Literal(key)))
+        for broader in concept.broader:
+            if broader in taxonomy.concepts:
+                g.add((node, SKOS.broader, URIRef(broader)))
+                todo.append(broader)
+    if taxonomy is not None and taxonomy.scheme_iri:
+        scheme = URIRef(taxonomy.scheme_iri)
+        g.add((scheme, RDF.type, SKOS.ConceptScheme))
+        if taxonomy.scheme_label:
+            g.add((scheme, SKOS.prefLabel, Literal(taxonomy.scheme_label, lang="en")))
+        if taxonomy.scheme_license:
+            g.add((scheme, DCTERMS.license, URIRef(taxonomy.scheme_license)))
+        if taxonomy.scheme_creator:
+            g.add((scheme, DCTERMS.creator, Literal(taxonomy.scheme_creator)))
 
 
 def _agent(g: Graph, name: str, kind: str, wikidata: dict[str, str]) -> URIRef:

@@ -6,10 +6,13 @@ namespace holds only what those lack.
 """
 
 from rdflib import Namespace
-from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 SCHEMA = Namespace("http://schema.org/")
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+ITSRDF = Namespace(
+    "http://www.w3.org/2005/11/its/rdf#"
+)  # itsrdf:taIdentRef: a span names an entity
 KG = Namespace("https://kg.example.org/ns#")
 BASE = "https://kg.example.org/"
 ARTICLE = Namespace(BASE + "article/")
@@ -25,6 +28,9 @@ PREFIXES = {
     "schema": SCHEMA,
     "prov": PROV,
     "nif": NIF,
+    "itsrdf": ITSRDF,
+    "dct": DCTERMS,
+    "medtop": Namespace("http://cv.iptc.org/newscodes/mediatopic/"),
     "skos": SKOS,
     "owl": OWL,
     "kg": KG,
@@ -52,6 +58,8 @@ __all__ = [
     "AGENT",
     "ARTICLE",
     "BASE",
+    "DCTERMS",
+    "ITSRDF",
     "GRAPH",
     "KG",
     "KINDS",

@@ -167,10 +167,13 @@ def resolve_quotes(
         for article, people in people_by_article.items()
     }
     for q in quotes:
-        new = renamed_by_article.get(q.article_id, {}).get(q.speaker.name)
+        renamed = renamed_by_article.get(q.article_id, {})
+        new = renamed.get(q.speaker.name)
         if new and q.speaker.kind == "person":
             early_rules[new][q.speaker.name] = ("corpus-spelling",)
             q.speaker = replace(q.speaker, name=new)
+        if renamed and q.mentions:
+            q.mentions = [_renamed(m, renamed, ("person",)) for m in q.mentions]
 
     # 2. stray spellings inside one article
     by_article: dict[str, list[Quote]] = defaultdict(list)
@@ -205,6 +208,8 @@ def resolve_quotes(
                 q.speaker = replace(q.speaker, name=target, kind=kind)
             q.via = moved.get(q.via, q.via) if q.via else None
             q.addressee = moved.get(q.addressee, q.addressee) if q.addressee else None
+            if q.mentions:
+                q.mentions = [_renamed(m, moved) for m in q.mentions]
 
     # 3. one person, many spellings, across the corpus
     counts: Counter[str] = Counter()
@@ -218,6 +223,12 @@ def resolve_quotes(
             if other:
                 counts[other] += 1
                 person_like.add(other)
+        # the people and organisations a quote names are the same agents as when they speak
+        for m in q.mentions:
+            if m.kind in NAMED_KINDS:
+                counts[m.name] += 1
+                if m.kind == "person":
+                    person_like.add(m.name)
     people = resolve_people(counts, aliases, exact_only=set(counts) - person_like)
     canonical = people.canonical
     for q in quotes:
@@ -227,6 +238,8 @@ def resolve_quotes(
                 q.speaker = replace(q.speaker, name=name)
         q.via = canonical.get(q.via, q.via) if q.via else None
         q.addressee = canonical.get(q.addressee, q.addressee) if q.addressee else None
+        if q.mentions:
+            q.mentions = [_renamed(m, canonical) for m in q.mentions]
 
     # one agent, one type: the extraction types an unfamiliar name an organisation when
     # its tagger is unsure, a person when a pronoun or a role says so; the person wins
@@ -268,6 +281,7 @@ def resolve_quotes(
         for q in article_quotes:
             agents.add(q.speaker.name)
             agents.update(n for n in (q.via, q.addressee) if n)
+            agents.update(m.name for m in q.mentions if m.kind in NAMED_KINDS)
         found = {name: spellings[name] for name in sorted(agents) if name in spellings}
         if found:
             alternate_names[article] = found
@@ -300,6 +314,14 @@ def resolve_quotes(
         conflicts,
         {k: tuple(sorted(v)) for k, v in sorted(conflicting.items())},
     )
+
+
+def _renamed(mention, names: Mapping[str, str], kinds: tuple[str, ...] = NAMED_KINDS):
+    """A mentioned person or organisation under its new name; places keep theirs."""
+    if mention.kind not in kinds or mention.name not in names:
+        return mention
+    new = names[mention.name]
+    return mention if new == mention.name else replace(mention, name=new)
 
 
 def _name_with_junk(name: str) -> bool:
