@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -364,23 +364,54 @@ def looks_like_name(text: str) -> bool:
     return any(w[:1].isupper() for w in words if w.lower() != "the" or w[:1] == "T")
 
 
-def suggest(name: str, known_names: Iterable[str], limit: int = 3) -> list[str]:
-    """The known names closest to `name`, best first, for "did you mean ...?".
+def suggest(name: str, known_names: Iterable[str] | Mapping[str, str], limit: int = 3) -> list[str]:
+    """The known names closest to `name`, best first, for "did you mean ...?" (the one
+    suggestion function of kg: the CLI, the graph page and the web front end call it).
+
+    `known_names` may map each spelling to the name to offer for it (an alternate name to
+    its person's canonical name), so one person is offered once.
 
     >>> suggest("Zelensky", ["Volodymyr Zelenskyy", "Qin Gang", "Joe Biden"])
     ['Volodymyr Zelenskyy']
-    >>> suggest("Xyzzy", ["Qin Gang"])
-    []
+    >>> suggest("Blinkin", {"Antony Blinken": "Antony Blinken", "Qin": "Qin Gang"})
+    ['Antony Blinken']
+    >>> suggest("Xyzzy", ["Qin Gang"]), suggest("", ["Qin Gang"])
+    ([], [])
     """
-    from rapidfuzz import fuzz, process
+    from rapidfuzz import process
 
-    choices = {n: fold(n) for n in set(known_names) if n and n.strip()}
-    if not choices:
-        return []
+    offer = known_names if isinstance(known_names, Mapping) else {n: n for n in known_names}
+    by_key: dict[str, str] = {}
+    for spelling, canonical in sorted(offer.items()):
+        if spelling and spelling.strip():
+            by_key.setdefault(fold(spelling), canonical)
     wanted = fold(name)
-    found = process.extract(wanted, choices, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=70)
-    ranked = sorted(found, key=lambda m: (-m[1], len(m[2]), m[2]))
-    return [key for _, _, key in ranked][:limit]
+    if not wanted.strip() or not by_key:
+        return []
+    found = process.extract(
+        wanted, list(by_key), scorer=name_similarity, limit=None, score_cutoff=70
+    )
+    ranked = sorted(found, key=lambda m: (-m[1], len(m[0]), m[0]))
+    out: list[str] = []
+    for key, _, _ in ranked:
+        if by_key[key] not in out:
+            out.append(by_key[key])
+    return out[:limit]
+
+
+def name_similarity(query: str, name: str, **_: object) -> float:
+    """How alike a typed name and a known one are (0-100): the whole names, the names with
+    their words sorted, or the query against one word of four letters or more ("Blinkin"
+    and "Antony Blinken"). Short words never match by being a part of the query.
+
+    >>> round(name_similarity("blinkin", "antony blinken")), round(name_similarity("blinkin", "qin"))
+    (81, 40)
+    """
+    from rapidfuzz import fuzz
+
+    words = [w for w in name.split() if len(w) >= 4]
+    by_word = max((fuzz.ratio(query, w) for w in words), default=0.0) * 0.95
+    return max(fuzz.ratio(query, name), fuzz.token_sort_ratio(query, name), by_word)
 
 
 __all__ = [

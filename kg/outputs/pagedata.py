@@ -20,7 +20,7 @@ from functools import cache
 from importlib import resources
 
 from kg.errors import KgError
-from kg.resolve.aliases import fold
+from kg.names import suggest
 
 SCHEMA_PERSON = "http://schema.org/Person"
 SCHEMA_ORGANIZATION = "http://schema.org/Organization"
@@ -244,47 +244,14 @@ def sentence_around(
 
 
 # -- names -----------------------------------------------------------------------------------
-def _name_similarity(query: str, name: str, **_: object) -> float:
-    """How alike a typed name and a known one are (0-100): the whole names, the names with
-    their words sorted, or the query against one word of four letters or more ("Blinkin"
-    and "Antony Blinken"). Short words never match by being a part of the query.
-
-    >>> round(_name_similarity("blinkin", "antony blinken")), round(_name_similarity("blinkin", "qin"))
-    (81, 40)
-    """
-    from rapidfuzz import fuzz
-
-    words = [w for w in name.split() if len(w) >= 4]
-    by_word = max((fuzz.ratio(query, w) for w in words), default=0.0) * 0.95
-    return max(fuzz.ratio(query, name), fuzz.token_sort_ratio(query, name), by_word)
-
-
 def suggest_speakers(name: str, names: Iterable[str] | dict[str, str], limit: int = 3) -> list[str]:
-    """Known names closest to `name` (case and accents ignored), best first.
-
-    `names` may map each spelling to the name to offer for it (an alternate name to its
-    speaker's canonical name), so one person is offered once. The one place the page asks
-    "did you mean": swap in a corpus-wide identity service here when there is one.
+    """Known names closest to `name`: `kg.names.suggest`, the one place kg answers "did
+    you mean".
 
     >>> suggest_speakers("qin gan", ["Qin Gang", "Joe Biden", "Chen Gang"])
     ['Qin Gang']
-    >>> suggest_speakers("Blinkin", {"Antony Blinken": "Antony Blinken", "Qin": "Qin Gang"})
-    ['Antony Blinken']
     """
-    from rapidfuzz import process
-
-    offer = names if isinstance(names, dict) else {n: n for n in names}
-    by_key: dict[str, str] = {}
-    for spelling, canonical in sorted(offer.items()):
-        by_key.setdefault(fold(spelling), canonical)
-    found = process.extract(
-        fold(name), list(by_key), scorer=_name_similarity, limit=None, score_cutoff=70
-    )
-    out: list[str] = []
-    for key, _, _ in found:
-        if by_key[key] not in out:
-            out.append(by_key[key])
-    return out[:limit]
+    return suggest(name, names, limit)
 
 
 # -- reading the store -----------------------------------------------------------------------

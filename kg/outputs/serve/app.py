@@ -27,10 +27,10 @@ from starlette.staticfiles import StaticFiles
 
 from kg import __version__
 from kg.errors import KgError
+from kg.names import suggest
 from kg.outputs.query import available_queries, bind, load_query, parse_query
 from kg.outputs.serve import pages
 from kg.outputs.serve.results import ALIASES, GRAPH_TYPES, SOLUTION_TYPES, choose, preferences
-from kg.outputs.serve.suggest import suggest_names
 from kg.outputs.serve.workers import Answer, Job, QueryPool, QueryTimeout, ServerBusy
 from kg.rdf.vocab import AGENT, GRAPH, QUOTE, STATEMENT
 
@@ -403,9 +403,8 @@ def create_app(config: ServeConfig) -> Starlette:
                     canonical = {}
                     for r in await rows("names"):
                         canonical.setdefault(r["name"], r["canonical"])
-                    matched = suggest_names(typed, list(canonical), limit=10)
                     # an alias leads to the person's canonical name
-                    suggestions = list(dict.fromkeys(canonical[n] for n in matched))[:5]
+                    suggestions = suggest(typed, canonical, limit=5)
         more = len(found) > PAGE_SIZE
         return html(
             request,
