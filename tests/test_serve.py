@@ -653,6 +653,10 @@ def test_search_filters_narrow_the_quotes(served, seed_build):
     by_speaker = _html(served, "/?" + urllib.parse.urlencode({"speaker": "qin gang"}))
     speakers = set(re.findall(r'class="speaker" href="/speaker/([^"]+)"', by_speaker))
     assert speakers == {"qin-gang"}
+    # any spelling of a person finds them, with a title or an honorific
+    for spelling in ("Foreign Minister Qin Gang", "Mr Qin Gang"):
+        page = _html(served, "/?" + urllib.parse.urlencode({"speaker": spelling}))
+        assert set(re.findall(r'class="speaker" href="/speaker/([^"]+)"', page)) == speakers
     # a topic includes its narrower ones (Diplomacy is under International relations)
     relations = set(
         _quote_ids(
