@@ -645,10 +645,10 @@ ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected
         "Reuters",
     ),
     (
-        "The talks had collapsed, two officials told Reuters.",
+        "The talks had collapsed, two officials told the Harbour News Agency.",
         "talks had collapsed",
         "via",
-        "Reuters",
+        "Harbour News Agency",
     ),
     # an office held by the story's main figure is not another office ("the foreign
     # minister" is not the secretary of state); the described minister, and the "he" that

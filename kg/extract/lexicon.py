@@ -69,7 +69,6 @@ class Lexicon:
     question_labels: frozenset[str]
     page_labels: frozenset[str]
     answer_labels: frozenset[str]
-    news_outlets: frozenset[str]
     # given names (lowercase) with the gender most bearers have, None when it is mixed,
     # and surnames: the US Census name lists shipped in the `names` package (public domain)
     given_names: dict[str, str | None]
@@ -134,7 +133,6 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
         question_labels=frozenset(lists.get("question_labels", [])),
         page_labels=frozenset(lists.get("page_labels", [])),
         answer_labels=frozenset(lists.get("answer_labels", [])),
-        news_outlets=frozenset(lists.get("news_outlets", [])),
         given_names=_given_names(),
         surnames=_census("dist.all.last"),
     )

@@ -116,8 +116,6 @@ def looks_like_outlet(name: str, lexicon: Lexicon | None = None) -> bool:
     >>> looks_like_outlet("The New York Times"), looks_like_outlet("CCTV"), looks_like_outlet("Gavin Newsom")
     (True, True, False)
     """
-    lex = lexicon or load_lexicon()
-    if strip_article(name).lower() in lex.news_outlets:
-        return True
+    media = (lexicon or load_lexicon()).media_words
     words = re.findall(r"[A-Za-z]+", name)
-    return any(w.lower() in lex.media_words or (len(w) >= 3 and w.isupper()) for w in words)
+    return any(w.lower() in media or (len(w) >= 3 and w.isupper()) for w in words)
