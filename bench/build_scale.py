@@ -5,7 +5,9 @@ Real files are written and read, the store writer, the reduce, the store and the
 are kg's own; only extraction is replaced by a cheap stand-in (quotations found by their
 marks, the speaker named in the same paragraph), so the build's own costs show at a scale
 the parser would need hours for. Each size runs in its own process on `--workers` local
-processes. Target (issue 18): peak RSS flat across sizes.
+processes. Target (issue 18): peak RSS flat across sizes. Up to 20k articles, the map
+and reduce run again under tracemalloc to show what the coordinator's Python heap holds
+per article at each stage and what the reduce holds per quote.
 
     python -m bench.build_scale [--sizes 2000,20000,100000] [--workers 2]
 """
@@ -26,6 +28,7 @@ from pathlib import Path
 from bench.synthetic import news_paragraphs, speaker_names
 
 ROOT = Path(__file__).resolve().parents[1]
+HEAP_UP_TO = 20_000  # sizes whose heap is also measured (tracemalloc makes it slow)
 _QUOTE = re.compile(r"“([^”]{8,200})”")
 _NAME = re.compile(r"\b([A-Z][a-z]+ [A-Z][a-z]+(?: \d+)?)\b")
 
@@ -79,6 +82,53 @@ def stand_in_extractor(articles, options):
         )
 
 
+def heap_per_stage(folder: Path, spill_dir: Path) -> dict:
+    """The Python heap (tracemalloc) the coordinator holds after the map step, after the
+    reduce and at the peak of the outputs pass (bytes above the start, garbage collected),
+    and the reduce's own peak per quote; the map and reduce of `kg.build` over `folder`,
+    without the store."""
+    import gc
+    import tracemalloc
+
+    from kg.build import MapOptions, collect, resolve, resolved_articles
+
+    def traced() -> int:
+        gc.collect()
+        return tracemalloc.get_traced_memory()[0]
+
+    tracemalloc.start()
+    collected = None
+    try:
+        base = traced()
+        collected = collect(
+            [str(folder)],
+            MapOptions(source_triples=False),
+            extractor=stand_in_extractor,
+            spill_dir=spill_dir,
+        )
+        after_map = traced() - base
+        tracemalloc.reset_peak()
+        reduced = resolve(collected)
+        reduce_peak = tracemalloc.get_traced_memory()[1] - base - after_map
+        after_reduce = traced() - base
+        tracemalloc.reset_peak()
+        quotes = sum(len(article.quotes) for article in resolved_articles(collected))
+        outputs_peak = tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+        if collected is not None:
+            collected.close()
+    return {
+        "articles": reduced.articles,
+        "quotes": quotes,
+        "map": after_map,
+        "reduce": after_reduce,
+        "outputs": outputs_peak,
+        "reduce_per_quote": round(reduce_peak / max(1, quotes)),
+        "spill_per_quote": round(collected.spill.bytes / max(1, quotes)),
+    }
+
+
 def measure(count: int, workers: int) -> dict:
     from kg.build import MapOptions, build
 
@@ -98,6 +148,8 @@ def measure(count: int, workers: int) -> dict:
             max_nodes=2000,
         )
         seconds = time.perf_counter() - started
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        heap = heap_per_stage(folder, Path(tmp)) if count <= HEAP_UP_TO else None
     report = result.report
     return {
         "articles": report["articles_read"],
@@ -107,7 +159,9 @@ def measure(count: int, workers: int) -> dict:
         "build_s": round(seconds, 1),
         "timings": report["timings"],
         "rss_before_mb": round(base),
-        "rss_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "rss_peak_mb": round(peak),
+        "page_quotes": result.page_cut[0] if result.page_cut else report["quotes"],
+        "heap": heap,
     }
 
 
@@ -145,9 +199,19 @@ def main() -> None:
             f"reduce {t['resolve_seconds']:.1f}, store {t['store_seconds']:.1f} of which "
             f"{t['store_overlapped_seconds']:.1f} during the map, bulk loads at "
             f"{t['store_load_triples_per_second']:,} triples/s, outputs {t['outputs_seconds']:.1f}) | "
-            f"coordinator peak RSS {row['rss_peak_mb']} MB (before the build {row['rss_before_mb']})",
+            f"coordinator peak RSS {row['rss_peak_mb']} MB (before the build {row['rss_before_mb']}); "
+            f"graph.html holds {row['page_quotes']:,} quotes",
             flush=True,
         )
+        if heap := row["heap"]:
+            n = heap["articles"]
+            print(
+                f"         Python heap per article after the map {heap['map'] / n:,.0f} B, "
+                f"after the reduce {heap['reduce'] / n:,.0f} B, during the outputs "
+                f"{heap['outputs'] / n:,.0f} B; the reduce's peak {heap['reduce_per_quote']:,} "
+                f"B per quote; the spill {heap['spill_per_quote']:,} B per quote on disk",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

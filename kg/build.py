@@ -31,15 +31,20 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.corpus import ArticleInfo, Corpus, Extracted, extract_stream, resolve_corpus
+from kg.corpus import ArticleInfo, Extracted, ReduceQuote, extract_stream
 from kg.errors import KgError, UsageError
 from kg.ingest import Article, Skipped, Source, iter_sources, read_source
+from kg.resolve import Resolution
+from kg.spill import Spill
 
 # Graphs bulk loaded at once: memory stays bounded by one batch, and each bulk load has a
 # fixed cost (new table files) that small batches would pay thousands of times.
 LOAD_EVERY = 200
 LOAD_BYTES = 4 * 1024 * 1024  # ... or this much N-Triples, whichever comes first
 MAX_PARTITION = 16  # files per map task
+# graph.html of a build holds the quotes of the most quoted speakers up to this many (the
+# page of 50,000 quotes opens in about 2 s; its data costs the build ~3 KB per quote)
+PAGE_QUOTES = 50_000
 # Below this many files per worker, starting processes (a model each, ~2 s) costs more
 # than it saves: the files are extracted in-process.
 MIN_FILES_PER_WORKER = 8
@@ -369,12 +374,27 @@ class SourceWriter(threading.Thread):
 # -- collecting the map step's results -----------------------------------------------------
 @dataclass
 class Collected:
-    """The map step's records in input order, with what went wrong and how long it took."""
+    """The map step's records, spilled to disk as partitions arrive (`kg.spill`), with
+    what went wrong and how long it took. `records()` reads them back in input order, one
+    partition in memory at a time; `close()` drops the spill."""
 
-    extracted: list[Extracted] = field(default_factory=list)
+    spill: Spill
+    partitions: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     failed: list[Skipped] = field(default_factory=list)
     map_seconds: float = 0.0
+    # (partition, position among its records) of an article whose source came before
+    repeats: set[tuple[int, int]] = field(default_factory=set)
+
+    def records(self) -> Iterator[tuple[int, list[Extracted]]]:
+        """Each partition's articles in input order (a source read twice: the first)."""
+        for number in range(self.partitions):
+            if number in self.spill:
+                items = self.spill.get(number)
+                yield number, [e for i, e in enumerate(items) if (number, i) not in self.repeats]
+
+    def close(self) -> None:
+        self.spill.close()
 
 
 def partition(sources: list[Source], workers: int) -> list[list[Source]]:
@@ -393,10 +413,17 @@ def collect(
     on_item: Callable | None = None,
     writer: SourceWriter | None = None,
     extractor: Extractor | None = None,
+    spill_dir: str | Path | None = None,
 ) -> Collected:
-    """Run the map step over every file under `paths` and gather its records in input order."""
+    """Run the map step over every file under `paths`, spilling its records to a
+    temporary file in `spill_dir` (default: the system's) as they arrive.
+
+    Partitions may finish in any order (Dask); what needs input order (which of two
+    articles from one source is kept, the order of the skipped files) is decided from a
+    few words per article as soon as every earlier partition is in.
+    """
     started = time.perf_counter()
-    collected = Collected()
+    collected = Collected(Spill(spill_dir))
     sources: list[Source] = []
     for item in iter_sources(paths, exclude):
         if isinstance(item, Skipped):
@@ -414,84 +441,185 @@ def collect(
     else:  # a handful of files: starting worker processes would cost more than it saves
         parts = partition(sources, 1)
         results = run_inline(parts, options, extractor)
-    done: dict[int, MapResult] = {}
+    collected.partitions = len(parts)
+    waiting: dict[int, tuple[list, list[Skipped]]] = {}  # partitions ahead of their turn
+    first_doc: dict[str, str] = {}  # article id -> the file that had it first
+    turn = 0
     for number, result in results:
         if writer is not None:
             writer.put(number, result.graphs)
-        result.graphs = []
-        done[number] = result
+        collected.spill.put(number, [i for i in result.items if not isinstance(i, Skipped)])
+        summary = [
+            i if isinstance(i, Skipped) else (i.info.id, i.info.doc, i.info.source)
+            for i in result.items
+        ]
+        waiting[number] = (summary, result.failed)
         if on_item:
             for item in [*result.items, *result.failed]:
                 on_item(item)
-    seen: dict[str, Extracted] = {}
-    for number in range(len(parts)):
-        result = done[number]
-        for item in result.items:
-            if isinstance(item, Skipped):
-                collected.skipped.append(item)
-            elif item.info.id in seen:
-                first = seen[item.info.id]
-                reason = f"same source as {first.info.doc} ({item.info.source}): read once"
-                collected.skipped.append(Skipped(item.info.doc, reason))
-                if on_item:
-                    on_item(collected.skipped[-1])
-            else:
-                seen[item.info.id] = item
-                collected.extracted.append(item)
-        collected.failed += result.failed
+        del result
+        while turn in waiting:
+            summary, failed = waiting.pop(turn)
+            position = 0
+            for entry in summary:
+                if isinstance(entry, Skipped):
+                    collected.skipped.append(entry)
+                    continue
+                article, doc, source = entry
+                if article in first_doc:
+                    collected.repeats.add((turn, position))
+                    reason = f"same source as {first_doc[article]} ({source}): read once"
+                    collected.skipped.append(Skipped(doc, reason))
+                    if on_item:
+                        on_item(collected.skipped[-1])
+                else:
+                    first_doc[article] = doc
+                position += 1
+            collected.failed += failed
+            turn += 1
     collected.map_seconds = time.perf_counter() - started
     return collected
 
 
-def resolve(collected: Collected, aliases=None) -> Corpus:
-    """The reduce step over the collected records."""
+@dataclass
+class Reduced:
+    """The reduce step's output over a corpus: what is corpus-wide (people merged,
+    conflicts, which articles share a text, counts). What it decided for each quote and
+    article (canonical speaker, statement, alternate names) waits in the spill, by
+    partition, until `resolved_articles` hands it to the outputs."""
+
+    resolution: Resolution
+    wikidata: dict[str, str]
+    same_text: dict[str, list[str]]  # article id -> the other articles with its text
+    same_text_groups: list[list[str]]  # their docs, for report.json
+    articles: int = 0
+    quotes: int = 0
+    speakers: int = 0
+    statements: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    limited: list[tuple[str, str]] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class ResolvedArticle:
+    """One article with its quotes as the reduce resolved them, for the outputs."""
+
+    info: ArticleInfo
+    quotes: list
+    alternate_names: dict[str, list[str]] | None = None
+    merges: dict[str, dict[str, tuple[str, ...]]] | None = None
+
+
+def resolve(collected: Collected, aliases=None) -> Reduced:
+    """The reduce step over the spilled records.
+
+    One pass reads each partition and keeps only what `resolve_quotes` needs (a
+    `ReduceQuote` per quote, each article's names); its per-quote and per-article
+    decisions are then spilled again by partition, so what stays in memory after the
+    reduce is corpus-wide.
+    """
+    from kg.resolve import AliasTable, resolve_quotes
+
     started = time.perf_counter()
-    corpus = resolve_corpus(collected.extracted, aliases)
-    corpus.skipped = collected.skipped
-    corpus.limited = [(e.info.path, note) for e in collected.extracted for note in e.notes]
-    corpus.timings = {
+    aliases = aliases or AliasTable()
+    quotes: list[ReduceQuote] = []
+    people_by_article: dict[str, dict[str, list[str]]] = {}
+    shape: list[tuple[int, list[int]]] = []  # each partition's quote count per article
+    limited: list[tuple[str, str]] = []
+    first_with_text: dict[str, tuple[str, str]] = {}  # content hash -> (article id, doc)
+    shared: dict[str, list[tuple[str, str]]] = {}  # content hash -> its articles, if several
+    for number, extracted in collected.records():
+        counts = []
+        for item in extracted:
+            info = item.info
+            quotes.extend(ReduceQuote(q) for q in item.quotes.quotes)
+            counts.append(len(item.quotes.quotes))
+            people_by_article[info.id] = item.quotes.people
+            limited += [(info.path, note) for note in item.notes]
+            if info.content_hash:
+                first = first_with_text.setdefault(info.content_hash, (info.id, info.doc))
+                if first[0] != info.id:
+                    shared.setdefault(info.content_hash, [first]).append((info.id, info.doc))
+        shape.append((number, counts))
+    del first_with_text
+    resolution = resolve_quotes(quotes, people_by_article, aliases)
+    del people_by_article
+    reduced = Reduced(
+        resolution,
+        dict(aliases.wikidata),
+        {
+            member: sorted(other for other, _ in group if other != member)
+            for group in shared.values()
+            for member, _ in group
+        },
+        sorted(sorted(doc for _, doc in group) for group in shared.values()),
+        articles=sum(len(counts) for _, counts in shape),
+        quotes=len(quotes),
+        speakers=len({q.speaker.name for q in quotes}),
+        statements=len({q.statement for q in quotes}),
+        skipped=collected.skipped,
+        limited=limited,
+    )
+    decided = iter(quotes)
+    for number, counts in shape:
+        articles = []
+        for count in counts:
+            members = [next(decided) for _ in range(count)]
+            article = members[0].article_id if members else None
+            articles.append(
+                (
+                    resolution.alternate_names.pop(article, None),
+                    resolution.article_merges.pop(article, None),
+                    [q.resolved() for q in members],
+                )
+            )
+        collected.spill.put(("resolved", number), articles)
+    reduced.timings = {
         "extract_seconds": round(collected.map_seconds, 3),
         "resolve_seconds": round(time.perf_counter() - started, 3),
     }
-    return corpus
+    return reduced
 
 
-def same_text_groups(articles: list[ArticleInfo]) -> dict[str, list[str]]:
-    """For each article whose text another article also has, the ids of the others.
-
-    >>> a, b, c = (ArticleInfo(i, i, i, 1, content_hash=h) for i, h in [("a", "x"), ("b", "x"), ("c", "y")])
-    >>> same_text_groups([a, b, c])
-    {'a': ['b'], 'b': ['a']}
-    """
-    by_hash: dict[str, list[str]] = {}
-    for info in articles:
-        if info.content_hash:
-            by_hash.setdefault(info.content_hash, []).append(info.id)
-    return {
-        member: sorted(m for m in group if m != member)
-        for group in by_hash.values()
-        if len(group) > 1
-        for member in group
-    }
+def resolved_articles(collected: Collected) -> Iterator[ResolvedArticle]:
+    """Every article in input order with its quotes as the reduce resolved them, read
+    back from the spill a partition at a time (after `resolve`)."""
+    for number, extracted in collected.records():
+        decided = collected.spill.get(("resolved", number))
+        for item, (alternate, merges, fields) in zip(extracted, decided, strict=True):
+            for q, resolved in zip(item.quotes.quotes, fields, strict=True):
+                ReduceQuote.apply(q, resolved)
+            yield ResolvedArticle(item.info, item.quotes.quotes, alternate, merges)
 
 
-def quote_records(corpus: Corpus) -> Iterator[dict]:
+def quote_records(article: ResolvedArticle) -> Iterator[dict]:
     """`quotes.jsonl` records: each quote with its article's url, title, outlet and date."""
-    infos = {info.id: info for info in corpus.articles}
-    for q in corpus.quotes:
+    provenance = article.info.provenance()
+    for q in article.quotes:
         record = q.to_json()
-        record.update(infos[q.article_id].provenance())
+        record.update(provenance)
         yield record
+
+
+def _writing_quotes(articles: Iterable[ResolvedArticle], fh) -> Iterator[ResolvedArticle]:
+    """The articles, each written to `quotes.jsonl` as it passes."""
+    for article in articles:
+        for record in quote_records(article):
+            fh.write((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
+        yield article
 
 
 # -- the whole build -----------------------------------------------------------------------
 @dataclass
 class BuildResult:
-    corpus: Corpus
+    reduced: Reduced
     counts: dict
     failed: list[Skipped]
     stale: int
     report: dict
+    # (quotes on graph.html, quotes in the store) when the page was cut to `page_quotes`
+    page_cut: tuple[int, int] | None = None
 
 
 def build(
@@ -502,12 +630,19 @@ def build(
     aliases=None,
     prune: bool = False,
     max_nodes: int = 2000,
+    page_quotes: int | None = PAGE_QUOTES,
     workers: int = 1,
     dask: str | None = None,
     on_item: Callable | None = None,
     extractor: Extractor | None = None,
 ) -> BuildResult:
-    """`kg build`: map with the store writer alongside, reduce, store, outputs."""
+    """`kg build`: map with the store writer alongside, reduce, store, outputs.
+
+    The map step's records go to a temporary file in `out` as they arrive; the reduce
+    and the outputs (the store's quotations, `quotes.jsonl`) read them back in input
+    order, so memory does not grow with the corpus. `graph.html` holds the quotes of the
+    most quoted speakers, at most `page_quotes` (None: all of them).
+    """
     from kg.files import atomic_output, atomic_write
     from kg.outputs.html import build_page
     from kg.outputs.pagedata import read_page_data
@@ -518,7 +653,11 @@ def build(
     engine = {"engine": "dask" if dask else "processes" if workers > 1 else "inline"}
     engine["workers"] = workers
     with write_lock(out):
-        with updating(out, locked=True) as store:
+        # quotes.jsonl is replaced after the store is published, and only if it is
+        with (
+            atomic_output(out / "quotes.jsonl") as quotes_file,
+            updating(out, locked=True) as store,
+        ):
             manifest = store.manifest()
             present = store.article_graphs()
             writer = SourceWriter(store, manifest, present)
@@ -533,16 +672,21 @@ def build(
                     on_item=on_item,
                     writer=writer,
                     extractor=extractor,
+                    spill_dir=out,
                 )
             finally:
                 writer.close()
-            corpus = resolve(collected, aliases)
-            if not corpus.articles:
-                report = _report(corpus, collected, {}, 0, started, engine)
-                atomic_write(out / "report.json", _json(report))
-                raise NoArticles(report)
-            stored = time.perf_counter()
-            counts = _store_quotes(store, corpus, options, writer, present, prune)
+            try:
+                reduced = resolve(collected, aliases)
+                if not reduced.articles:
+                    report = _report(reduced, collected, {}, 0, started, engine)
+                    atomic_write(out / "report.json", _json(report))
+                    raise NoArticles(report)
+                stored = time.perf_counter()
+                articles = _writing_quotes(resolved_articles(collected), quotes_file)
+                counts = _store_quotes(store, reduced, articles, options, writer, present, prune)
+            finally:
+                collected.close()
             counts["source_triples_loaded"] = writer.triples
             load_triples = counts.pop("load_triples") + writer.triples
             load_seconds = counts.pop("load_seconds") + writer.seconds
@@ -555,16 +699,16 @@ def build(
             written = time.perf_counter()
             with atomic_output(out / "graph.ttl") as fh:
                 counts["triples"] = store.write_turtle(fh, out)
-            page = build_page(read_page_data(store), max_nodes)
-        with atomic_output(out / "quotes.jsonl") as fh:
-            for record in quote_records(corpus):
-                fh.write((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
+            data = read_page_data(store, max_quotes=page_quotes)
+            page = build_page(data, max_nodes)
+            page_cut = (len(data.quotes), data.quotes_in_store) if data.quotes_in_store else None
+            del data
         atomic_write(out / "graph.html", page)
         timings["outputs_seconds"] = round(time.perf_counter() - written, 3)
         stale = counts.pop("stale")
-        report = _report(corpus, collected, counts, stale, started, {**engine, **timings})
+        report = _report(reduced, collected, counts, stale, started, {**engine, **timings})
         atomic_write(out / "report.json", _json(report))
-    return BuildResult(corpus, counts, collected.failed, stale, report)
+    return BuildResult(reduced, counts, collected.failed, stale, report, page_cut)
 
 
 class NoArticles(KgError):
@@ -575,7 +719,9 @@ class NoArticles(KgError):
         self.report = report
 
 
-def _store_quotes(store, corpus: Corpus, options: MapOptions, writer, present, prune) -> dict:
+def _store_quotes(
+    store, reduced: Reduced, articles: Iterable[ResolvedArticle], options, writer, present, prune
+) -> dict:
     """Add each article's quotations, people and topics to its graph where they changed."""
     from kg.extract.topics import default_taxonomy
     from kg.rdf.ntriples import TripleSet
@@ -583,10 +729,6 @@ def _store_quotes(store, corpus: Corpus, options: MapOptions, writer, present, p
 
     taxonomy = default_taxonomy(options.topics, options.topic_keywords)
     manifest = writer.manifest
-    same_text = same_text_groups(corpus.articles)
-    by_article: dict[str, list] = {}
-    for q in corpus.quotes:
-        by_article.setdefault(q.article_id, []).append(q)
     written = unchanged = 0
     current = set()
     loads: dict[str, str] = {}
@@ -603,18 +745,19 @@ def _store_quotes(store, corpus: Corpus, options: MapOptions, writer, present, p
         loads.clear()
         clears.clear()
 
-    for info in corpus.articles:
+    for article in articles:
+        info = article.info
         name = str(graph_iri(info.id))
         current.add(name)
         ntriples = article_triples(
             info,
-            by_article.get(info.id, []),
+            article.quotes,
             taxonomy,
-            corpus.wikidata,
-            alternate_names=corpus.alternate_names.get(info.id),
-            merges=corpus.resolution.article_merges.get(info.id),
-            conflicting=corpus.resolution.conflicting,
-            same_text=same_text.get(info.id, []),
+            reduced.wikidata,
+            alternate_names=article.alternate_names,
+            merges=article.merges,
+            conflicting=reduced.resolution.conflicting,
+            same_text=reduced.same_text.get(info.id, []),
             include_source=False,
             graph=TripleSet(),
         ).serialize(format="nt")
@@ -653,28 +796,23 @@ def _store_quotes(store, corpus: Corpus, options: MapOptions, writer, present, p
     }
 
 
-def _report(corpus: Corpus, collected: Collected, counts, stale: int, started, timings) -> dict:
-    same = same_text_groups(corpus.articles)
-    docs = {info.id: info.doc for info in corpus.articles}
-    groups = sorted(
-        {tuple(sorted([docs[a], *(docs[o] for o in others)])) for a, others in same.items()}
-    )
+def _report(reduced: Reduced, collected: Collected, counts, stale: int, started, timings) -> dict:
     return {
-        "articles_read": len(corpus.articles),
-        "quotes": len(corpus.quotes),
-        "speakers": len({q.speaker.name for q in corpus.quotes}),
-        "statements": len({q.statement for q in corpus.quotes}),
-        "same_text": {"articles": len(same), "groups": [list(g) for g in groups]},
-        "skipped": [{"path": s.path, "reason": s.reason} for s in corpus.skipped],
+        "articles_read": reduced.articles,
+        "quotes": reduced.quotes,
+        "speakers": reduced.speakers,
+        "statements": reduced.statements,
+        "same_text": {"articles": len(reduced.same_text), "groups": reduced.same_text_groups},
+        "skipped": [{"path": s.path, "reason": s.reason} for s in reduced.skipped],
         "failed": [{"path": s.path, "reason": s.reason} for s in collected.failed],
-        "limited": [{"path": path, "reason": note} for path, note in corpus.limited],
+        "limited": [{"path": path, "reason": note} for path, note in reduced.limited],
         "store": {**counts, "stale": stale} if counts else {},
         # who was merged from which spellings, and why; the same words given to different
         # speakers by different articles (kg.resolve.reduce)
-        "people": corpus.resolution.merges_json(),
-        "conflicting_attributions": [c.to_json() for c in corpus.resolution.conflicts],
+        "people": reduced.resolution.merges_json(),
+        "conflicting_attributions": [c.to_json() for c in reduced.resolution.conflicts],
         "timings": {
-            **corpus.timings,
+            **reduced.timings,
             **timings,
             "total_seconds": round(time.perf_counter() - started, 3),
         },

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import itertools
 import json
 import sys
 import time
@@ -151,6 +152,14 @@ def _parser() -> argparse.ArgumentParser:
         default=2000,
         metavar="N",
         help="most nodes graph.html draws at once, the most quoted first (default 2000)",
+    )
+    p.add_argument(
+        "--page-quotes",
+        type=_non_negative,
+        default=50_000,
+        metavar="N",
+        help="most quotes graph.html holds: those of the most quoted speakers, each speaker "
+        "whole; 0 for all (default 50000; each costs the build about 3 KB of memory)",
     )
     p.set_defaults(func=cmd_build)
 
@@ -413,7 +422,7 @@ class _Progress:
 
 
 def cmd_quotes(args) -> int:
-    from kg.build import check_workers, collect, quote_records, resolve
+    from kg.build import check_workers, collect, quote_records, resolve, resolved_articles
 
     workers = check_workers(args.workers)
     aliases = _aliases(args)
@@ -424,24 +433,32 @@ def cmd_quotes(args) -> int:
         )
     finally:
         progress.close()
-    corpus = resolve(collected, aliases)
-    out = sys.stdout
-    records = list(quote_records(corpus))
-    if args.format == "jsonl":
+    try:
+        reduced = resolve(collected, aliases)
+        records = (r for article in resolved_articles(collected) for r in quote_records(article))
+        _print_quotes(records, args.format, sys.stdout)
+    finally:
+        collected.close()
+    return 0 if reduced.articles else 1
+
+
+def _print_quotes(records, form: str, out) -> None:
+    """Quote records as JSON lines or CSV as they come; a table of all of them."""
+    if form == "jsonl":
         for record in records:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
-    elif args.format == "csv":
+    elif form == "csv":
         writer = csv.writer(out)
-        columns = list(records[0]) if records else ["doc", "start", "end", "text", "speaker"]
+        first = next(records, None)
+        columns = list(first) if first else ["doc", "start", "end", "text", "speaker"]
         writer.writerow(columns)
-        for record in records:
+        for record in itertools.chain([first] if first else [], records):
             writer.writerow([_csv_cell(v) for v in record.values()])
     else:
         from kg.outputs.query import table
 
         rows = [[r["doc"], r["speaker"], r["kind"], r["text"]] for r in records]
         out.write(table(["doc", "speaker", "kind", "text"], rows, 80))
-    return 0 if corpus.articles else 1
 
 
 def _csv_cell(value) -> str:
@@ -470,6 +487,7 @@ def cmd_build(args) -> int:
             aliases=aliases,
             prune=args.prune,
             max_nodes=args.max_nodes,
+            page_quotes=args.page_quotes or None,
             workers=workers,
             dask=args.dask,
             on_item=progress,
@@ -485,13 +503,20 @@ def cmd_build(args) -> int:
             "(kept; --prune removes them)",
             file=sys.stderr,
         )
+    if result.page_cut and not args.quiet:
+        shown, total = result.page_cut
+        print(
+            f"kg: graph.html holds the {shown:,} quotes of the most quoted speakers (of "
+            f"{total:,}; --page-quotes 0 for all); kg html --store {args.out} --speaker NAME "
+            "draws anyone's",
+            file=sys.stderr,
+        )
     if not args.quiet:
-        corpus = result.corpus
-        speakers = len({q.speaker.name for q in corpus.quotes})
+        reduced = result.reduced
         failed = f", {len(result.failed)} failed" if result.failed else ""
         print(
-            f"kg: {len(corpus.articles)} articles, {len(corpus.quotes)} quotes, {speakers} speakers, "
-            f"{len(corpus.skipped)} skipped{failed} -> {args.out}/",
+            f"kg: {reduced.articles} articles, {reduced.quotes} quotes, {reduced.speakers} "
+            f"speakers, {len(reduced.skipped)} skipped{failed} -> {args.out}/",
             file=sys.stderr,
         )
     return 0
@@ -627,6 +652,13 @@ def cmd_html(args) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
 
 
 def _positive(text: str) -> int:

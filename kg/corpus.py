@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from kg.extract import ArticleQuotes, Quote, Speaker, extract_quotes
+from kg.extract.model import quote_id
 from kg.extract.sieves import SievePipeline
 from kg.extract.topics import Taxonomy, default_taxonomy
 from kg.ingest import Article, Skipped
@@ -117,6 +118,56 @@ def extract_stream(
         yield Extracted(ArticleInfo.of(parsed.article), result, notes)
 
 
+class ReduceQuote:
+    """What the reduce step (`kg.resolve.resolve_quotes`) reads and rewrites of a quote,
+    and nothing else: about a fifth of a `Quote`'s memory, so that a whole corpus's worth
+    fits on the coordinator while the full records wait on disk (`kg.spill`).
+
+    >>> q = Quote("a.txt", "a1", 0, 5, "hello", "direct", Speaker("Ann Lee", "Lee"))
+    >>> small = ReduceQuote(q)
+    >>> small.id == q.id, small.resolved()[0].name
+    (True, 'Ann Lee')
+    """
+
+    __slots__ = (
+        "doc",
+        "article_id",
+        "start",
+        "end",
+        "text",
+        "speaker",
+        "via",
+        "addressee",
+        "mentions",
+        "statement",
+    )
+
+    def __init__(self, q: Quote) -> None:
+        self.doc = q.doc
+        self.article_id = q.article_id
+        self.start = q.start
+        self.end = q.end
+        self.text = q.text
+        self.speaker = q.speaker
+        self.via = q.via
+        self.addressee = q.addressee
+        self.mentions = q.mentions
+        self.statement = q.statement
+
+    @property
+    def id(self) -> str:
+        return quote_id(self.article_id, self.start, self.end)
+
+    def resolved(self) -> tuple:
+        """What the reduce decided: (speaker, via, addressee, mentions, statement)."""
+        return self.speaker, self.via, self.addressee, self.mentions, self.statement
+
+    @staticmethod
+    def apply(q: Quote, resolved: tuple) -> None:
+        """Give a full quote what the reduce decided for its `ReduceQuote`."""
+        q.speaker, q.via, q.addressee, q.mentions, q.statement = resolved
+
+
 def resolve_corpus(extracted: Iterable[Extracted], aliases: AliasTable | None = None) -> Corpus:
     """The reduce step (`kg.resolve.resolve_quotes`): one agent per person across the
     corpus, statement ids, conflicting attributions. Needs only the small per-article
@@ -138,6 +189,7 @@ __all__ = [
     "ArticleInfo",
     "Corpus",
     "Extracted",
+    "ReduceQuote",
     "Speaker",
     "extract_article",
     "extract_stream",

@@ -101,7 +101,7 @@ def test_an_article_that_fails_is_reported_and_the_batch_goes_on(corpus, tmp_pat
     report = json.loads((out / "report.json").read_text("utf-8"))
     assert [f["path"] for f in report["failed"]] == [FAILING_DOC]
     assert "injected failure" in report["failed"][0]["reason"]
-    assert report["articles_read"] == 23 and len(result.corpus.articles) == 23
+    assert report["articles_read"] == 23 and result.reduced.articles == 23
     docs = {json.loads(line)["doc"] for line in (out / "quotes.jsonl").open(encoding="utf-8")}
     assert FAILING_DOC not in docs and len(docs) == 23
 

@@ -108,6 +108,8 @@ class PageData:
     mentions: dict[str, Mention] = field(default_factory=dict)
     articles: dict[str, Source] = field(default_factory=dict)
     speaker: str | None = None
+    # when the data was cut to the most quoted speakers (`max_quotes`): the store's quotes
+    quotes_in_store: int | None = None
 
 
 class UnknownSpeaker(KgError):
@@ -298,6 +300,11 @@ SELECT DISTINCT ?m ?name ?type WHERE {
   OPTIONAL { GRAPH ?i { ?m a ?type } }
 }
 """
+QUOTES_PER_SPEAKER = """
+SELECT ?speaker (COUNT(?q) AS ?n) WHERE { GRAPH ?g {
+  ?q a schema:Quotation ; schema:creator ?speaker
+} } GROUP BY ?speaker
+"""
 ARTICLES = """
 SELECT ?a ?doc ?title ?date ?url ?outlet ?text WHERE { GRAPH ?g {
   ?a a schema:NewsArticle .
@@ -380,9 +387,29 @@ def matching_speakers(agents: dict[str, Agent], name: str) -> set[str]:
     }
 
 
-def read_page_data(store, speaker: str | None = None) -> PageData:
+def most_quoted(counts: dict[str, int], max_quotes: int) -> set[str]:
+    """The speakers whose quotes, all of them, fit in `max_quotes`: the most quoted
+    first (ties by IRI); one who would overflow is passed over for smaller ones.
+
+    >>> sorted(most_quoted({"a": 5, "b": 3, "c": 2, "d": 1}, 7))
+    ['a', 'c']
+    """
+    chosen: set[str] = set()
+    room = max_quotes
+    for iri in sorted(counts, key=lambda k: (-counts[k], k)):
+        if counts[iri] <= room:
+            chosen.add(iri)
+            room -= counts[iri]
+    return chosen
+
+
+def read_page_data(store, speaker: str | None = None, max_quotes: int | None = None) -> PageData:
     """Every quotation of the store (or of one speaker, matched by any of their names)
     with its provenance, topics, mentions and surrounding sentence.
+
+    With `max_quotes`, a store with more quotes gives those of its most quoted speakers
+    that fit (`most_quoted`, each speaker whole), so what the page costs stays bounded
+    whatever the corpus; `quotes_in_store` then says how many there were.
 
     Raises `UnknownSpeaker` (with suggestions) when `speaker` names no one who is quoted.
 
@@ -392,6 +419,15 @@ def read_page_data(store, speaker: str | None = None) -> PageData:
     """
     agents = read_agents(store)
     sparql = QUOTES
+    in_store = None
+    if speaker is None and max_quotes is not None:
+        counts = {
+            row["speaker"].value: int(row["n"].value) for row in store.query(QUOTES_PER_SPEAKER)
+        }
+        if sum(counts.values()) > max_quotes:
+            in_store = sum(counts.values())
+            terms = " ".join(f"<{iri}>" for iri in sorted(most_quoted(counts, max_quotes)))
+            sparql = QUOTES.replace("#VALUES", f"VALUES ?speaker {{ {terms} }}")
     if speaker is not None:
         wanted = matching_speakers(agents, speaker)
         if wanted:
@@ -447,7 +483,8 @@ def read_page_data(store, speaker: str | None = None) -> PageData:
         if row["q"].value in quote_rows:
             mentions_of[row["q"].value].append(row["m"].value)
     mentions = _read_mentions(store, agents) if mentions_of else {}
-    articles, texts = _read_articles(store)
+    wanted = {q["article"] for q in quote_rows.values()} if in_store is not None else None
+    articles, texts = _read_articles(store, wanted)
     quotes = []
     starts: dict[str, list[int]] = {}  # each article's sentence starts, found once
     for iri, q in quote_rows.items():
@@ -493,6 +530,7 @@ def read_page_data(store, speaker: str | None = None) -> PageData:
         {k: v for k, v in mentions.items() if k in used_mentions},
         {k: v for k, v in articles.items() if k in used_articles},
         speaker,
+        in_store,
     )
 
 
@@ -532,12 +570,16 @@ def _read_mentions(store, agents: dict[str, Agent]) -> dict[str, Mention]:
     return mentions
 
 
-def _read_articles(store) -> tuple[dict[str, Source], dict[str, str]]:
+def _read_articles(
+    store, wanted: set[str] | None = None
+) -> tuple[dict[str, Source], dict[str, str]]:
+    """Each article's provenance and text (only the `wanted` ones, if given: the rows
+    stream, so the others' texts are never all held)."""
     articles: dict[str, Source] = {}
     texts: dict[str, str] = {}
     for row in store.query(ARTICLES):
         iri = row["a"].value
-        if iri in articles:
+        if iri in articles or (wanted is not None and iri not in wanted):
             continue
         articles[iri] = Source(
             iri,

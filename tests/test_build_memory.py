@@ -1,0 +1,68 @@
+"""The coordinator's memory does not grow with the corpus (issue 18).
+
+The map step's records are spilled to disk as they arrive and read back a partition at a
+time; the reduce keeps one small record per quote while it runs (allowed: it needs every
+quote's words) and nothing per article after it; graph.html holds at most `page_quotes`
+quotes. These tests measure the Python heap (tracemalloc) of a synthetic corpus at two
+sizes, with the cheap stand-in extractor of `bench.build_scale`, and bound the growth per
+article. Before the spill, the coordinator held about 4.8 KB per article after the map
+step and 6.2 KB after the reduce (measured with this same corpus).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from bench.build_scale import heap_per_stage, stand_in_extractor, write_articles
+from kg.build import MapOptions, build
+from kg.outputs.pagedata import QUOTES_PER_SPEAKER, most_quoted, read_page_data
+from kg.rdf.store import KgStore
+
+SMALL, LARGE = 200, 1000
+# bytes per article the coordinator may gain (measured: ~25 after the map step, ~400
+# after the reduce and during the outputs: name caches and merges, which grow with the
+# people, not the articles)
+AFTER_MAP = 500
+AFTER_REDUCE = 1500
+DURING_OUTPUTS = 1500
+# bytes per quote while the reduce runs (measured: ~2,400, of which ~850 its input)
+REDUCE_PEAK = 4000
+
+
+def _held(tmp_path, count: int) -> dict:
+    folder = tmp_path / f"in-{count}"
+    write_articles(folder, count)
+    held = heap_per_stage(folder, tmp_path)
+    assert held["articles"] == count and held["quotes"] > count
+    return held
+
+
+def test_the_coordinator_holds_no_record_per_article(tmp_path):
+    small, large = _held(tmp_path, SMALL), _held(tmp_path, LARGE)
+    per_article = {k: (large[k] - small[k]) / (LARGE - SMALL) for k in ("map", "reduce", "outputs")}
+    assert per_article["map"] < AFTER_MAP, per_article
+    assert per_article["reduce"] < AFTER_REDUCE, per_article
+    assert per_article["outputs"] < DURING_OUTPUTS, per_article
+    assert large["reduce_per_quote"] < REDUCE_PEAK, large
+
+
+def test_the_page_of_a_build_holds_the_most_quoted_speakers_whole(tmp_path):
+    folder = tmp_path / "in"
+    write_articles(folder, 40)
+    out = tmp_path / "out"
+    result = build([str(folder)], out, MapOptions(), extractor=stand_in_extractor, page_quotes=25)
+    store = KgStore(out, read_only=True)
+    counts = {row["speaker"].value: int(row["n"].value) for row in store.query(QUOTES_PER_SPEAKER)}
+    assert sum(counts.values()) == result.reduced.quotes > 25
+    page = (out / "graph.html").read_text("utf-8")
+    model = json.loads(re.search(r'id="kg-data">(.*?)</script>', page, re.S).group(1))
+    shown = read_page_data(store, max_quotes=25)
+    assert result.page_cut == (len(model["quotes"]), sum(counts.values()))
+    assert len(model["quotes"]) == len(shown.quotes) <= 25
+    on_page = {q.speaker for q in shown.quotes}
+    assert on_page == most_quoted(counts, 25)
+    for speaker in on_page:  # each speaker whole: the page's counts are the store's
+        assert sum(q.speaker == speaker for q in shown.quotes) == counts[speaker]
+    assert {a.iri for a in shown.articles.values()} == {q.article for q in shown.quotes}
+    assert len(read_page_data(store).quotes) == sum(counts.values())  # no cap: everything
