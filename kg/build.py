@@ -6,13 +6,22 @@
    returns small records (quotes, names, the article's metadata without its text) and,
    for a build, the N-Triples of each article node with its exact text.
 2. The **store writer** (a thread) bulk loads those article nodes into the new store
-   generation while extraction goes on, so the coordinator never holds the texts.
-3. The **reduce** (`kg.corpus.resolve_corpus`) runs on the small records, in input order:
-   canonical people, statement ids; articles with identical text are linked.
+   generation while extraction goes on, so the coordinator never holds the texts; the
+   records are **spilled** to an unnamed temporary file in the build folder
+   (`kg.spill`) as they arrive, so it never holds the corpus's records either.
+3. The **reduce** (`resolve`: `kg.resolve.resolve_quotes` over a `ReduceQuote` per
+   quote) reads the spill in input order: canonical people, statement ids; articles
+   with identical text are linked. Its decisions for each quote and article go back to
+   the spill, by partition.
 4. The **store** then receives each article's quotations, people and topics (only where
-   they changed since the last build), stale articles are pruned or counted, and the
-   **outputs** (graph.ttl, graph.html, quotes.jsonl, report.json) are written.
+   they changed since the last build) as the spill is read a partition at a time, and
+   `quotes.jsonl` is written in the same pass; stale articles are pruned or counted, and
+   graph.ttl (an external sort), graph.html (the most quoted speakers, up to
+   `page_quotes` quotes) and report.json are written.
 
+Memory on the coordinator: one partition of records, a `ReduceQuote` per quote while the
+reduce runs (about 2 KB per quote at its peak, with the reduce's own indexes), a few
+keys per article (the store manifest, which source came first) and the page's quotes.
 The graph, quotes.jsonl and report.json (apart from its timings) do not depend on the
 engine or the number of workers: results are put back in input order before the reduce.
 """
@@ -646,7 +655,7 @@ def build(
     from kg.files import atomic_output, atomic_write
     from kg.outputs.html import build_page
     from kg.outputs.pagedata import read_page_data
-    from kg.rdf.store import updating, write_lock
+    from kg.rdf.store import release_freed_memory, updating, write_lock
 
     out = Path(out)
     started = time.perf_counter()
@@ -678,6 +687,7 @@ def build(
                 writer.close()
             try:
                 reduced = resolve(collected, aliases)
+                release_freed_memory()  # the reduce's records, before the store's turn
                 if not reduced.articles:
                     report = _report(reduced, collected, {}, 0, started, engine)
                     atomic_write(out / "report.json", _json(report))
