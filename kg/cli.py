@@ -506,9 +506,9 @@ def cmd_build(args) -> int:
     if result.page_cut and not args.quiet:
         shown, total = result.page_cut
         print(
-            f"kg: graph.html holds the {shown:,} quotes of the most quoted speakers (of "
-            f"{total:,}; --page-quotes 0 for all); kg html --store {args.out} --speaker NAME "
-            "draws anyone's",
+            f"kg: graph.html holds {shown:,} of {total:,} quotes: every quote of the most "
+            f"quoted speakers that fit in --page-quotes {args.page_quotes} (0: all); "
+            f"kg html --store {args.out} --speaker NAME draws anyone's",
             file=sys.stderr,
         )
     if not args.quiet:

@@ -7,6 +7,7 @@ needs only the small extracted records, never the texts.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
@@ -148,10 +149,13 @@ class ReduceQuote:
         self.start = q.start
         self.end = q.end
         self.text = q.text
-        self.speaker = q.speaker
-        self.via = q.via
-        self.addressee = q.addressee
-        self.mentions = q.mentions
+        # a new Speaker: one read back from the spill carries a full attribute dict (twice
+        # the memory); names interned: one string per name across the corpus
+        s = q.speaker
+        self.speaker = Speaker(_intern(s.name), _intern(s.mention), s.kind, s.start, s.end)
+        self.via = _intern(q.via)
+        self.addressee = _intern(q.addressee)
+        self.mentions = q.mentions or ()
         self.statement = q.statement
 
     @property
@@ -165,7 +169,12 @@ class ReduceQuote:
     @staticmethod
     def apply(q: Quote, resolved: tuple) -> None:
         """Give a full quote what the reduce decided for its `ReduceQuote`."""
-        q.speaker, q.via, q.addressee, q.mentions, q.statement = resolved
+        q.speaker, q.via, q.addressee, mentions, q.statement = resolved
+        q.mentions = list(mentions)
+
+
+def _intern(name: str | None) -> str | None:
+    return sys.intern(name) if name else name
 
 
 def resolve_corpus(extracted: Iterable[Extracted], aliases: AliasTable | None = None) -> Corpus:
