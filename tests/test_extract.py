@@ -696,7 +696,31 @@ ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected
         "via",
         "Valley News Agency",
     ),
+    # a quoted label given to an object is the words of whoever gave it, whatever the verb
+    (
+        "Senator Ruth Bell has long dismissed the tax plan as “a gift to the rich” in debates.",
+        "a gift to the rich",
+        "speaker",
+        "Ruth Bell",
+    ),
+    (
+        "In an interview, Mayor Tom Adler blasted the council for being “utterly clueless.”",
+        "utterly clueless",
+        "speaker",
+        "Tom Adler",
+    ),
+    (
+        "Professor Ines Mora likened the new rules to “tearing up the treaty” last week.",
+        "tearing up the treaty",
+        "speaker",
+        "Ines Mora",
+    ),
 ]
+
+
+def test_an_unquoted_label_reports_no_words(extract):
+    """ "praised the nurses as heroes" labels; only a quoted label is someone's words."""
+    assert extract("Mayor Tom Adler praised the nurses as heroes of the city.") == []
 
 
 @pytest.mark.parametrize("text, content, field, expected", ATTRIBUTION_CASES)

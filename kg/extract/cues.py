@@ -95,7 +95,7 @@ def find_cues(
             cue = _according(token, token, lex)  # "..., per the AP"
         elif lower == "for" and token.is_sent_start:
             cue = _for_speaker(token, lex)
-        elif token.pos_ in ("VERB", "AUX") and verb_lemma(token) in lex.reporting_verbs:
+        elif _may_report(token, in_quote, lex):
             cue = _verb_cue(token, in_quote, lex)
         elif token.pos_ == "NOUN" and token.lemma_.lower() in lex.reporting_nouns:
             cue = _noun_cue(token)
@@ -103,6 +103,13 @@ def find_cues(
             cue = None
         if cue is not None:
             yield cue
+
+
+def _may_report(token: Token, in_quote: list[int], lex: Lexicon) -> bool:
+    """A reporting verb, or any verb that gives its object a quoted label."""
+    if token.pos_ in ("VERB", "AUX") and verb_lemma(token) in lex.reporting_verbs:
+        return True
+    return token.pos_ == "VERB" and quoted_characterisation(token, in_quote, lex) is not None
 
 
 def verb_lemma(verb: Token) -> str:
@@ -394,6 +401,9 @@ def _content(verb: Token, in_quote: list[int] | None, lex: Lexicon) -> tuple[int
                 span = (child.left_edge.i, child.right_edge.i + 1)
                 if _has_quote(verb.doc, span, in_quote):
                     return _trim(verb.doc, span, verb)
+    label = quoted_characterisation(verb, in_quote, lex)
+    if label is not None:
+        return label
     xcomp = next((c for c in verb.children if c.dep_ == "xcomp"), None)
     if xcomp is not None and lemma in lex.infinitive_content_verbs:
         obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
@@ -409,6 +419,55 @@ def _content(verb: Token, in_quote: list[int] | None, lex: Lexicon) -> tuple[int
                 if _span_words(verb.doc, span) >= 3:
                     return _trim(verb.doc, span, verb)
     return _content_from_head(verb)
+
+
+def quoted_characterisation(
+    verb: Token, in_quote: list[int] | None, lex: Lexicon
+) -> tuple[int, int] | None:
+    """The quoted label a verb's subject gives its object, whatever the verb: the label
+    is the subject's words. "dismissed the report as “fake news”" (any verb with "as"),
+    "blasted the media for being “dishonest”" (a verb that judges: "for", "of"),
+    "likened the rules to “burning the Constitution”" (a verb that likens: "to").
+
+    Returns the token range after the preposition, or None when the phrase is not
+    mostly quoted ("praised her as a leader" labels, it reports no words).
+    """
+    if in_quote is None:
+        return None
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if obj is None:
+        return None
+    lemma = verb_lemma(verb)
+    allowed = {"as"}
+    if lemma in lex.target_object_verbs:
+        allowed |= {"for", "of"}
+    if lemma in lex.likening_verbs:
+        allowed.add("to")
+    for start, end in _label_phrases(verb, obj, allowed):
+        quoted = [i for i in range(start, end) if in_quote[i] >= 0]
+        if not quoted:
+            continue
+        span = (start, quoted[-1] + 1)  # "as a “con artist” this year": to the quote's end
+        words = [t for t in verb.doc[span[0] : span[1]] if not t.is_punct and t.dep_ != "det"]
+        inside = sum(1 for t in words if in_quote[t.i] >= 0)
+        if words and inside >= 0.5 * len(words):
+            return _trim(verb.doc, span, verb)
+    return None
+
+
+def _label_phrases(verb: Token, obj: Token, preps: set[str]) -> Iterator[tuple[int, int]]:
+    """Token ranges of the phrases after the object that start with one of `preps`: the
+    parser hangs "as ..." on the verb or on its object, and reads "to “burning ...”" as
+    an infinitive's "to"."""
+    for child in [*verb.children, *obj.children]:
+        if child.i < obj.i:
+            continue
+        if child.dep_ == "prep" and child.lower_ in preps:
+            yield child.i + 1, child.right_edge.i + 1
+        elif child.dep_ == "xcomp" and "to" in preps:
+            to = next((c for c in child.children if c.dep_ == "aux" and c.lower_ == "to"), None)
+            if to is not None:
+                yield to.i + 1, child.right_edge.i + 1
 
 
 def _quoted_object(verb: Token, in_quote: list[int] | None, lex: Lexicon) -> tuple[int, int] | None:
