@@ -470,14 +470,20 @@ class EntityTable:
         return best[1] if best else None
 
     def most_mentioned(
-        self, before: int, exclude: set[str] | frozenset = frozenset()
+        self,
+        before: int,
+        exclude: set[str] | frozenset = frozenset(),
+        gender: str | None = None,
     ) -> Person | None:
         """The person mentioned most often before `before` (ties: the most recent),
-        leaving out the names in `exclude`."""
+        leaving out the names in `exclude` and, given a `gender` ("m"/"f"), anyone known
+        to be of the other ("the businessman" is not the woman most mentioned)."""
         counts = [
             (sum(m < before for m in person.mentions), max(person.mentions, default=-1), person)
             for person in self.people
-            if person.kind == "person" and person.name not in exclude
+            if person.kind == "person"
+            and person.name not in exclude
+            and (gender is None or (person.gender or person.name_gender) in (None, gender))
         ]
         counts = [c for c in counts if c[0] > 0]
         return max(counts, key=lambda c: c[:2])[2] if counts else None

@@ -318,6 +318,13 @@ def pronoun_mistranslated(ctx, mention, claim, discourse, avoid) -> Decision | N
             "speaker",
             "Harbour Authority",
         ),
+        (  # a document speaks for whoever issued it when it was first named
+            "A report by the Lakeside Institute was published on Monday. Northwind Airlines "
+            "flew 40 flights, and the report says the airline paid no tax.",
+            "airline paid no tax",
+            "speaker",
+            "Lakeside Institute",
+        ),
     ],
 )
 def body_noun(ctx, mention, claim, discourse, avoid) -> Decision | None:
@@ -337,6 +344,13 @@ def body_noun(ctx, mention, claim, discourse, avoid) -> Decision | None:
         return Decision(
             Speaker(phrase, phrase, "organization"), note="a body named by its modifier"
         )
+    if lemma in lex.document_nouns and lemma not in lex.organization_nouns:
+        issuer = issuer_of_document_before(ctx, token)
+        if issuer is not None:
+            return Decision(redirect=issuer, note=f"the {token.text} of {issuer.text}")
+        # a document is not whichever body was named last ("Acme holds $2bn, and the
+        # report says ..." is not Acme's report): only one quoted just before speaks
+        return organisation_before(ctx, token, discourse, quoted_only=True)
     organisation = organisation_before(ctx, token, discourse)
     if organisation is not None:
         return organisation
@@ -469,6 +483,14 @@ def role_holder(ctx, mention, claim, discourse, avoid) -> Decision | None:
             "speaker",
             "Laura Bennett",
         ),
+        (  # a gendered description skips the person of the other gender
+            "Laura Bennett and Tom Gray met voters. Bennett spoke about jobs; she was "
+            "cheered. Bennett then left, and Gray stayed.\n\n"
+            "“We need change,” the Ohio businessman said.",
+            "We need change",
+            "speaker",
+            "Tom Gray",
+        ),
     ],
 )
 def epithet(ctx, mention, claim, discourse, avoid) -> Decision | None:
@@ -476,7 +498,8 @@ def epithet(ctx, mention, claim, discourse, avoid) -> Decision | None:
     tokens = _role_tokens(ctx, token) if token is not None else None
     if tokens is None or not _is_epithet(tokens, token):
         return None
-    person = ctx.entities.most_mentioned(token.idx, exclude=avoid)
+    gender = ctx.lexicon.role_gender.get(token.lower_)
+    person = ctx.entities.most_mentioned(token.idx, exclude=avoid, gender=gender)
     if person is None:
         return None
     if holds_other_office(ctx, person, token):
@@ -737,13 +760,15 @@ def _person_with_initials(ctx: ArticleContext, label: str) -> Person | None:
     return surname[0] if len(surname) == 1 else None
 
 
-def organisation_before(ctx: ArticleContext, token: Token, discourse: Discourse) -> Decision | None:
+def organisation_before(
+    ctx: ArticleContext, token: Token, discourse: Discourse, quoted_only: bool = False
+) -> Decision | None:
     """The organisation "it", "the company" or "the statement" refers to.
 
     An organisation (or a document's issuer) quoted in this or the two paragraphs
-    before comes first ("..., the statement said. It said ..."); else the nearest
-    organisation named there. "The newspaper" looks for an outlet, anything else
-    for an organisation that is not one.
+    before comes first ("..., the statement said. It said ..."); else (unless
+    `quoted_only`) the nearest organisation named there. "The newspaper" looks for an
+    outlet, anything else for an organisation that is not one.
     """
     lex = ctx.lexicon
     para = ctx.prose(token.idx)
@@ -754,6 +779,8 @@ def organisation_before(ctx: ArticleContext, token: Token, discourse: Discourse)
         if spoken.speaker.kind == "organization" and not wants_outlet:
             speaker = Speaker(spoken.speaker.name, token.text, "organization")
             return Decision(speaker, antecedent=spoken.mention, note="quoted just before")
+    if quoted_only:
+        return None
     for ent in reversed(ctx.organisations_before(token)):
         near = wants_outlet or ctx.prose(ent.start_char) >= para - 2
         if not near:
@@ -768,6 +795,53 @@ def organisation_before(ctx: ArticleContext, token: Token, discourse: Discourse)
                 speaker, antecedent=TextSpan(ent.start_char, ent.end_char), note="named before"
             )
     return None
+
+
+DOCUMENT_LOOKBACK = 400  # tokens: a document named further back is another story's
+
+
+def issuer_of_document_before(ctx: ArticleContext, token: Token) -> Token | None:
+    """Who issued the document a definite "the report" refers back to, as its earlier
+    mention names them: "a report by the Lakeside Institute", "the institute's report",
+    "the institute released a report", "in a statement, Lee said". None when no earlier
+    mention names an issuer.
+    """
+    lemma = token.lemma_.lower()
+    for i in range(token.i - 1, max(-1, token.i - DOCUMENT_LOOKBACK), -1):
+        earlier = ctx.doc[i]
+        if earlier.lemma_.lower() != lemma or earlier.pos_ != "NOUN" or ctx.in_quote[i] >= 0:
+            continue
+        issuer = _issuer_named_at(ctx, earlier)
+        if issuer is not None:
+            return issuer
+    return None
+
+
+def _issuer_named_at(ctx: ArticleContext, document: Token) -> Token | None:
+    """The issuer a mention of a document names, if any."""
+    lex = ctx.lexicon
+    for child in document.children:
+        if child.dep_ == "poss" and child.pos_ != "PRON":
+            return child  # "the institute's report"
+        if child.dep_ == "compound" and child.ent_type_ in ("ORG", "PERSON"):
+            return child  # "the Pentagon report"
+        if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+            source = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if source is not None and (
+                source.ent_type_ in ("ORG", "PERSON")
+                or source.pos_ == "PROPN"
+                or source.lemma_.lower() in lex.organization_nouns
+            ):
+                return source  # "a report by the Lakeside Institute"
+    verb = document.head
+    if document.dep_ == "pobj" and verb.lower_ == "in":
+        verb = verb.head  # "In a statement, Lee said ..."
+    elif not (document.dep_ == "dobj" and verb.lemma_.lower() in lex.issuing_verbs):
+        return None
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.lower_ in ("it", "this", "that", "which", "who"):
+        return None
+    return subject
 
 
 def names_a_body(ctx: ArticleContext, token: Token) -> bool:
