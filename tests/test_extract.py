@@ -718,6 +718,16 @@ ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected
 ]
 
 
+def test_a_negated_report_gives_no_one_words(extract):
+    """ "Lee never claimed that ..." reports nothing Lee said; inside another's report
+    ("Ana says Lee never claimed ...") the words are the outer speaker's."""
+    assert extract("The mayor did not say whether the old bridge would reopen this year.") == []
+    quotes = extract(
+        "Minister Ana Ruiz says the governor, Tom Lee, never claimed there were rebels in the hills."
+    )
+    assert [q.speaker.name for q in quotes] == ["Ana Ruiz"]
+
+
 def test_an_unquoted_label_reports_no_words(extract):
     """ "praised the nurses as heroes" labels; only a quoted label is someone's words."""
     assert extract("Mayor Tom Adler praised the nurses as heroes of the city.") == []
@@ -788,3 +798,14 @@ def test_lead_patterns_tell_datelines_and_headings_from_names(pattern, lead, mat
 def test_a_cue_before_a_colon_is_not_a_speaker_label(extract):
     quotes = extract("Tom Reyes replied: “We protected the hospitals every single year.”")
     assert [(q.speaker.name, q.sieves[0]) for q in quotes] == [("Tom Reyes", "link:cue_content")]
+
+
+def test_a_title_that_addresses_someone_gives_no_one_that_role(extract):
+    """ "Minister, Ana Ruiz, what did she do?" addresses the minister about Ana Ruiz: the
+    answer under the "MINISTER:" label is not hers."""
+    text = (
+        "TOM LEE: Minister, Ana Ruiz, what did she do wrong? Was she not loyal enough?\n\n"
+        "MINISTER: No, she did an excellent job for many years and she will be missed.\n"
+    )
+    speakers = {q.speaker.name for q in extract(text) if "excellent job" in q.text}
+    assert speakers and "Ana Ruiz" not in speakers
