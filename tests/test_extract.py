@@ -809,3 +809,17 @@ def test_a_title_that_addresses_someone_gives_no_one_that_role(extract):
     )
     speakers = {q.speaker.name for q in extract(text) if "excellent job" in q.text}
     assert speakers and "Ana Ruiz" not in speakers
+
+
+def test_a_place_run_into_a_name_is_not_part_of_it(extract):
+    """Scraped text loses commas: "In Lisbon Berg said" names Karl Berg, not a "Lisbon
+    Berg", when the article calls Lisbon a place elsewhere."""
+    text = (
+        "Karl Berg flew to Lisbon on Monday for talks on trade.\n\n"
+        "Lisbon Berg and his hosts agreed that “the talks were useful and long overdue.”\n\n"
+        "“We made progress on every point,” Berg told reporters."
+    )
+    names = {q.speaker.name for q in extract(text)} | {
+        m.name for q in extract(text) for m in q.mentions
+    }
+    assert "Lisbon Berg" not in names and "Karl Berg" in names

@@ -34,6 +34,7 @@ which also see the discourse (who has spoken so far).
 from __future__ import annotations
 
 import bisect
+import functools
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -205,6 +206,21 @@ class EntityTable:
             end += 1
         return self.doc[ent.start : end] if end > ent.start else None
 
+    def _without_leading_place(self, ent: Span) -> Span:
+        """A tagged name without a place the tagger ran into it where a comma was lost
+        ("In Beijing Blinken met ..." gives "Blinken"): a first word the article tags as
+        a place elsewhere is not a given name."""
+        if len(ent) < 2 or ent[0].lower_ not in self._place_words:
+            return ent
+        return self.doc[ent.start + 1 : ent.end]
+
+    @functools.cached_property
+    def _place_words(self) -> frozenset[str]:
+        """Single words the tagger calls a place somewhere in the article."""
+        return frozenset(
+            e.text.lower() for e in self.doc.ents if e.label_ in ("GPE", "LOC") and len(e) == 1
+        )
+
     def _org_entity(self, name: Span) -> bool:
         """Whether the tagger put these words inside a longer organisation name ("Ana
         Lopez Foundation")."""
@@ -219,6 +235,7 @@ class EntityTable:
         ent = self._without_verbs(ent)
         if ent is None:
             return
+        ent = self._without_leading_place(ent)
         name, gender = clean_name(ent.text, self.lexicon)
         if not name or name.lower() in self.lexicon.not_names:
             return
