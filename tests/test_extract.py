@@ -696,6 +696,20 @@ ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected
         "via",
         "Valley News Agency",
     ),
+    # a show's broadcast reached the article through the show, never through a time
+    (
+        "On this weekend’s broadcast of “Harbour Talk Tonight,” Mayor Ana Lopez said the "
+        "pier would reopen in May.",
+        "pier would reopen",
+        "via",
+        "Harbour Talk Tonight",
+    ),
+    (
+        "In this morning’s interview, Mayor Ana Lopez said the pier would reopen in May.",
+        "pier would reopen",
+        "via",
+        None,
+    ),
     # a quoted label given to an object is the words of whoever gave it, whatever the verb
     (
         "Senator Ruth Bell has long dismissed the tax plan as “a gift to the rich” in debates.",
