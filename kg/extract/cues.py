@@ -422,7 +422,21 @@ def _content(verb: Token, in_quote: list[int] | None, lex: Lexicon) -> tuple[int
                 span = (child.i, child.right_edge.i + 1)
                 if _span_words(verb.doc, span) >= 3:
                     return _trim(verb.doc, span, verb)
-    return _content_from_head(verb)
+    return _content_from_head(verb) or _clause_after_second_subject(verb)
+
+
+def _clause_after_second_subject(verb: Token) -> tuple[int, int] | None:
+    """ "Lee says many food options offered at schools skirt the rules": the tagger took
+    the reported clause's verb for a noun ("skirt") and gave "says" a second subject
+    right after it; from that subject to the sentence's end is what was said."""
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if not any(c.i < verb.i for c in subjects):
+        return None
+    after = next((c for c in subjects if c.i > verb.i), None)
+    if after is None or after.left_edge.i not in (verb.i + 1, verb.i + 2):
+        return None
+    span = (after.left_edge.i, verb.sent.end)
+    return _trim(verb.doc, span, verb) if _span_words(verb.doc, span) >= 4 else None
 
 
 def quoted_characterisation(
