@@ -710,6 +710,27 @@ ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected
         "via",
         None,
     ),
+    # a document speaks for whoever filed, wrote or gave it, never for whoever read it
+    (
+        "According to a complaint filed by the Harbour Authority, the developers hid "
+        "their losses for years.",
+        "developers hid",
+        "speaker",
+        "Harbour Authority",
+    ),
+    (
+        "The pier must be rebuilt, according to a speech Mayor Ana Ruiz delivered in July.",
+        "pier must be rebuilt",
+        "speaker",
+        "Ana Ruiz",
+    ),
+    # a verb-first cue: "Said X: ..."
+    (
+        "Most analysts expect a deal. Said Tom Reyes: “I do not think it will happen at all.”",
+        "I do not think",
+        "speaker",
+        "Tom Reyes",
+    ),
     # a quoted label given to an object is the words of whoever gave it, whatever the verb
     (
         "Senator Ruth Bell has long dismissed the tax plan as “a gift to the rich” in debates.",
@@ -837,3 +858,8 @@ def test_a_place_run_into_a_name_is_not_part_of_it(extract):
         m.name for q in extract(text) for m in q.mentions
     }
     assert "Lisbon Berg" not in names and "Karl Berg" in names
+
+
+def test_a_document_read_by_someone_is_not_theirs(extract):
+    text = "Emails read by the Valley Herald suggest that the mayor knew of the losses early."
+    assert {q.speaker.name for q in extract(text)} != {"Valley Herald"}

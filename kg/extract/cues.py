@@ -95,6 +95,8 @@ def find_cues(
             cue = _according(token, token, lex)  # "..., per the AP"
         elif lower == "for" and token.is_sent_start:
             cue = _for_speaker(token, lex)
+        elif lower in ("said", "says") and token.is_sent_start and _verb_first_cue(token, in_quote):
+            cue = _verb_first_cue(token, in_quote)
         elif _may_report(token, in_quote, lex):
             cue = _verb_cue(token, in_quote, lex)
         elif token.pos_ == "NOUN" and token.lemma_.lower() in lex.reporting_nouns:
@@ -549,6 +551,26 @@ def _subject_before(verb: Token, in_quote: list[int]) -> Token | None:
             if in_quote[token.head.i] < 0:
                 return token
     return None
+
+
+def _verb_first_cue(verb: Token, in_quote: list[int]) -> Cue | None:
+    """ "Said Ellis: “I do not think so.”": a cue that opens its sentence with the verb,
+    then the speaker and a colon or comma before the quotation (the tagger often reads
+    "Said" as a name). A sentence-initial "said" with a clause of its own is an ordinary
+    verb and is left to the other rules."""
+    if verb.pos_ == "VERB" and any(c.dep_ in SUBJECT_DEPS for c in verb.children):
+        return None
+    speaker = _subject_after(verb, in_quote)
+    if speaker is None:
+        return None
+    doc = verb.doc
+    mark = speaker.i + 1
+    if mark >= len(doc) or doc[mark].text not in (":", ","):
+        return None
+    quoted = [i for i in range(mark + 1, verb.sent.end) if in_quote[i] >= 0]
+    if not quoted or quoted[0] > mark + 2:
+        return None
+    return Cue(verb, "verb", speaker, (quoted[0], quoted[-1] + 1), None, None, False)
 
 
 def _subject_after(verb: Token, in_quote: list[int]) -> Token | None:

@@ -206,6 +206,13 @@ class EntityTable:
             end += 1
         return self.doc[ent.start : end] if end > ent.start else None
 
+    def _without_leading_verb(self, ent: Span) -> Span:
+        """A tagged name without the verb of a verb-first cue the tagger ran into it
+        ("Said Ellis: ..." gives "Ellis")."""
+        if len(ent) >= 2 and ent[0].lower_ in ("said", "says") and ent[0].is_sent_start:
+            return self.doc[ent.start + 1 : ent.end]
+        return ent
+
     def _without_leading_place(self, ent: Span) -> Span:
         """A tagged name without a place the tagger ran into it where a comma was lost
         ("In Beijing Blinken met ..." gives "Blinken"): a first word the article tags as
@@ -235,7 +242,7 @@ class EntityTable:
         ent = self._without_verbs(ent)
         if ent is None:
             return
-        ent = self._without_leading_place(ent)
+        ent = self._without_leading_place(self._without_leading_verb(ent))
         name, gender = clean_name(ent.text, self.lexicon)
         if not name or name.lower() in self.lexicon.not_names:
             return

@@ -337,6 +337,10 @@ def body_noun(ctx, mention, claim, discourse, avoid) -> Decision | None:
         lemma in lex.organization_nouns or lemma in lex.document_nouns or lemma in lex.media_words
     ):
         return None
+    if lemma in lex.document_nouns:
+        issuer = _issuer_named_at(ctx, token)  # "a complaint filed by X", "a speech X gave"
+        if issuer is not None:
+            return Decision(redirect=issuer, note=f"the {token.text} of {issuer.text}")
     if indefinite(ctx, token) and lemma not in lex.collective_bodies:
         return None
     if lemma in lex.organization_nouns and named_by_modifier(token):
@@ -865,12 +869,21 @@ def _issuer_named_at(ctx: ArticleContext, document: Token) -> Token | None:
             return child  # "the Pentagon report"
         if child.dep_ == "prep" and child.lower_ in ("by", "from"):
             source = next((g for g in child.children if g.dep_ == "pobj"), None)
-            if source is not None and (
-                source.ent_type_ in ("ORG", "PERSON")
-                or source.pos_ == "PROPN"
-                or source.lemma_.lower() in lex.organization_nouns
-            ):
+            if source is not None and _can_issue(source, lex):
                 return source  # "a report by the Lakeside Institute"
+        if child.lemma_.lower() not in lex.issuing_verbs:
+            continue  # "emails leaked to X": only who wrote, filed or gave them issued them
+        if child.dep_ == "acl":  # "a complaint filed by the Harbour Authority"
+            agent = next((g for g in child.children if g.dep_ == "agent"), None)
+            source = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent else None
+            if source is not None and _can_issue(source, lex):
+                # "emails read by the Valley Herald": an outlet reads, it did not write them
+                if not is_media_name(ctx.phrase_text(source), lex):
+                    return source
+        if child.dep_ == "relcl":  # "a speech Ana Ruiz delivered"
+            subject = next((g for g in child.children if g.dep_ == "nsubj"), None)
+            if subject is not None and subject.pos_ == "PROPN" and _can_issue(subject, lex):
+                return subject
     verb = document.head
     if document.dep_ == "pobj" and verb.lower_ == "in":
         verb = verb.head  # "In a statement, Lee said ..."
@@ -880,6 +893,15 @@ def _issuer_named_at(ctx: ArticleContext, document: Token) -> Token | None:
     if subject is None or subject.lower_ in ("it", "this", "that", "which", "who"):
         return None
     return subject
+
+
+def _can_issue(token: Token, lex) -> bool:
+    """A name or a body: someone who can put out a document."""
+    return (
+        token.ent_type_ in ("ORG", "PERSON")
+        or token.pos_ == "PROPN"
+        or token.lemma_.lower() in lex.organization_nouns
+    )
 
 
 def names_a_body(ctx: ArticleContext, token: Token) -> bool:
