@@ -525,6 +525,14 @@ def role_holder(ctx, mention, claim, discourse, avoid) -> Decision | None:
             "speaker",
             "Laura Bennett",
         ),
+        (  # a person named earlier in the sentence is the one described
+            "Laura Bennett met voters. Bennett spoke for an hour. Tom Gray was there too.\n\n"
+            "As for whether Gray will run against Bennett, the Ohio senator said he had not "
+            "decided.",
+            "had not decided",
+            "speaker",
+            "Tom Gray",
+        ),
         (  # a gendered description skips the person of the other gender
             "Laura Bennett and Tom Gray met voters. Bennett spoke about jobs; she was "
             "cheered. Bennett then left, and Gray stayed.\n\n"
@@ -541,13 +549,39 @@ def epithet(ctx, mention, claim, discourse, avoid) -> Decision | None:
     if tokens is None or not _is_epithet(tokens, token):
         return None
     gender = ctx.lexicon.role_gender.get(token.lower_)
-    person = ctx.entities.most_mentioned(token.idx, exclude=avoid, gender=gender)
+    person = _only_person_earlier_in_sentence(ctx, token, avoid, gender)
+    note = "named earlier in the sentence"
+    if person is None:
+        person = ctx.entities.most_mentioned(token.idx, exclude=avoid, gender=gender)
+        note = "most mentioned"
     if person is None:
         return None
     if holds_other_office(ctx, person, token):
         return Decision(rejected=(f"{person.name}: holds another office",))
     speaker = Speaker(person.name, ctx.phrase_text(token), "person")
-    return Decision(speaker, antecedent=_person_span(person, token.idx), note="most mentioned")
+    return Decision(speaker, antecedent=_person_span(person, token.idx), note=note)
+
+
+def _only_person_earlier_in_sentence(
+    ctx: ArticleContext, token: Token, avoid, gender: str | None
+) -> Person | None:
+    """The one person named before a description in its own sentence, outside quotation
+    marks ("As for whether Ruiz will run, the Ohio senator said ..."), or None when there
+    are none or several."""
+    start = token.sent[0].idx
+    mentions = [
+        m
+        for m in ctx.entities.mentions_between(start, token.idx)
+        if m.person.kind == "person"
+        and m.person.name not in avoid
+        and ctx.in_quote[ctx.doc.char_span(m.start, m.end, alignment_mode="expand")[0].i] < 0
+        and (gender is None or (m.person.gender or m.person.name_gender) in (None, gender))
+    ]
+    for group in (mentions, [m for m in mentions if m.is_subject]):
+        people = {m.person.name: m.person for m in group}
+        if len(people) == 1:  # one named, or one of them the subject of a clause
+            return next(iter(people.values()))
+    return None
 
 
 def holds_other_office(ctx: ArticleContext, person: Person, head: Token) -> bool:
