@@ -165,6 +165,10 @@ def _verb_cue(verb: Token, in_quote: list[int], lex: Lexicon) -> Cue | None:
         return None
     if any(c.dep_ == "xcomp" and verb_lemma(c) in lex.reporting_verbs for c in verb.children):
         return None  # "went on to say that ...": the inner verb is the cue
+    if any(c.dep_ == "neg" and c.i < verb.i and in_quote[c.i] < 0 for c in verb.children):
+        # "Lee never claimed that ...", "did not say whether ...": no words of Lee's; inside
+        # another's report ("Ana says Lee never claimed ...") the words are Ana's
+        return None
     speaker = subject_of(verb, 0, lex)
     if in_quote[verb.i] < 0 and (speaker is None or in_quote[speaker.i] >= 0):
         if _participle(verb):
@@ -418,7 +422,21 @@ def _content(verb: Token, in_quote: list[int] | None, lex: Lexicon) -> tuple[int
                 span = (child.i, child.right_edge.i + 1)
                 if _span_words(verb.doc, span) >= 3:
                     return _trim(verb.doc, span, verb)
-    return _content_from_head(verb)
+    return _content_from_head(verb) or _clause_after_second_subject(verb)
+
+
+def _clause_after_second_subject(verb: Token) -> tuple[int, int] | None:
+    """ "Lee says many food options offered at schools skirt the rules": the tagger took
+    the reported clause's verb for a noun ("skirt") and gave "says" a second subject
+    right after it; from that subject to the sentence's end is what was said."""
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if not any(c.i < verb.i for c in subjects):
+        return None
+    after = next((c for c in subjects if c.i > verb.i), None)
+    if after is None or after.left_edge.i not in (verb.i + 1, verb.i + 2):
+        return None
+    span = (after.left_edge.i, verb.sent.end)
+    return _trim(verb.doc, span, verb) if _span_words(verb.doc, span) >= 4 else None
 
 
 def quoted_characterisation(
