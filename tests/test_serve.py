@@ -727,3 +727,25 @@ def test_cors_lets_only_the_named_origin_call_the_endpoint(seed_build):
         request = urllib.request.Request(sparql_url(base, "ASK {}"), headers={"Origin": origin})
         with urllib.request.urlopen(request, timeout=30) as response:
             assert response.headers.get("Access-Control-Allow-Origin") is None
+
+
+@pytest.mark.parametrize(
+    "typed, who",
+    [("Qin", "Qin Gang"), ("Wang", "Wang Yi"), ("Tony Blinken", "Antony Blinken")],
+)
+def test_the_front_end_finds_a_speaker_as_kg_query_does(served, seed_build, typed, who):
+    # the surname written first, and a nickname nobody wrote, find the person
+    store = KgStore(seed_build, read_only=True)
+    _, expected = run_query(store, load_query("quotes-by-speaker"), {"speaker": typed})
+    assert expected and {row[0] for row in expected} == {who}
+    page = _html(served, "/?" + urllib.parse.urlencode({"speaker": typed}))
+    assert page.count('class="quote-row"') == min(len(expected), 50) and 'id="none"' not in page
+    status, _, body = get(
+        served
+        + "/queries/quotes-by-speaker?"
+        + urllib.parse.urlencode({"speaker": typed})
+        + "&format=srj"
+    )
+    bindings = json.loads(body)["results"]["bindings"]
+    assert status == 200 and len(bindings) == len(expected)
+    assert {b["who"]["value"] for b in bindings} == {who}

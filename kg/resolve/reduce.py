@@ -34,6 +34,7 @@ from kg.resolve.people import (
     SURNAME_SIMILARITY,
     explain,
     in_article_names,
+    lone_name_word,
     parsed,
     prefer_corpus_spelling,
     resolve_people,
@@ -345,10 +346,14 @@ def is_spelling_of(variant: str, name: str) -> bool:
     (True, True)
     >>> is_spelling_of("Bill Clinton", "Hillary Clinton"), is_spelling_of("He", "Antony Blinken")
     (False, False)
+    >>> is_spelling_of("Qin", "Qin Gang"), is_spelling_of("Chen", "Qin Gang")
+    (True, False)
     """
     if fold(variant) == fold(name):
         return True
     v, n = parsed(variant), parsed(name)
+    if lone_name_word(v, n):
+        return True  # "Qin" for "Qin Gang": the article itself used the word alone for them
     if not v.surname_key or not n.surname_key:
         return False
     if v.surname_key != n.surname_key and not (
