@@ -724,6 +724,20 @@ ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected
         "speaker",
         "Ana Ruiz",
     ),
+    # "as X put it": the clause the aside hangs on is X's, before or after it
+    (
+        "As Mayor Ana Ruiz put it in a letter to the council, the pier is “a death trap "
+        "waiting to happen.”",
+        "death trap",
+        "speaker",
+        "Ana Ruiz",
+    ),
+    (
+        "The pier is “a death trap waiting to happen,” as Mayor Ana Ruiz put it.",
+        "death trap",
+        "speaker",
+        "Ana Ruiz",
+    ),
     # a verb-first cue: "Said X: ..."
     (
         "Most analysts expect a deal. Said Tom Reyes: “I do not think it will happen at all.”",

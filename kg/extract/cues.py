@@ -97,6 +97,8 @@ def find_cues(
             cue = _for_speaker(token, lex)
         elif lower in ("said", "says") and token.is_sent_start and _verb_first_cue(token, in_quote):
             cue = _verb_first_cue(token, in_quote)
+        elif lower == "put" and _as_x_put_it(token, in_quote) is not None:
+            cue = _as_x_put_it(token, in_quote)
         elif _may_report(token, in_quote, lex):
             cue = _verb_cue(token, in_quote, lex)
         elif token.pos_ == "NOUN" and token.lemma_.lower() in lex.reporting_nouns:
@@ -551,6 +553,34 @@ def _subject_before(verb: Token, in_quote: list[int]) -> Token | None:
             if in_quote[token.head.i] < 0:
                 return token
     return None
+
+
+def _as_x_put_it(verb: Token, in_quote: list[int]) -> Cue | None:
+    """ "As Ruiz put it, the pier is “a death trap”": the clause the "as ... put it" aside
+    hangs on is what Ruiz said, before or after the aside."""
+    if verb.dep_ != "advcl" or verb.head == verb:
+        return None
+    children = list(verb.children)
+    if not any(c.dep_ == "mark" and c.lower_ == "as" for c in children):
+        return None
+    if not any(c.dep_ == "dobj" and c.lower_ == "it" for c in children):
+        return None
+    speaker = next((c for c in children if c.dep_ in SUBJECT_DEPS), None)
+    if speaker is None:
+        return None
+    head = verb.head
+    before = (head.left_edge.i, verb.left_edge.i)
+    after = (verb.right_edge.i + 1, head.right_edge.i + 1)
+    # the aside first, or set inside the clause before a quotation ("... being seen, as
+    # the magazine put it, “the operator.”"): the words after it; else those before it
+    quoted_after = any(in_quote[i] >= 0 for i in range(*after))
+    span = after if verb.left_edge.i < head.i or quoted_after else before
+    if _span_words(verb.doc, span) < (1 if quoted_after else 3):
+        return None
+    content = _trim(verb.doc, span, verb)
+    if content is None:
+        return None
+    return Cue(verb, "verb", speaker, content, None, None, content[1] <= verb.i)
 
 
 def _verb_first_cue(verb: Token, in_quote: list[int]) -> Cue | None:
