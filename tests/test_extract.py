@@ -696,6 +696,20 @@ ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected
         "via",
         "Valley News Agency",
     ),
+    # a show's broadcast reached the article through the show, never through a time
+    (
+        "On this weekend’s broadcast of “Harbour Talk Tonight,” Mayor Ana Lopez said the "
+        "pier would reopen in May.",
+        "pier would reopen",
+        "via",
+        "Harbour Talk Tonight",
+    ),
+    (
+        "In this morning’s interview, Mayor Ana Lopez said the pier would reopen in May.",
+        "pier would reopen",
+        "via",
+        None,
+    ),
     # a quoted label given to an object is the words of whoever gave it, whatever the verb
     (
         "Senator Ruth Bell has long dismissed the tax plan as “a gift to the rich” in debates.",
@@ -716,6 +730,16 @@ ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected
         "Ines Mora",
     ),
 ]
+
+
+def test_a_negated_report_gives_no_one_words(extract):
+    """ "Lee never claimed that ..." reports nothing Lee said; inside another's report
+    ("Ana says Lee never claimed ...") the words are the outer speaker's."""
+    assert extract("The mayor did not say whether the old bridge would reopen this year.") == []
+    quotes = extract(
+        "Minister Ana Ruiz says the governor, Tom Lee, never claimed there were rebels in the hills."
+    )
+    assert [q.speaker.name for q in quotes] == ["Ana Ruiz"]
 
 
 def test_an_unquoted_label_reports_no_words(extract):
@@ -788,3 +812,28 @@ def test_lead_patterns_tell_datelines_and_headings_from_names(pattern, lead, mat
 def test_a_cue_before_a_colon_is_not_a_speaker_label(extract):
     quotes = extract("Tom Reyes replied: “We protected the hospitals every single year.”")
     assert [(q.speaker.name, q.sieves[0]) for q in quotes] == [("Tom Reyes", "link:cue_content")]
+
+
+def test_a_title_that_addresses_someone_gives_no_one_that_role(extract):
+    """ "Minister, Ana Ruiz, what did she do?" addresses the minister about Ana Ruiz: the
+    answer under the "MINISTER:" label is not hers."""
+    text = (
+        "TOM LEE: Minister, Ana Ruiz, what did she do wrong? Was she not loyal enough?\n\n"
+        "MINISTER: No, she did an excellent job for many years and she will be missed.\n"
+    )
+    speakers = {q.speaker.name for q in extract(text) if "excellent job" in q.text}
+    assert speakers and "Ana Ruiz" not in speakers
+
+
+def test_a_place_run_into_a_name_is_not_part_of_it(extract):
+    """Scraped text loses commas: "In Lisbon Berg said" names Karl Berg, not a "Lisbon
+    Berg", when the article calls Lisbon a place elsewhere."""
+    text = (
+        "Karl Berg flew to Lisbon on Monday for talks on trade.\n\n"
+        "Lisbon Berg and his hosts agreed that “the talks were useful and long overdue.”\n\n"
+        "“We made progress on every point,” Berg told reporters."
+    )
+    names = {q.speaker.name for q in extract(text)} | {
+        m.name for q in extract(text) for m in q.mentions
+    }
+    assert "Lisbon Berg" not in names and "Karl Berg" in names

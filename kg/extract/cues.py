@@ -165,6 +165,10 @@ def _verb_cue(verb: Token, in_quote: list[int], lex: Lexicon) -> Cue | None:
         return None
     if any(c.dep_ == "xcomp" and verb_lemma(c) in lex.reporting_verbs for c in verb.children):
         return None  # "went on to say that ...": the inner verb is the cue
+    if any(c.dep_ == "neg" and c.i < verb.i and in_quote[c.i] < 0 for c in verb.children):
+        # "Lee never claimed that ...", "did not say whether ...": no words of Lee's; inside
+        # another's report ("Ana says Lee never claimed ...") the words are Ana's
+        return None
     speaker = subject_of(verb, 0, lex)
     if in_quote[verb.i] < 0 and (speaker is None or in_quote[speaker.i] >= 0):
         if _participle(verb):

@@ -150,7 +150,9 @@ def published_by(ctx, claim: Claim, speaker, discourse, resolve: Resolve):
             continue
         source = _channel_source(channel)
         if source is not None and (
-            source.pos_ == "PROPN" or source.ent_type_ or is_media(ctx, source)
+            source.pos_ == "PROPN"
+            or (source.ent_type_ and source.ent_type_ not in TIME_ENTS)
+            or is_media(ctx, source)
         ):
             return RelayDecision(
                 relayer_name(ctx, source, discourse), ctx.phrase_span(source), None, channel.text
@@ -158,12 +160,21 @@ def published_by(ctx, claim: Claim, speaker, discourse, resolve: Resolve):
     return None
 
 
+TIME_ENTS = ("DATE", "TIME", "ORDINAL", "CARDINAL")
+
+
 def _channel_source(channel: Token) -> Token | None:
     """Who published a channel: "an interview with X", "a report by X", "a video
-    published by X", "X's interview"."""
+    published by X", "X's interview", "a broadcast of X" (never a time: "this
+    weekend's broadcast")."""
     for child in channel.children:
-        if child.dep_ == "poss":
+        if child.dep_ == "poss" and child.ent_type_ not in TIME_ENTS:
             return child
+        if child.dep_ == "prep" and child.lower_ == "of":
+            show = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if show is not None and show.pos_ == "PROPN":
+                return show  # "a broadcast of Fox Morning Live"; not "a video of the briefing"
+            continue
         if child.dep_ == "prep" and child.lower_ in ("with", "by", "on", "for"):
             return next((g for g in child.children if g.dep_ == "pobj"), None)
         if child.dep_ == "acl":

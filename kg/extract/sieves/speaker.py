@@ -391,6 +391,44 @@ def named_person(ctx, mention, claim, discourse, avoid) -> Decision | None:
 
 @sieve(
     "speaker",
+    "official_of_body",
+    "a body's official named in the subject speaks, not the body: “Port Authority "
+    "official Mina Duarte said”",
+    examples=[
+        (
+            "The ferry will run again on Monday, Lakeside Port Authority for Harbours and "
+            "Canals official Mina Duarte said.",
+            "ferry will run again",
+            "speaker",
+            "Mina Duarte",
+        ),
+    ],
+)
+def official_of_body(ctx, mention, claim, discourse, avoid) -> Decision | None:
+    token = _token(mention)
+    if token is None or ctx.entities.person_at(token) is not None:
+        return None
+    lex = ctx.lexicon
+    if token.ent_type_ not in ("ORG", "GPE", "NORP", "FAC") and (
+        token.lemma_.lower() not in lex.organization_nouns
+    ):
+        return None
+    for role in token.subtree:
+        if role.lemma_.lower() not in lex.role_nouns:
+            continue
+        # the parser hangs the name on the role ("official" <- "Duarte") or the role on
+        # the name ("official" as a compound of "Duarte")
+        near = [c for c in role.children if c.dep_ in ("appos", "compound") and c.i > role.i]
+        if role.dep_ == "compound" and role.head.i > role.i:
+            near.append(role.head)
+        for name in near:
+            if ctx.entities.person_at(name) is not None:
+                return Decision(redirect=name, note=f"{role.text} {name.text}")
+    return None
+
+
+@sieve(
+    "speaker",
     "named_organisation",
     "a mention the tagger calls an organisation, place or group is that body",
     examples=[
