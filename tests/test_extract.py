@@ -696,6 +696,13 @@ ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected
         "via",
         "Valley News Agency",
     ),
+    (
+        "In a video recording of the briefing published by Valley TV, Mayor Ana Ruiz said "
+        "she had visited the president.",
+        "visited the president",
+        "via",
+        "Valley TV",
+    ),
     # a show's broadcast reached the article through the show, never through a time
     (
         "On this weekend’s broadcast of “Harbour Talk Tonight,” Mayor Ana Lopez said the "

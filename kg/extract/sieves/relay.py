@@ -174,16 +174,30 @@ def _channel_source(channel: Token) -> Token | None:
             show = next((g for g in child.children if g.dep_ == "pobj"), None)
             if show is not None and show.pos_ == "PROPN":
                 return show  # "a broadcast of Fox Morning Live"; not "a video of the briefing"
+            if show is not None:  # "a recording of the briefing published by X"
+                publisher = _published_by(show)
+                if publisher is not None:
+                    return publisher
             continue
         if child.dep_ == "prep" and child.lower_ in ("with", "by", "on", "for"):
             return next((g for g in child.children if g.dep_ == "pobj"), None)
         if child.dep_ == "acl":
-            agent = next(
-                (g for g in child.children if g.dep_ in ("agent", "prep") and g.lower_ == "by"),
-                None,
-            )
-            if agent is not None:
-                return next((g for g in agent.children if g.dep_ == "pobj"), None)
+            publisher = _published_by(channel)
+            if publisher is not None:
+                return publisher
+    return None
+
+
+def _published_by(noun: Token) -> Token | None:
+    """X in "... published by X" (a participle on the noun with a "by" agent)."""
+    for child in noun.children:
+        if child.dep_ != "acl":
+            continue
+        agent = next(
+            (g for g in child.children if g.dep_ in ("agent", "prep") and g.lower_ == "by"), None
+        )
+        if agent is not None:
+            return next((g for g in agent.children if g.dep_ == "pobj"), None)
     return None
 
 
