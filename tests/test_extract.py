@@ -884,3 +884,21 @@ def test_a_place_run_into_a_name_is_not_part_of_it(extract):
 def test_a_document_read_by_someone_is_not_theirs(extract):
     text = "Emails read by the Valley Herald suggest that the mayor knew of the losses early."
     assert {q.speaker.name for q in extract(text)} != {"Valley Herald"}
+
+
+def test_a_wish_or_a_question_inside_a_quotation_reports_nobody(extract):
+    """Inside a quotation only a report of words said is relayed: "he should disclose
+    who told him" and "did Reyes say ...?" tell of no one's words."""
+    text = (
+        "Governor Tom Reyes spoke on Monday.\n\n"
+        "“The governor should disclose who told him about the plan. Did Reyes say the pier "
+        "would close?” Minister Ana Ruiz said."
+    )
+    relayed = [q for q in extract(text) if "reported_in_quote" in " ".join(q.sieves)]
+    assert relayed == []
+
+
+def test_the_quoted_speakers_own_report_is_not_relayed(extract):
+    """ "I said ..." or "she said" for the quoted speaker herself: her own words."""
+    text = "“I said the pier would close, and it will,” Minister Ana Ruiz said on Monday."
+    assert [(q.speaker.name, q.via) for q in extract(text)] == [("Ana Ruiz", None)]

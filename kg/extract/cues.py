@@ -116,6 +116,49 @@ def _may_report(token: Token, in_quote: list[int], lex: Lexicon) -> bool:
     return token.pos_ == "VERB" and quoted_characterisation(token, in_quote, lex) is not None
 
 
+def reports_inside(
+    doc: Doc, span: tuple[int, int], lexicon: Lexicon, people: frozenset[int] = frozenset()
+) -> Iterator[Cue]:
+    """Reporting cues among a quotation's tokens ``[start, end)``, read as if its marks
+    were not there: "“... The governor said he was misquoted,” Ali said" holds the
+    governor's report. Speaker and content stay inside the quotation; first- and
+    second-person reports ("I said", "you told me") are the quoted speaker's own voice.
+    """
+    lex = ArticleWords(lexicon, people)
+    local = [0] * len(doc)  # outside the quotation counts as quoted: out of reach
+    for i in range(*span):
+        local[i] = -1
+    for token in doc[span[0] : span[1]]:
+        if token.pos_ not in ("VERB", "AUX") or verb_lemma(token) not in lex.reporting_verbs:
+            continue
+        if not _reports_an_event(token):
+            continue
+        cue = _verb_cue(token, local, lex)
+        if cue is None or cue.kind != "verb" or cue.speaker is None or cue.content is None:
+            continue
+        if not (span[0] <= cue.speaker.i < span[1]) or cue.speaker.lower_ in OWN_VOICE:
+            continue
+        if span[0] <= cue.content[0] and cue.content[1] <= span[1]:
+            yield cue
+
+
+def _reports_an_event(verb: Token) -> bool:
+    """Whether a verb inside a quotation tells of words actually said: not a wish or a
+    demand ("he should disclose who told him", "tell me what you will do"), not a
+    question, not a description ("the system that he claims to fight")."""
+    if verb.dep_ in ("relcl", "acl", "xcomp", "advcl") or verb.tag_ in ("VB", "VBG"):
+        return False
+    if any(c.tag_ == "MD" for c in verb.children):
+        return False
+    return not any(t.text == "?" for t in verb.sent)
+
+
+# the quoted speaker's own voice, or no one in particular
+OWN_VOICE = frozenset(
+    ["i", "we", "you", "me", "us", "it", "this", "that", "which", "who", "they", "one"]
+)
+
+
 def verb_lemma(verb: Token) -> str:
     """A verb's lemma with its particle, so phrasal verbs are words of their own:
     "went on" -> "go on", "pointed out" -> "point out", "said" -> "say"."""
