@@ -752,6 +752,16 @@ ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected
         "speaker",
         "Tom Reyes",
     ),
+    # "he" after a long sentence is its subject, not the last name in it (centering)
+    (
+        "Mayor Tom Adler spoke at length on Sunday about his long morning walks past the old "
+        "harbour, the fish market, the lighthouse, the new ferry terminal and the bronze "
+        "statue of the founder of the town, Karl Berg. He said the town would always keep "
+        "its harbour open.",
+        "keep its harbour open",
+        "speaker",
+        "Tom Adler",
+    ),
     # a quoted label given to an object is the words of whoever gave it, whatever the verb
     (
         "Senator Ruth Bell has long dismissed the tax plan as “a gift to the rich” in debates.",

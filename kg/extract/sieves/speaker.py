@@ -235,10 +235,17 @@ def pronoun_salience(ctx, mention, claim, discourse, avoid) -> Decision | None:
             best = (spoken.end, spoken.speaker, spoken.mention)
             break
         rejected.append(f"{spoken.speaker.name}: does not agree with {token.text!r}")
+    own_sentence = token.sent.start_char
     for m in ctx.entities.mentions_back_from(here):
         if ctx.prose(m.start) < para - MENTION_REACH_PARAGRAPHS:
             break
         score = m.start - (0 if m.is_subject else OBJECT_PENALTY_CHARS)
+        if m.is_subject and m.start < own_sentence and not ctx.quotes_overlapping(m.start, m.end):
+            # the narrative subject of an earlier sentence is as salient as anything later
+            # in it: "Obama spoke of the figure of Lincoln. He said ..." is Obama
+            words = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
+            if words is not None and len(words):
+                score = max(score, min(words[0].sent.end_char, own_sentence) - 1)
         if best is not None and score <= best[0]:
             continue
         if m.person.name in avoid:
