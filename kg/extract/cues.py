@@ -219,7 +219,7 @@ def _verb_cue(verb: Token, in_quote: list[int], lex: Lexicon) -> Cue | None:
     speaker = subject_of(verb, 0, lex)
     if in_quote[verb.i] < 0 and (speaker is None or in_quote[speaker.i] >= 0):
         if _participle(verb):
-            # "..., Sanders said, going on to say ...": the parser hung the participle on a
+            # "..., Ortiz said, going on to say ...": the parser hung the participle on a
             # clause inside the quote; it continues the reporting clause before it
             speaker = _subject_before(verb, in_quote) or speaker
         if speaker is not None and in_quote[speaker.i] >= 0:
@@ -396,7 +396,7 @@ def _reports_inside(doc: Doc, span: tuple[int, int], lex: Lexicon) -> bool:
 
 
 def _for_speaker(first: Token, lex: Lexicon) -> Cue | None:
-    """ "For Danny Russell, a former official, each side has an interest ..."."""
+    """ "For Ines Mora, a former official, each side has an interest ..."."""
     source = next((c for c in first.children if c.dep_ == "pobj"), None)
     if source is None:
         return None
@@ -627,7 +627,7 @@ def _as_x_put_it(verb: Token, in_quote: list[int]) -> Cue | None:
 
 
 def _verb_first_cue(verb: Token, in_quote: list[int]) -> Cue | None:
-    """ "Said Ellis: “I do not think so.”": a cue that opens its sentence with the verb,
+    """ "Said Lindqvist: “I do not think so.”": a cue that opens its sentence with the verb,
     then the speaker and a colon or comma before the quotation (the tagger often reads
     "Said" as a name). A sentence-initial "said" with a clause of its own is an ordinary
     verb and is left to the other rules."""
