@@ -762,6 +762,14 @@ ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected
         "speaker",
         "Tom Adler",
     ),
+    # verbs of the manner of speaking report what they frame
+    (
+        "Senator Ruth Bell left the court. “This was a disgrace from start to finish,” she "
+        "fumed to reporters afterward.",
+        "disgrace from start",
+        "speaker",
+        "Ruth Bell",
+    ),
     # a quoted label given to an object is the words of whoever gave it, whatever the verb
     (
         "Senator Ruth Bell has long dismissed the tax plan as “a gift to the rich” in debates.",
