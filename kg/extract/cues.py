@@ -125,9 +125,7 @@ def reports_inside(
     second-person reports ("I said", "you told me") are the quoted speaker's own voice.
     """
     lex = ArticleWords(lexicon, people)
-    local = [0] * len(doc)  # outside the quotation counts as quoted: out of reach
-    for i in range(*span):
-        local[i] = -1
+    local = _InsideOnly(*span)
     for token in doc[span[0] : span[1]]:
         if token.pos_ not in ("VERB", "AUX") or verb_lemma(token) not in lex.reporting_verbs:
             continue
@@ -140,6 +138,17 @@ def reports_inside(
             continue
         if span[0] <= cue.content[0] and cue.content[1] <= span[1]:
             yield cue
+
+
+class _InsideOnly:
+    """A quote index that reads the tokens ``[start, end)`` as unquoted and every other
+    token as quoted (out of reach), without a list as long as the article."""
+
+    def __init__(self, start: int, end: int) -> None:
+        self.start, self.end = start, end
+
+    def __getitem__(self, i: int) -> int:
+        return -1 if self.start <= i < self.end else 0
 
 
 def _reports_an_event(verb: Token) -> bool:
