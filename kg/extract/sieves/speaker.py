@@ -344,6 +344,18 @@ def body_noun(ctx, mention, claim, discourse, avoid) -> Decision | None:
         lemma in lex.organization_nouns or lemma in lex.document_nouns or lemma in lex.media_words
     ):
         return None
+    named = next(
+        (
+            c
+            for c in token.children
+            if c.i == token.i + 1
+            and c.dep_ in ("appos", "npadvmod", "compound", "nmod")
+            and c.ent_type_ in ("ORG", "PERSON")
+        ),
+        None,
+    )
+    if named is not None:  # "data firm Refinery Analytics": the noun describes the name after it
+        return Decision(redirect=named, note=f"{token.text} {named.text}")
     if lemma in lex.document_nouns:
         issuer = _issuer_named_at(ctx, token)  # "a complaint filed by X", "a speech X gave"
         if issuer is not None:
