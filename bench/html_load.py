@@ -9,6 +9,10 @@ labels overlap at the default view, and the time of a speaker filter, a click th
 a speaker's quotes in the panel, and the quote list. Target (issue 16): interactive in
 < 3 s at 50,000 quotes on a 2-core machine.
 
+`synthetic_page_data` makes the same page data straight from the synthetic corpus, without
+the store (whose N-Triples serialisation takes over a minute at 50,000 quotes): the slow
+browser test uses it, and `--direct` here; a test checks it equals what the store gives.
+
     python -m bench.html_load --quotes 50000
 """
 
@@ -23,9 +27,19 @@ from pathlib import Path
 from bench.browser import chromium_missing, label_report, open_page, start_chromium
 from bench.synthetic import QUOTES_PER_ARTICLE, synthetic_corpus
 from kg.outputs.html import DEFAULT_MAX_NODES, drawn_summary, page_model, render_page
-from kg.outputs.pagedata import read_page_data
+from kg.outputs.pagedata import (
+    Agent,
+    PageData,
+    QuoteRecord,
+    Source,
+    Topic,
+    is_unnamed,
+    read_page_data,
+    sentence_around,
+    sentence_starts,
+)
 from kg.rdf.store import KgStore
-from kg.rdf.triples import article_triples, graph_iri
+from kg.rdf.triples import agent_iri, article_iri, article_triples, graph_iri, quote_iri
 
 
 def synthetic_store(quotes: int, speakers: int) -> KgStore:
@@ -46,6 +60,69 @@ def synthetic_store(quotes: int, speakers: int) -> KgStore:
     return store
 
 
+def synthetic_page_data(quotes: int, speakers: int) -> PageData:
+    """What `read_page_data(synthetic_store(quotes, speakers))` returns, made without a store.
+
+    It follows the synthetic corpus through kg.rdf.triples' rules: every agent there is
+    a person (speakers, capitalised addressees and relays are written as persons; an
+    outlet is typed an organisation only in graphs where it also relays, so person wins),
+    topics keep the corpus's labels, and each quote's sentence is cut from its article's
+    text as the store's reader cuts it. Topic order inside a quote is the corpus's (the
+    store's reader keeps its query's order, which SPARQL leaves open).
+    """
+    agents: dict[str, Agent] = {}
+    topics: dict[str, Topic] = {}
+    articles: dict[str, Source] = {}
+    records: list[QuoteRecord] = []
+
+    def agent(name: str | None) -> str | None:
+        if name is None:
+            return None
+        iri = str(agent_iri(name))
+        if iri not in agents:
+            agents[iri] = Agent(iri, name, "person", is_unnamed(name))
+        return iri
+
+    for info, article_quotes in synthetic_corpus(
+        -(-quotes // QUOTES_PER_ARTICLE), speakers=speakers, text=True
+    ):
+        article = str(article_iri(info.id))
+        articles[article] = Source(
+            article, info.doc, info.title or "", info.outlet or "", info.date or "", info.url or ""
+        )
+        starts = sentence_starts(info.text)
+        seen: set[str] = set()
+        for q in article_quotes:
+            iri = str(quote_iri(q))
+            if iri in seen:  # the store keeps one quotation per IRI
+                continue
+            seen.add(iri)
+            for t in q.topics:
+                topics.setdefault(t.iri, Topic(t.iri, t.label))
+            before, after = sentence_around(info.text, q.start, q.end, starts=starts)
+            records.append(
+                QuoteRecord(
+                    iri,
+                    q.id,
+                    q.text,
+                    q.kind,
+                    agent(q.speaker.name),
+                    article,
+                    q.start,
+                    q.end,
+                    q.cue or "",
+                    agent(q.via),
+                    agent(q.addressee),
+                    tuple(dict.fromkeys(t.iri for t in q.topics)),
+                    (),
+                    before,
+                    after,
+                )
+            )
+    records.sort(key=lambda r: (articles[r.article].date, articles[r.article].doc, r.start or 0))
+    return PageData(tuple(records), agents, topics, {}, articles)
+
+
 def timed(visit, script: str) -> tuple[float, object]:
     started = time.perf_counter()
     result = visit.js(script)
@@ -58,14 +135,22 @@ def main() -> None:
     parser.add_argument("--speakers", type=int, default=3000, help="distinct speakers")
     parser.add_argument("--max-nodes", type=int, default=DEFAULT_MAX_NODES)
     parser.add_argument("--keep", metavar="FILE", help="also save the page here")
+    parser.add_argument(
+        "--direct",
+        action="store_true",
+        help="make the page data from the corpus without a store (the same data, faster)",
+    )
     args = parser.parse_args()
     if reason := chromium_missing():
         sys.exit(f"cannot run: {reason}")
     started = time.perf_counter()
-    store = synthetic_store(args.quotes, args.speakers)
-    stored = time.perf_counter() - started
-    started = time.perf_counter()
-    data = read_page_data(store)
+    if args.direct:
+        data, stored = synthetic_page_data(args.quotes, args.speakers), 0.0
+    else:
+        store = synthetic_store(args.quotes, args.speakers)
+        stored = time.perf_counter() - started
+        started = time.perf_counter()
+        data = read_page_data(store)
     read = time.perf_counter() - started
     started = time.perf_counter()
     model = page_model(data, args.max_nodes)

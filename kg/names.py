@@ -12,6 +12,9 @@ stage reaches into another for it. It depends on nothing else in kg.
 - `match_key` / `name_keys`: the keys a query matches; `match_key(x)` is in
   `name_keys(y)` whenever ``x`` is ``y`` with a title, a possessive prefix, a dropped
   middle initial, a transliterated spelling, or (for people) the surname alone.
+- `given_names_agree` / `same_person`: the merge rules (kg.resolve merges by them).
+- `query_keys`: the keys a typed name is matched by, with the merge rules applied to
+  the names the store knows (`names_agree`, `candidate_keys`).
 - `given_name_forms`: the nickname groups a given name belongs to (`kg/data/nicknames.txt`).
 - `suggest`: "did you mean" candidates for an unknown name.
 
@@ -28,6 +31,7 @@ from functools import cache, lru_cache
 from importlib import resources
 
 import tomllib
+from rapidfuzz.distance import Levenshtein
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
 _QUOTE_MARKS = '"“”«»„‟‹›'
@@ -152,9 +156,9 @@ def parse_name(raw: str) -> ParsedName:
     >>> p = parse_name("Ukraine's Volodymyr Zelenskyy")
     >>> p.display, p.stripped
     ('Volodymyr Zelenskyy', ('prefix',))
-    >>> p = parse_name("NASA Deputy Administrator J.R. Thompson, Jr.")
+    >>> p = parse_name("Port Deputy Director J.R. Hollis, Jr.")
     >>> p.given, p.middles, p.surname, p.suffix, p.display
-    ('j', ('r',), 'thompson', 'jr', 'J.R. Thompson Jr.')
+    ('j', ('r',), 'hollis', 'jr', 'J.R. Hollis Jr.')
     >>> parse_name("Mr. Blinken.").display, parse_name("The New York Times").display
     ('Blinken', 'New York Times')
     >>> parse_name("KYIV — Volodymyr Zelenskyy").display
@@ -163,8 +167,8 @@ def parse_name(raw: str) -> ParsedName:
     >>> p = parse_name("Mayor Bill de Blasio")
     >>> p.given, p.particles, p.surname
     ('bill', ('de',), 'blasio')
-    >>> parse_name("Trump demands accountability").display, parse_name("Obama Says").display
-    ('Trump', 'Obama')
+    >>> parse_name("Reyes demands accountability").display, parse_name("Adler Says").display
+    ('Reyes', 'Adler')
     >>> parse_name("Luiz Inacio Lula da Silva").given, parse_name("President Biden").given
     ('luiz', None)
     """
@@ -284,7 +288,7 @@ def _is_suffix(token: str) -> bool:
 
 
 def _cut_trailing(tokens: list[str], stripped: list[str]) -> list[str]:
-    """Cut the name where words that are not part of it start: a headline verb ("Obama
+    """Cut the name where words that are not part of it start: a headline verb ("Adler
     Says"), a quotation mark, a number. Lower-case words stay: "Chinese state media"."""
     for i in range(1, len(tokens)):
         token = tokens[i]
@@ -297,6 +301,81 @@ def _cut_trailing(tokens: list[str], stripped: list[str]) -> list[str]:
             stripped.append("trailing")
             return tokens[:i]
     return tokens
+
+
+# -- the merge rules: whether two spellings can be one person's (kg.resolve.people merges
+# by them, and a query is matched by them, so both agree on who a name is) ---------------
+_SUFFIX_FORMS = {"sr": None, "senior": None, "junior": "jr"}  # a father is often written bare
+
+
+def given_names_agree(a: str, b: str) -> bool:
+    """Whether two folded given names can be one person's.
+
+    >>> given_names_agree("matt", "matthew"), given_names_agree("antony", "anthony")
+    (True, True)
+    >>> given_names_agree("bill", "william"), given_names_agree("j", "john")
+    (True, True)
+    >>> given_names_agree("qin", "chen"), given_names_agree("john", "jane")
+    (False, False)
+    >>> given_names_agree("paul", "paula"), given_names_agree("alexander", "alexandra")
+    (False, False)
+    """
+    if a == b:
+        return True
+    if len(a) == 1 or len(b) == 1:
+        return a[0] == b[0] or skeleton(a)[:1] == skeleton(b)[:1]
+    sa, sb = skeleton(a), skeleton(b)
+    if sa == sb or given_name_forms(a) & given_name_forms(b):
+        return True
+    short, long_ = sorted((a, b), key=len)
+    if len(short) >= 3 and long_.startswith(short):
+        return long_[len(short) :] not in _given_endings()
+    if min(len(sa), len(sb)) >= 5 and sa[0] == sb[0] and Levenshtein.distance(sa, sb) == 1:
+        # one letter apart, but not in the ending, which carries gender (Mario / Maria)
+        differs_at = next(
+            (i for i, (x, y) in enumerate(zip(sa, sb)) if x != y), min(len(sa), len(sb))
+        )
+        return differs_at < min(len(sa), len(sb)) - 2
+    return False
+
+
+def _given_endings() -> frozenset[str]:
+    return _word_set("given_name_endings")
+
+
+def _middles_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    for x, y in zip(a, b):
+        if x == y:
+            continue
+        if (len(x) == 1 or len(y) == 1) and x[0] == y[0]:
+            continue
+        if len(x) > 1 and len(y) > 1 and skeleton(x) == skeleton(y):
+            continue
+        return False
+    return True
+
+
+def _suffix(p: ParsedName) -> str | None:
+    return _SUFFIX_FORMS.get(p.suffix, p.suffix) if p.suffix else None
+
+
+def same_person(a: ParsedName, b: ParsedName, ignore_suffix: bool = False) -> bool:
+    """Whether two full names (given name and surname, same surname block) agree.
+
+    >>> same_person(parse_name("John F. Kirby"), parse_name("John Kirby"))
+    True
+    >>> same_person(parse_name("George H. W. Bush"), parse_name("George W. Bush"))
+    False
+    >>> same_person(parse_name("Karl Berg Jr."), parse_name("Karl Berg"))
+    False
+    """
+    if a.given is None or b.given is None:
+        return False
+    if not given_names_agree(a.given, b.given):
+        return False
+    if not _middles_agree(a.middles, b.middles):
+        return False
+    return ignore_suffix or _suffix(a) == _suffix(b)
 
 
 def match_key(name: str) -> str:
@@ -327,10 +406,14 @@ def name_keys(name: str, person: bool = True) -> set[str]:
 
     The folded spelling and its `match_key`; for a person also the given name (or its
     initial) with the surname, middle names dropped, and the surname alone, with and
-    without particles.
+    without particles. A two-word name whose first word is no known given name may be
+    written surname first ("Qin Gang", "Wang Yi"), so it is found by that word too (see
+    `surname_first_word`).
 
     >>> sorted(name_keys("Bill de Blasio"))
     ['b de blasio', 'bil de blasio', 'bill de blasio', 'blasio', 'de blasio']
+    >>> sorted(name_keys("Qin Gang"))
+    ['gang', 'q gang', 'qin', 'qin gang']
     >>> sorted(name_keys("Riverside Gazette", person=False))
     ['riverside gazete', 'riverside gazette']
     """
@@ -344,7 +427,116 @@ def name_keys(name: str, person: bool = True) -> set[str]:
             if p.given:
                 keys.add(" ".join([skeleton(p.given), *surname]))
                 keys.add(" ".join([p.given[0], *surname]))  # "J. Kirby"
+            first = surname_first_word(p)
+            if first:
+                keys.add(skeleton(first))
     keys.discard("")
+    return keys
+
+
+@cache
+def census_given_names() -> frozenset[str]:
+    """The given names of the US Census lists (the `names` package, public domain),
+    lower case: what counts as "a known given name".
+
+    >>> "john" in census_given_names(), "qin" in census_given_names()
+    (True, False)
+    """
+    found: set[str] = set()
+    for file in ("dist.male.first", "dist.female.first"):
+        for line in resources.files("names").joinpath(file).read_text("utf-8").splitlines():
+            if line.strip():
+                found.add(line.split()[0].lower())
+    return frozenset(found)
+
+
+def surname_first_word(p: ParsedName) -> str | None:
+    """The first word of a two-word name when it may be the surname, written first as
+    Chinese, Korean, Vietnamese or Hungarian names are: it is no known given name
+    (`census_given_names`). Names with a middle name, an initial, a particle or a
+    suffix are not read that way.
+
+    >>> surname_first_word(parse_name("Foreign Minister Wang Yi"))
+    'wang'
+    >>> surname_first_word(parse_name("John Kirby")), surname_first_word(parse_name("Kirby"))
+    (None, None)
+    """
+    if p.given is None or len(p.given) < 2 or p.middles or p.particles or p.suffix:
+        return None
+    return None if p.given in census_given_names() else p.given
+
+
+def names_agree(typed: str, spelling: str) -> bool:
+    """Whether a typed name finds a person written `spelling` by the rules that merge two
+    spellings into one person across the corpus: titles stripped, the same surname
+    skeleton, given names that agree (a nickname, an initial, a short form, a spelling
+    one letter apart), middle names that agree where both have them, the same suffix;
+    or the same two words in the other order.
+
+    >>> names_agree("Tony Blinken", "Antony Blinken"), names_agree("Sir Keir Starmer", "Keir Starmer")
+    (True, True)
+    >>> names_agree("Hillary Rodham Clinton", "Hillary Clinton"), names_agree("Gang Qin", "Qin Gang")
+    (True, True)
+    >>> names_agree("Bill Clinton", "Hillary Clinton"), names_agree("Chen Gang", "Qin Gang")
+    (False, False)
+    >>> names_agree("Clinton", "Hillary Clinton")  # a surname alone is matched by its key
+    False
+    """
+    a, b = parse_name(typed), parse_name(spelling)
+    if a.given is None or b.given is None or not a.surname_key or not b.surname_key:
+        return False
+    if a.surname_key == b.surname_key:
+        return same_person(a, b)
+    two_words = not (a.middles or b.middles or a.particles or b.particles)
+    return two_words and (skeleton(a.given), a.surname_key) == (b.surname_key, skeleton(b.given))
+
+
+def candidate_keys(typed: str) -> list[str]:
+    """The keys under which the people a typed name may find are stored: its surname's
+    skeleton, and the first word's of a two-word name (it may be written the other way
+    round).
+    A caller looks these up, then keeps the spellings `names_agree` accepts.
+
+    >>> candidate_keys("Gang Qin"), candidate_keys("Mr Blinken"), candidate_keys("J. R. Smith")
+    (['qin', 'gang'], ['blinken'], ['smit'])
+    """
+    p = parse_name(typed)
+    keys = [p.surname_key] if p.surname_key else []
+    if p.given and len(p.given) > 1 and not p.middles and skeleton(p.given) not in keys:
+        keys.append(skeleton(p.given))
+    return keys
+
+
+def query_keys(typed: str, spellings: Mapping[str, str] | Iterable[str] = ()) -> list[str]:
+    """The keys a typed name is matched by (kg query, kg html --speaker and the web front
+    end all bind a name through this one function): its `match_key`, which every spelling
+    the corpus wrote states among its `name_keys`; and, for each person the merge rules
+    would make of the typed name and a known spelling (`names_agree`: "Tony Blinken" for
+    "Antony Blinken", "Hillary Rodham Clinton" for "Hillary Clinton") that the first key
+    does not already find, the `match_key` of that person's canonical name.
+
+    `spellings` maps known spellings to their person's canonical name (a plain list
+    means each is its own); the candidates of `candidate_keys` suffice.
+
+    >>> known = {"Antony Blinken": "Antony Blinken", "Anthony Blinken": "Antony Blinken",
+    ...          "Hillary Clinton": "Hillary Clinton", "Bill Clinton": "Bill Clinton"}
+    >>> query_keys("Tony Blinken", known), query_keys("Secretary Blinken", known)
+    (['toni blinken', 'antoni blinken'], ['blinken'])
+    >>> query_keys("Hillary Rodham Clinton", known), query_keys("Chelsea Clinton", known)
+    (['hilari rodham klinton', 'hilari klinton'], ['chelsea klinton'])
+    """
+    key = match_key(typed)
+    offer = spellings if isinstance(spellings, Mapping) else {s: s for s in spellings}
+    found_directly = {
+        canonical for spelling, canonical in offer.items() if key in name_keys(spelling)
+    }
+    keys = [key]
+    for spelling, canonical in sorted(offer.items()):
+        if canonical in found_directly or not names_agree(typed, spelling):
+            continue
+        other = match_key(canonical)
+        if other not in keys:
+            keys.append(other)
     return keys
 
 
@@ -419,8 +611,15 @@ __all__ = [
     "fold",
     "given_name_forms",
     "looks_like_name",
+    "candidate_keys",
+    "census_given_names",
+    "given_names_agree",
     "match_key",
     "name_keys",
+    "names_agree",
+    "query_keys",
+    "same_person",
+    "surname_first_word",
     "parse_name",
     "skeleton",
     "suggest",

@@ -152,24 +152,50 @@ def test_an_alias_file_names_people_and_links_wikidata(tmp_path):
 
 
 # -- the same files, unchanged, on three SPARQL engines ------------------------------------
+# (corpus, query, parameters): "seeds" is seeds/; "conflicts" is CONFLICT_ARTICLES below,
+# because the seeds give no statement to two different speakers.
 CROSS_ENGINE_PARAMS = [
-    ("who-said-what", {}),
-    ("who-said-what", {"speaker": "Blinken"}),
-    ("who-said-what", {"speaker": "qin gang", "topic": "International relations"}),
-    ("who-said-what", {"topic": "politics"}),
-    ("quotes-by-speaker", {"speaker": "Antony Blinken"}),
-    ("quotes-about-topic", {"topic": "medtop:20000638"}),
-    ("speakers-on-topic", {}),
-    ("speakers-on-topic", {"topic": "politics"}),
-    ("who-spoke-to-whom", {}),
-    ("who-spoke-to-whom", {"speaker": "Qin Gang"}),
-    ("relayed-by", {}),
-    ("relayed-by", {"via": "cctv"}),
-    ("statements-reported-by-several-articles", {}),
-    ("statements-reported-by-several-articles", {"minimum": "4"}),
-    ("speaker-timeline", {}),
-    ("speaker-timeline", {"speaker": "Biden"}),
+    ("seeds", "who-said-what", {}),
+    ("seeds", "who-said-what", {"speaker": "Blinken"}),
+    ("seeds", "who-said-what", {"speaker": "qin gang", "topic": "International relations"}),
+    ("seeds", "who-said-what", {"topic": "politics"}),
+    ("seeds", "quotes-by-speaker", {"speaker": "Antony Blinken"}),
+    ("seeds", "quotes-about-topic", {"topic": "medtop:20000638"}),
+    ("seeds", "speakers-on-topic", {}),
+    ("seeds", "speakers-on-topic", {"topic": "politics"}),
+    ("seeds", "who-spoke-to-whom", {}),
+    ("seeds", "who-spoke-to-whom", {"speaker": "Qin Gang"}),
+    ("seeds", "relayed-by", {}),
+    ("seeds", "relayed-by", {"via": "cctv"}),
+    ("seeds", "statements-reported-by-several-articles", {}),
+    ("seeds", "statements-reported-by-several-articles", {"minimum": "4"}),
+    ("seeds", "speaker-timeline", {}),
+    ("seeds", "speaker-timeline", {"speaker": "Biden"}),
+    ("conflicts", "conflicting-attributions", {}),
+    ("conflicts", "conflicting-attributions", {"speaker": "tomas brandt"}),
+    ("conflicts", "who-said-what", {}),
 ]
+# Made-up local news: the dock sentence is given to the port director by one article and
+# to the council treasurer by another; the ferry quote is the director's alone.
+CONFLICT_ARTICLES = {
+    "dock-monday.txt": "date 2024-04-02\nHARBOUR CITY \u2014 Port director Ines Valdez said on "
+    'Monday that "the new dock will open before the summer season if the cranes arrive on '
+    'schedule," speaking at the quay.\n',
+    "dock-council.txt": 'date 2024-04-03\n"The new dock will open before the summer season if '
+    'the cranes arrive on schedule," council treasurer Tomas Brandt said on Tuesday.\n',
+    "ferry.txt": "date 2024-04-04\nInes Valdez told the board: "
+    '"Ferry fares will stay the same for another year."\n',
+}
+# the pair each conflicting-attributions row must name, as (who, otherWho)
+CONFLICT_PAIRS = {
+    (): [("Ines Valdez", "Tomas Brandt")],
+    ("speaker",): [("Tomas Brandt", "Ines Valdez")],
+}
+
+
+def test_every_query_file_runs_on_three_engines():
+    """A new query file must join CROSS_ENGINE_PARAMS, on a corpus where it finds rows."""
+    assert {name for _, name, _ in CROSS_ENGINE_PARAMS} == set(available_queries())
 
 
 def _canonical(columns: list[str], rows: list[dict]) -> list[tuple]:
@@ -194,62 +220,107 @@ def test_every_query_file_is_standalone_sparql(seed_build):
 
 
 @pytest.fixture(scope="module")
-def engines(seed_build, virtuoso):  # noqa: F811
-    """Run SPARQL text on the seeds' graph in Oxigraph, rdflib and Virtuoso: name -> run."""
+def conflict_build(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("conflicts")
+    docs = folder / "docs"
+    docs.mkdir()
+    for name, text in CONFLICT_ARTICLES.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    kg("build", str(docs), "--out", str(folder / "out"), "--quiet")
+    return folder / "out"
+
+
+@pytest.fixture(scope="module")
+def engines(seed_build, conflict_build, virtuoso):  # noqa: F811
+    """corpus -> {engine: run}: SPARQL text run on that corpus's graph in Oxigraph, rdflib
+    and Virtuoso. Virtuoso holds one corpus at a time: asking for another drops the graphs
+    of the one it holds and pushes the new one's."""
     import urllib.error
     import urllib.parse
     import urllib.request
 
     import rdflib
 
-    store = KgStore(seed_build, read_only=True)
-    dataset = rdflib.Dataset()
-    dataset.parse(data=store.dump_nquads(), format="nquads")
-    kg(
-        "push",
-        "--store",
-        str(seed_build),
-        "--endpoint",
-        virtuoso + "/sparql-graph-crud",
-        "--per-article",
-    )
+    builds = {"seeds": seed_build, "conflicts": conflict_build}
+    held: dict[str, set[str]] = {}  # the corpus Virtuoso holds -> its graph IRIs
+    made: dict[str, dict] = {}
 
-    def oxigraph(text: str) -> tuple[list[str], list[dict]]:
-        result = store.store.query(text)
-        columns = [v.value for v in result.variables]
-        rows = [{c: s[c].value for c in columns if s[c] is not None} for s in result]
-        return columns, rows
-
-    def with_rdflib(text: str) -> tuple[list[str], list[dict]]:
-        result = dataset.query(text)
-        columns = [str(v) for v in result.vars]
-        return columns, [{c: str(row[c]) for c in columns if row[c] is not None} for row in result]
-
-    def with_virtuoso(text: str) -> tuple[list[str], list[dict]]:
-        body = urllib.parse.urlencode({"query": text}).encode()
+    def post(form: dict[str, str], accept: str) -> bytes:
         request = urllib.request.Request(
-            virtuoso + "/sparql", data=body, headers={"Accept": "application/sparql-results+json"}
+            virtuoso + "/sparql",
+            data=urllib.parse.urlencode(form).encode(),
+            headers={"Accept": accept},
         )
         try:
             with urllib.request.urlopen(request, timeout=120) as response:
-                data = json.load(response)
+                return response.read()
         except urllib.error.HTTPError as exc:
-            raise AssertionError(f"Virtuoso refused the query: {exc.read()[:500]!r}") from None
-        rows = [{k: v["value"] for k, v in b.items()} for b in data["results"]["bindings"]]
-        return data["head"]["vars"], rows
+            raise AssertionError(f"Virtuoso refused: {exc.read()[:500]!r}") from None
 
-    return {"oxigraph": oxigraph, "rdflib": with_rdflib, "virtuoso": with_virtuoso}
+    def hold(corpus: str) -> None:
+        if corpus in held:
+            return
+        for graphs in held.values():
+            for graph in sorted(graphs):
+                post({"query": f"DROP SILENT GRAPH <{graph}>"}, "text/plain")
+        held.clear()
+        store = KgStore(builds[corpus], read_only=True)
+        kg(
+            "push",
+            "--store",
+            str(builds[corpus]),
+            "--endpoint",
+            virtuoso + "/sparql-graph-crud",
+            "--per-article",
+        )
+        held[corpus] = store.article_graphs()
+
+    def for_corpus(corpus: str) -> dict:
+        if corpus in made:
+            return made[corpus]
+        store = KgStore(builds[corpus], read_only=True)
+        dataset = rdflib.Dataset()
+        dataset.parse(data=store.dump_nquads(), format="nquads")
+
+        def oxigraph(text: str) -> tuple[list[str], list[dict]]:
+            result = store.store.query(text)
+            columns = [v.value for v in result.variables]
+            rows = [{c: s[c].value for c in columns if s[c] is not None} for s in result]
+            return columns, rows
+
+        def with_rdflib(text: str) -> tuple[list[str], list[dict]]:
+            result = dataset.query(text)
+            columns = [str(v) for v in result.vars]
+            return columns, [
+                {c: str(row[c]) for c in columns if row[c] is not None} for row in result
+            ]
+
+        def with_virtuoso(text: str) -> tuple[list[str], list[dict]]:
+            hold(corpus)
+            data = json.loads(post({"query": text}, "application/sparql-results+json"))
+            rows = [{k: v["value"] for k, v in b.items()} for b in data["results"]["bindings"]]
+            return data["head"]["vars"], rows
+
+        made[corpus] = {"oxigraph": oxigraph, "rdflib": with_rdflib, "virtuoso": with_virtuoso}
+        return made[corpus]
+
+    return for_corpus
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("name", "params"), CROSS_ENGINE_PARAMS, ids=lambda p: str(p))
-def test_a_query_file_gives_the_same_rows_on_oxigraph_rdflib_and_virtuoso(engines, name, params):
+@pytest.mark.parametrize(("corpus", "name", "params"), CROSS_ENGINE_PARAMS, ids=lambda p: str(p))
+def test_a_query_file_gives_the_same_rows_on_oxigraph_rdflib_and_virtuoso(
+    engines, corpus, name, params
+):
     from kg.outputs.query import bind
 
     text = bind(load_query(name), params)
-    answers = {engine: run(text) for engine, run in engines.items()}
+    answers = {engine: run(text) for engine, run in engines(corpus).items()}
     columns, rows = answers["oxigraph"]
-    assert rows, f"{name} {params} found nothing on the seeds"
+    assert rows, f"{name} {params} found nothing on the {corpus}"
+    if name == "conflicting-attributions":
+        pairs = sorted({(r["who"], r["otherWho"]) for r in rows})
+        assert pairs == CONFLICT_PAIRS[tuple(params)], pairs
     for engine, (their_columns, their_rows) in answers.items():
         assert their_columns == columns, engine
         theirs, ours = _canonical(columns, their_rows), _canonical(columns, rows)

@@ -178,6 +178,29 @@ def test_construct_in_each_rdf_syntax_parses_back(served, seed_build, accept, fm
     assert len(graph) == expected > 0
 
 
+@pytest.mark.parametrize(
+    ("accept", "fmt"),
+    [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/ld+json", "json-ld"),
+    ],
+)
+def test_describe_in_each_rdf_syntax_parses_back(served, seed_build, accept, fmt):
+    store = KgStore(seed_build, read_only=True)
+    quote = next(iter(store.query("SELECT ?q WHERE { ?q a schema:Quotation } ORDER BY ?q LIMIT 1")))
+    iri = quote["q"].value
+    query = f"DESCRIBE <{iri}>"
+    status, media, body = get(sparql_url(served, query), accept)
+    assert status == 200 and media.startswith(accept), (status, media, body[:200])
+    graph = rdflib.Graph().parse(data=body, format=fmt)
+    expected = {(t.subject.value, t.predicate.value, t.object.value) for t in store.query(query)}
+    assert {(str(s), str(p), str(o)) for s, p, o in graph} == expected
+    subject = rdflib.URIRef(iri)
+    assert (subject, rdflib.RDF.type, rdflib.URIRef("http://schema.org/Quotation")) in graph
+    assert graph.value(subject, rdflib.URIRef("http://schema.org/text")) is not None
+
+
 def test_service_description_on_a_get_without_query(served):
     status, media, body = get(served + "/sparql")
     assert status == 200 and media.startswith("text/turtle")
@@ -280,6 +303,10 @@ def test_row_and_request_caps_are_clear_errors(seed_build):
         big = ("# " + "x" * 3000 + "\nSELECT * WHERE { ?s ?p ?o } LIMIT 1").encode()
         status, _, body = get(base + "/sparql", data=big, content_type="application/sparql-query")
         assert status == 413 and b"2000 bytes" in body
+        long_get = sparql_url(base, "# " + "x" * 3000 + "\nASK {}")
+        status, _, body = get(long_get)
+        assert status == 414 and b"query string over 2000 bytes" in body
+        assert get(sparql_url(base, "# " + "x" * 1500 + "\nASK {}"))[0] == 200
 
 
 def _cpu_seconds(pids: list[int]) -> float:
@@ -503,6 +530,70 @@ def test_the_quote_page_highlights_stored_evidence(evil_build):
     assert 'id="evidence"' in page and "test:cue" in page
 
 
+# -- the package -----------------------------------------------------------------------------
+@pytest.mark.slow
+def test_a_built_wheel_holds_the_queries_the_scheme_and_yasgui(tmp_path):
+    """What a `pip install kg` gets: built from the committed files (a copy, so nothing
+    left in build/ can slip in), every query file, the IPTC scheme, the server's own
+    queries, templates and static files, and the vendored YASGUI with its licence."""
+    import zipfile
+
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("needs the git checkout to know the committed files")
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
+    ).stdout.decode()
+    source = tmp_path / "src"
+    for name in filter(None, listed.split("\0")):
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        if (ROOT / name).is_symlink():  # kg/queries -> ../queries
+            os.symlink(os.readlink(ROOT / name), source / name)
+        elif (ROOT / name).is_file():
+            shutil.copyfile(ROOT / name, source / name)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--quiet",
+            "-w",
+            str(tmp_path / "w"),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    [wheel] = (tmp_path / "w").glob("kg-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        inside = {n: archive.read(n) for n in archive.namelist()}
+    wanted = [
+        *sorted((ROOT / "queries").glob("*.rq")),
+        ROOT / "kg" / "data" / "iptc-mediatopics.ttl",
+        *sorted((ROOT / "kg" / "outputs" / "serve" / "queries").glob("*.rq")),
+        *sorted((ROOT / "kg" / "outputs" / "serve" / "templates").glob("*.html")),
+        *sorted((ROOT / "kg" / "outputs" / "serve" / "static").rglob("*.*")),
+    ]
+    assert len([w for w in wanted if w.parent.name == "queries" and w.parent.parent == ROOT]) >= 9
+    for path in wanted:
+        # the top-level queries/ is the user's copy; the package holds the same files
+        member = (
+            f"kg/queries/{path.name}"
+            if path.parent == ROOT / "queries"
+            else path.relative_to(ROOT).as_posix()
+        )
+        assert member in inside, f"{member} is not in {wheel.name}"
+        assert inside[member] == path.read_bytes(), f"{member} differs from {path}"
+    yasgui = "kg/outputs/serve/static/yasgui/"
+    assert {yasgui + n for n in ("LICENSE", "yasgui.min.js", "yasgui.min.css")} <= set(inside)
+    assert (
+        b"MIT" in inside[yasgui + "LICENSE"]
+        or b"Permission is hereby granted" in inside[yasgui + "LICENSE"]
+    )
+
+
 # -- in a browser ---------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def browser():
@@ -683,6 +774,68 @@ def test_search_filters_narrow_the_quotes(served, seed_build):
     assert get(served + "/?since=yesterday", "text/html")[0] == 400
 
 
+# Made-up local news from three outlets, two with "Harbour" in their names.
+OUTLET_RECORDS = [
+    {
+        "text": 'Mayor Ruth Okafor said: "The tram line will reach the stadium by spring."',
+        "title": "Tram line to the stadium",
+        "outlet": "Harbour Gazette",
+        "date": "2024-05-01",
+    },
+    {
+        "text": '"The tram budget is already spent," councillor Piet Vos told reporters.',
+        "title": "Tram budget",
+        "outlet": "Valley Tribune",
+        "date": "2024-05-02",
+    },
+    {
+        "text": 'Ruth Okafor said: "Night buses will run every twenty minutes from June."',
+        "title": "Night buses",
+        "outlet": "Harbour Evening Post",
+        "date": "2024-05-03",
+    },
+]
+
+
+@pytest.fixture(scope="module")
+def outlet_build(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("outlets")
+    (folder / "in").mkdir()
+    (folder / "in" / "local.jsonl").write_text(
+        "\n".join(json.dumps(r) for r in OUTLET_RECORDS) + "\n", encoding="utf-8"
+    )
+    kg("build", str(folder / "in"), "--out", str(folder / "out"), "--quiet")
+    return folder / "out"
+
+
+def test_the_outlet_filter_keeps_the_quotes_of_matching_publishers(outlet_build):
+    store = KgStore(outlet_build, read_only=True)
+    by_outlet: dict[str, set[str]] = {}
+    for row in store.query(
+        "SELECT ?q ?name WHERE { GRAPH ?g { ?q a schema:Quotation ; schema:isPartOf ?a . "
+        "?a schema:publisher ?p . ?p schema:name ?name } }"
+    ):
+        by_outlet.setdefault(row["name"].value, set()).add(row["q"].value.rsplit("/", 1)[-1])
+    assert set(by_outlet) == {r["outlet"] for r in OUTLET_RECORDS}, "every article has a quote"
+
+    def found(**form: str) -> tuple[set[str], set[str]]:
+        page = _html(base, "/?" + urllib.parse.urlencode(form))
+        outlets = set(re.findall(r"</span>\s*· ([^<·]+?)\s*· <time>", page))
+        return set(_quote_ids(page)), outlets
+
+    with running_server(outlet_build) as (base, _):
+        assert found(outlet="gazette") == (by_outlet["Harbour Gazette"], {"Harbour Gazette"})
+        harbour = by_outlet["Harbour Gazette"] | by_outlet["Harbour Evening Post"]
+        assert found(outlet="HARBOUR") == (harbour, {"Harbour Gazette", "Harbour Evening Post"})
+        assert found(outlet="Valley Tribune")[0] == by_outlet["Valley Tribune"]
+        # with another filter, both hold
+        assert found(outlet="harbour", q="buses")[0] == by_outlet["Harbour Evening Post"]
+        assert found(outlet="tribune", speaker="Ruth Okafor")[0] == set()
+        assert found(outlet="no such outlet")[0] == set()
+        page = _html(base, "/?" + urllib.parse.urlencode({"outlet": "gazette"}))
+        assert 'value="gazette"' in page, "the form keeps the outlet asked for"
+
+
 def test_a_misspelt_speaker_gets_did_you_mean(served):
     page = _html(served, "/?" + urllib.parse.urlencode({"speaker": "Antony Blinkan"}))
     assert 'id="none"' in page and 'id="suggest"' in page
@@ -727,3 +880,25 @@ def test_cors_lets_only_the_named_origin_call_the_endpoint(seed_build):
         request = urllib.request.Request(sparql_url(base, "ASK {}"), headers={"Origin": origin})
         with urllib.request.urlopen(request, timeout=30) as response:
             assert response.headers.get("Access-Control-Allow-Origin") is None
+
+
+@pytest.mark.parametrize(
+    "typed, who",
+    [("Qin", "Qin Gang"), ("Wang", "Wang Yi"), ("Tony Blinken", "Antony Blinken")],
+)
+def test_the_front_end_finds_a_speaker_as_kg_query_does(served, seed_build, typed, who):
+    # the surname written first, and a nickname nobody wrote, find the person
+    store = KgStore(seed_build, read_only=True)
+    _, expected = run_query(store, load_query("quotes-by-speaker"), {"speaker": typed})
+    assert expected and {row[0] for row in expected} == {who}
+    page = _html(served, "/?" + urllib.parse.urlencode({"speaker": typed}))
+    assert page.count('class="quote-row"') == min(len(expected), 50) and 'id="none"' not in page
+    status, _, body = get(
+        served
+        + "/queries/quotes-by-speaker?"
+        + urllib.parse.urlencode({"speaker": typed})
+        + "&format=srj"
+    )
+    bindings = json.loads(body)["results"]["bindings"]
+    assert status == 200 and len(bindings) == len(expected)
+    assert {b["who"]["value"] for b in bindings} == {who}

@@ -95,7 +95,11 @@ def find_cues(
             cue = _according(token, token, lex)  # "..., per the AP"
         elif lower == "for" and token.is_sent_start:
             cue = _for_speaker(token, lex)
-        elif token.pos_ in ("VERB", "AUX") and verb_lemma(token) in lex.reporting_verbs:
+        elif lower in ("said", "says") and token.is_sent_start and _verb_first_cue(token, in_quote):
+            cue = _verb_first_cue(token, in_quote)
+        elif lower == "put" and _as_x_put_it(token, in_quote) is not None:
+            cue = _as_x_put_it(token, in_quote)
+        elif _may_report(token, in_quote, lex):
             cue = _verb_cue(token, in_quote, lex)
         elif token.pos_ == "NOUN" and token.lemma_.lower() in lex.reporting_nouns:
             cue = _noun_cue(token)
@@ -103,6 +107,65 @@ def find_cues(
             cue = None
         if cue is not None:
             yield cue
+
+
+def _may_report(token: Token, in_quote: list[int], lex: Lexicon) -> bool:
+    """A reporting verb, or any verb that gives its object a quoted label."""
+    if token.pos_ in ("VERB", "AUX") and verb_lemma(token) in lex.reporting_verbs:
+        return True
+    return token.pos_ == "VERB" and quoted_characterisation(token, in_quote, lex) is not None
+
+
+def reports_inside(
+    doc: Doc, span: tuple[int, int], lexicon: Lexicon, people: frozenset[int] = frozenset()
+) -> Iterator[Cue]:
+    """Reporting cues among a quotation's tokens ``[start, end)``, read as if its marks
+    were not there: "“... The governor said he was misquoted,” Ali said" holds the
+    governor's report. Speaker and content stay inside the quotation; first- and
+    second-person reports ("I said", "you told me") are the quoted speaker's own voice.
+    """
+    lex = ArticleWords(lexicon, people)
+    local = _InsideOnly(*span)
+    for token in doc[span[0] : span[1]]:
+        if token.pos_ not in ("VERB", "AUX") or verb_lemma(token) not in lex.reporting_verbs:
+            continue
+        if not _reports_an_event(token):
+            continue
+        cue = _verb_cue(token, local, lex)
+        if cue is None or cue.kind != "verb" or cue.speaker is None or cue.content is None:
+            continue
+        if not (span[0] <= cue.speaker.i < span[1]) or cue.speaker.lower_ in OWN_VOICE:
+            continue
+        if span[0] <= cue.content[0] and cue.content[1] <= span[1]:
+            yield cue
+
+
+class _InsideOnly:
+    """A quote index that reads the tokens ``[start, end)`` as unquoted and every other
+    token as quoted (out of reach), without a list as long as the article."""
+
+    def __init__(self, start: int, end: int) -> None:
+        self.start, self.end = start, end
+
+    def __getitem__(self, i: int) -> int:
+        return -1 if self.start <= i < self.end else 0
+
+
+def _reports_an_event(verb: Token) -> bool:
+    """Whether a verb inside a quotation tells of words actually said: not a wish or a
+    demand ("he should disclose who told him", "tell me what you will do"), not a
+    question, not a description ("the system that he claims to fight")."""
+    if verb.dep_ in ("relcl", "acl", "xcomp", "advcl") or verb.tag_ in ("VB", "VBG"):
+        return False
+    if any(c.tag_ == "MD" for c in verb.children):
+        return False
+    return not any(t.text == "?" for t in verb.sent)
+
+
+# the quoted speaker's own voice, or no one in particular
+OWN_VOICE = frozenset(
+    ["i", "we", "you", "me", "us", "it", "this", "that", "which", "who", "they", "one"]
+)
 
 
 def verb_lemma(verb: Token) -> str:
@@ -158,10 +221,14 @@ def _verb_cue(verb: Token, in_quote: list[int], lex: Lexicon) -> Cue | None:
         return None
     if any(c.dep_ == "xcomp" and verb_lemma(c) in lex.reporting_verbs for c in verb.children):
         return None  # "went on to say that ...": the inner verb is the cue
+    if any(c.dep_ == "neg" and c.i < verb.i and in_quote[c.i] < 0 for c in verb.children):
+        # "Lee never claimed that ...", "did not say whether ...": no words of Lee's; inside
+        # another's report ("Ana says Lee never claimed ...") the words are Ana's
+        return None
     speaker = subject_of(verb, 0, lex)
     if in_quote[verb.i] < 0 and (speaker is None or in_quote[speaker.i] >= 0):
         if _participle(verb):
-            # "..., Sanders said, going on to say ...": the parser hung the participle on a
+            # "..., Ortiz said, going on to say ...": the parser hung the participle on a
             # clause inside the quote; it continues the reporting clause before it
             speaker = _subject_before(verb, in_quote) or speaker
         if speaker is not None and in_quote[speaker.i] >= 0:
@@ -338,7 +405,7 @@ def _reports_inside(doc: Doc, span: tuple[int, int], lex: Lexicon) -> bool:
 
 
 def _for_speaker(first: Token, lex: Lexicon) -> Cue | None:
-    """ "For Danny Russell, a former official, each side has an interest ..."."""
+    """ "For Ines Mora, a former official, each side has an interest ..."."""
     source = next((c for c in first.children if c.dep_ == "pobj"), None)
     if source is None:
         return None
@@ -394,6 +461,9 @@ def _content(verb: Token, in_quote: list[int] | None, lex: Lexicon) -> tuple[int
                 span = (child.left_edge.i, child.right_edge.i + 1)
                 if _has_quote(verb.doc, span, in_quote):
                     return _trim(verb.doc, span, verb)
+    label = quoted_characterisation(verb, in_quote, lex)
+    if label is not None:
+        return label
     xcomp = next((c for c in verb.children if c.dep_ == "xcomp"), None)
     if xcomp is not None and lemma in lex.infinitive_content_verbs:
         obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
@@ -408,7 +478,70 @@ def _content(verb: Token, in_quote: list[int] | None, lex: Lexicon) -> tuple[int
                 span = (child.i, child.right_edge.i + 1)
                 if _span_words(verb.doc, span) >= 3:
                     return _trim(verb.doc, span, verb)
-    return _content_from_head(verb)
+    return _content_from_head(verb) or _clause_after_second_subject(verb)
+
+
+def _clause_after_second_subject(verb: Token) -> tuple[int, int] | None:
+    """ "Lee says many food options offered at schools skirt the rules": the tagger took
+    the reported clause's verb for a noun ("skirt") and gave "says" a second subject
+    right after it; from that subject to the sentence's end is what was said."""
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if not any(c.i < verb.i for c in subjects):
+        return None
+    after = next((c for c in subjects if c.i > verb.i), None)
+    if after is None or after.left_edge.i not in (verb.i + 1, verb.i + 2):
+        return None
+    span = (after.left_edge.i, verb.sent.end)
+    return _trim(verb.doc, span, verb) if _span_words(verb.doc, span) >= 4 else None
+
+
+def quoted_characterisation(
+    verb: Token, in_quote: list[int] | None, lex: Lexicon
+) -> tuple[int, int] | None:
+    """The quoted label a verb's subject gives its object, whatever the verb: the label
+    is the subject's words. "dismissed the report as “fake news”" (any verb with "as"),
+    "blasted the media for being “dishonest”" (a verb that judges: "for", "of"),
+    "likened the rules to “burning the Constitution”" (a verb that likens: "to").
+
+    Returns the token range after the preposition, or None when the phrase is not
+    mostly quoted ("praised her as a leader" labels, it reports no words).
+    """
+    if in_quote is None:
+        return None
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if obj is None:
+        return None
+    lemma = verb_lemma(verb)
+    allowed = {"as"}
+    if lemma in lex.target_object_verbs:
+        allowed |= {"for", "of"}
+    if lemma in lex.likening_verbs:
+        allowed.add("to")
+    for start, end in _label_phrases(verb, obj, allowed):
+        quoted = [i for i in range(start, end) if in_quote[i] >= 0]
+        if not quoted:
+            continue
+        span = (start, quoted[-1] + 1)  # "as a “con artist” this year": to the quote's end
+        words = [t for t in verb.doc[span[0] : span[1]] if not t.is_punct and t.dep_ != "det"]
+        inside = sum(1 for t in words if in_quote[t.i] >= 0)
+        if words and inside >= 0.5 * len(words):
+            return _trim(verb.doc, span, verb)
+    return None
+
+
+def _label_phrases(verb: Token, obj: Token, preps: set[str]) -> Iterator[tuple[int, int]]:
+    """Token ranges of the phrases after the object that start with one of `preps`: the
+    parser hangs "as ..." on the verb or on its object, and reads "to “burning ...”" as
+    an infinitive's "to"."""
+    for child in [*verb.children, *obj.children]:
+        if child.i < obj.i:
+            continue
+        if child.dep_ == "prep" and child.lower_ in preps:
+            yield child.i + 1, child.right_edge.i + 1
+        elif child.dep_ == "xcomp" and "to" in preps:
+            to = next((c for c in child.children if c.dep_ == "aux" and c.lower_ == "to"), None)
+            if to is not None:
+                yield to.i + 1, child.right_edge.i + 1
 
 
 def _quoted_object(verb: Token, in_quote: list[int] | None, lex: Lexicon) -> tuple[int, int] | None:
@@ -472,6 +605,54 @@ def _subject_before(verb: Token, in_quote: list[int]) -> Token | None:
             if in_quote[token.head.i] < 0:
                 return token
     return None
+
+
+def _as_x_put_it(verb: Token, in_quote: list[int]) -> Cue | None:
+    """ "As Ruiz put it, the pier is “a death trap”": the clause the "as ... put it" aside
+    hangs on is what Ruiz said, before or after the aside."""
+    if verb.dep_ != "advcl" or verb.head == verb:
+        return None
+    children = list(verb.children)
+    if not any(c.dep_ == "mark" and c.lower_ == "as" for c in children):
+        return None
+    if not any(c.dep_ == "dobj" and c.lower_ == "it" for c in children):
+        return None
+    speaker = next((c for c in children if c.dep_ in SUBJECT_DEPS), None)
+    if speaker is None:
+        return None
+    head = verb.head
+    before = (head.left_edge.i, verb.left_edge.i)
+    after = (verb.right_edge.i + 1, head.right_edge.i + 1)
+    # the aside first, or set inside the clause before a quotation ("... being seen, as
+    # the magazine put it, “the operator.”"): the words after it; else those before it
+    quoted_after = any(in_quote[i] >= 0 for i in range(*after))
+    span = after if verb.left_edge.i < head.i or quoted_after else before
+    if _span_words(verb.doc, span) < (1 if quoted_after else 3):
+        return None
+    content = _trim(verb.doc, span, verb)
+    if content is None:
+        return None
+    return Cue(verb, "verb", speaker, content, None, None, content[1] <= verb.i)
+
+
+def _verb_first_cue(verb: Token, in_quote: list[int]) -> Cue | None:
+    """ "Said Lindqvist: “I do not think so.”": a cue that opens its sentence with the verb,
+    then the speaker and a colon or comma before the quotation (the tagger often reads
+    "Said" as a name). A sentence-initial "said" with a clause of its own is an ordinary
+    verb and is left to the other rules."""
+    if verb.pos_ == "VERB" and any(c.dep_ in SUBJECT_DEPS for c in verb.children):
+        return None
+    speaker = _subject_after(verb, in_quote)
+    if speaker is None:
+        return None
+    doc = verb.doc
+    mark = speaker.i + 1
+    if mark >= len(doc) or doc[mark].text not in (":", ","):
+        return None
+    quoted = [i for i in range(mark + 1, verb.sent.end) if in_quote[i] >= 0]
+    if not quoted or quoted[0] > mark + 2:
+        return None
+    return Cue(verb, "verb", speaker, (quoted[0], quoted[-1] + 1), None, None, False)
 
 
 def _subject_after(verb: Token, in_quote: list[int]) -> Token | None:

@@ -34,6 +34,7 @@ which also see the discourse (who has spoken so far).
 from __future__ import annotations
 
 import bisect
+import functools
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -162,7 +163,7 @@ class EntityTable:
         start = run.start
         titled = False
         # the name follows the last title of the run: "Health Minister Joan Carter",
-        # "Disease Control Director Huang Chi-ching"
+        # "Disease Control Director Ko Wen-li"
         for k in range(run.end - 2, run.start - 1, -1):
             if _is_title_word(self.doc[k], lex):
                 start, titled = k + 1, True
@@ -193,7 +194,7 @@ class EntityTable:
 
     def _without_verbs(self, ent: Span) -> Span | None:
         """A tagged name cut before a verb the tagger ran into it, as in a Title Case
-        headline ("Obama Says Museum ..." gives "Obama")."""
+        headline ("Adler Says Pier ..." gives "Adler")."""
         lex = self.lexicon
         end = ent.start
         while end < ent.end:
@@ -204,6 +205,28 @@ class EntityTable:
                 break
             end += 1
         return self.doc[ent.start : end] if end > ent.start else None
+
+    def _without_leading_verb(self, ent: Span) -> Span:
+        """A tagged name without the verb of a verb-first cue the tagger ran into it
+        ("Said Lindqvist: ..." gives "Lindqvist")."""
+        if len(ent) >= 2 and ent[0].lower_ in ("said", "says") and ent[0].is_sent_start:
+            return self.doc[ent.start + 1 : ent.end]
+        return ent
+
+    def _without_leading_place(self, ent: Span) -> Span:
+        """A tagged name without a place the tagger ran into it where a comma was lost
+        ("In Beijing Blinken met ..." gives "Blinken"): a first word the article tags as
+        a place elsewhere is not a given name."""
+        if len(ent) < 2 or ent[0].lower_ not in self._place_words:
+            return ent
+        return self.doc[ent.start + 1 : ent.end]
+
+    @functools.cached_property
+    def _place_words(self) -> frozenset[str]:
+        """Single words the tagger calls a place somewhere in the article."""
+        return frozenset(
+            e.text.lower() for e in self.doc.ents if e.label_ in ("GPE", "LOC") and len(e) == 1
+        )
 
     def _org_entity(self, name: Span) -> bool:
         """Whether the tagger put these words inside a longer organisation name ("Ana
@@ -219,6 +242,7 @@ class EntityTable:
         ent = self._without_verbs(ent)
         if ent is None:
             return
+        ent = self._without_leading_place(self._without_leading_verb(ent))
         name, gender = clean_name(ent.text, self.lexicon)
         if not name or name.lower() in self.lexicon.not_names:
             return
@@ -355,7 +379,7 @@ class EntityTable:
         for child in head.children:
             if child.dep_ == "appos" and child.i > head.i:
                 words |= role_words(list(child.subtree), lex)
-        if head.dep_ == "appos" and head.head.i < ent.start:
+        if head.dep_ == "appos" and head.head.i < ent.start and not _vocative(head.head):
             subtree = list(head.head.subtree)[: head.head.i - head.head.left_edge.i + 1]
             words |= role_words(subtree, lex)
         if head.dep_ in ("nsubj", "nsubjpass") and head.head.lemma_ == "be":
@@ -470,17 +494,42 @@ class EntityTable:
         return best[1] if best else None
 
     def most_mentioned(
-        self, before: int, exclude: set[str] | frozenset = frozenset()
+        self,
+        before: int,
+        exclude: set[str] | frozenset = frozenset(),
+        gender: str | None = None,
     ) -> Person | None:
         """The person mentioned most often before `before` (ties: the most recent),
-        leaving out the names in `exclude`."""
+        leaving out the names in `exclude` and, given a `gender` ("m"/"f"), anyone known
+        to be of the other ("the businessman" is not the woman most mentioned)."""
         counts = [
             (sum(m < before for m in person.mentions), max(person.mentions, default=-1), person)
             for person in self.people
-            if person.kind == "person" and person.name not in exclude
+            if person.kind == "person"
+            and person.name not in exclude
+            and (gender is None or (person.gender or person.name_gender) in (None, gender))
         ]
         counts = [c for c in counts if c[0] > 0]
         return max(counts, key=lambda c: c[:2])[2] if counts else None
+
+
+def _vocative(token: Token) -> bool:
+    """Whether a noun opens a question as the title it addresses someone by, not as a
+    description of the name beside it: "Prime Minister, Ana Ruiz, what did she do wrong?"
+
+    >>> import spacy
+    >>> nlp = spacy.blank("en")
+    >>> _vocative(nlp("Minister, what went wrong?")[0]), _vocative(nlp("Minister, he left.")[0])
+    (True, False)
+    """
+    start = token.sent.start if token.doc.has_annotation("SENT_START") else 0
+    first = token.doc[start : token.i + 1]
+    labels = [t.i for t in first if t.text == ":"]  # "LEE: Minister, ...": after a label
+    first = token.doc[labels[-1] + 1 : token.i + 1] if labels else first
+    if any(t.is_punct for t in first) or token.i + 1 >= len(token.doc):
+        return False
+    sent_end = token.sent.end if token.doc.has_annotation("SENT_START") else len(token.doc)
+    return token.nbor(1).text == "," and any(t.text == "?" for t in token.doc[token.i : sent_end])
 
 
 def _plain(word: str) -> str:

@@ -48,6 +48,7 @@ class Lexicon:
     topic_content_verbs: frozenset[str]
     target_object_verbs: frozenset[str]
     issuing_verbs: frozenset[str]
+    likening_verbs: frozenset[str]
     role_nouns: frozenset[str]
     office_nouns: frozenset[str]
     organization_nouns: frozenset[str]
@@ -112,6 +113,7 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
         topic_content_verbs=_having(verbs, "topic_content"),
         target_object_verbs=_having(verbs, "target_object"),
         issuing_verbs=_having(verbs, "issues_document"),
+        likening_verbs=_having(verbs, "likening"),
         role_nouns=_having(nouns, "role"),
         office_nouns=_having(nouns, "office"),
         organization_nouns=_having(nouns, "organization"),

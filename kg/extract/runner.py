@@ -96,7 +96,9 @@ class Runner:
                 elif any(q in claimed for q in claim.quotes):
                     run.losers.append(Loser(claim, "its quotation is claimed already"))
                     continue
-                elif any(_same_words(claim, other) for other in _nearby(accepted, claim)):
+                elif not claim.relay_only and any(
+                    _same_words(claim, other) for other in _nearby(accepted, claim)
+                ):
                     run.losers.append(Loser(claim, "its words are claimed already"))
                     continue
                 accepted.append(claim)
@@ -185,6 +187,14 @@ class Runner:
         if via is not None and _same_agent(via.value, speaker.name):
             rejected.append(f"{via_sieve.name}: {via.value!r} is the speaker")
             via_sieve, via = None, None
+        if claim.relay_only and (via is None or not _named_entity(ctx, speaker)):
+            reason = (
+                "reported by the quoted speaker themselves"
+                if via is None
+                else ("an unnamed speaker inside a quotation")
+            )
+            run.losers.append(Loser(claim, reason))
+            return None
         if via is not None:
             steps.append(Step("relay", via_sieve.name, via.note))
             if via.span is not None:
@@ -208,7 +218,8 @@ class Runner:
             tuple(evidence),
             tuple(rejected),
         )
-        self._remember(attributed, claim)
+        if not claim.relay_only:  # words inside a quotation do not move the story's voice
+            self._remember(attributed, claim)
         return attributed
 
     def _remember(self, q: Attributed, claim: Claim) -> None:
@@ -314,6 +325,14 @@ def _same_voice(claim: Claim) -> bool:
     """A claim with no cue, or a first-person cue: the same voice as a label around it."""
     cue = claim.cue
     return cue is None or (cue.speaker is not None and cue.speaker.lower_ in ("i", "we"))
+
+
+def _named_entity(ctx: ArticleContext, speaker: Speaker) -> bool:
+    """A person of the article's entity table, or an organisation with a name: who a
+    report inside a quotation may be given to (a description there is too loose)."""
+    if speaker.kind == "person":
+        return ctx.entities.find_name(speaker.name) is not None
+    return speaker.kind == "organization" and any(c.isupper() for c in speaker.name)
 
 
 def _same_agent(a: str, b: str) -> bool:

@@ -375,15 +375,22 @@ def read_agents(store) -> dict[str, Agent]:
 
 def matching_speakers(agents: dict[str, Agent], name: str) -> set[str]:
     """IRIs of the agents `name` finds: any of their names or alternate names, whatever the
-    case, accents, title or transliteration ("President Zelensky"), by the keys queries use
-    (`kg.names.match_key` among `kg.names.name_keys`)."""
-    from kg.names import match_key, name_keys
+    case, accents, title or transliteration ("President Zelensky"), or a variant the merge
+    rules accept ("Tony Blinken"), by the keys queries use (`kg.names.query_keys` among
+    `kg.names.name_keys`)."""
+    from kg.names import name_keys, query_keys
 
-    key = match_key(name)
+    people = {
+        spelling: agent.name
+        for agent in agents.values()
+        if agent.kind == "person"
+        for spelling in (agent.name, *agent.alternate_names)
+    }
+    keys = set(query_keys(name, people))
     return {
         iri
         for iri, agent in agents.items()
-        if any(key in name_keys(n) for n in (agent.name, *agent.alternate_names))
+        if any(keys & name_keys(n) for n in (agent.name, *agent.alternate_names))
     }
 
 
@@ -440,11 +447,12 @@ def read_page_data(store, speaker: str | None = None, max_quotes: int | None = N
                 for row in store.query(QUOTES)
                 if row["speaker"].value in agents
             }
+            # the names offered are the named speakers' (as `kg query` offers them)
             spellings = {}
             for agent in agents.values():
-                if agent.name in quoted:
+                if agent.name in quoted and agent.kind != "anonymous":
                     spellings.update({alt: agent.name for alt in agent.alternate_names})
-            spellings.update({n: n for n in quoted})
+                    spellings[agent.name] = agent.name
             raise UnknownSpeaker(speaker, suggest_speakers(speaker, spellings))
     else:
         rows = store.query(sparql)

@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -33,7 +35,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import KgError, UsageError
-from kg.names import fold, match_key
+from kg.names import candidate_keys, fold, match_key, query_keys, suggest
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 KINDS = ("key", "name", "string", "integer", "date", "iri")
@@ -210,12 +212,16 @@ def check_values(query: NamedQuery, values: dict[str, str]) -> None:
             raise UsageError(f"parameter name {key!r} is not a SPARQL variable name")
 
 
-def bind(query: NamedQuery, values: dict[str, str]) -> str:
+def bind(
+    query: NamedQuery, values: dict[str, str], keys: Mapping[str, Sequence[str]] | None = None
+) -> str:
     r"""The query text with its parameter row filled with RDF terms.
 
     Parameters not given stay ``UNDEF``. A query without a parameter row (SPARQL text
     given inline) gets the values as a trailing ``VALUES`` clause, which joins them with
-    its solutions.
+    its solutions. `keys` may give a name parameter the keys it is matched by (from
+    `name_keys_in`: the typed name's own and those of the people the merge rules find for
+    it); the row is then repeated once per key.
 
     >>> q = parse_query("q", "# param: who  optional key: a name\n"
     ...     "SELECT ?x WHERE { VALUES (?who) { (UNDEF) } ?x <urn:k> ?who }")
@@ -226,25 +232,49 @@ def bind(query: NamedQuery, values: dict[str, str]) -> str:
     >>> print(bind(parse_query("inline", "SELECT ?x WHERE { ?x ?p ?o }"), {"o": "<urn:o>"}), end="")
     SELECT ?x WHERE { ?x ?p ?o }
     VALUES (?o) { (<urn:o>) }
+    >>> s = parse_query("s", "# param: who  optional name: a person\n"
+    ...     "SELECT ?x WHERE { VALUES (?who) { (UNDEF) } ?x <urn:k> ?who }")
+    >>> print(bind(s, {"who": "Tony Blinken"}, {"who": ["toni blinken", "antoni blinken"]}).splitlines()[1])
+    SELECT ?x WHERE { VALUES (?who) { ("toni blinken") ("antoni blinken") } ?x <urn:k> ?who }
     """
     check_values(query, values)
     if not values:
         return query.text
+    keys = keys or {}
+
+    def cells_of(name: str) -> list[str]:
+        if name in keys and name in values and keys[name]:
+            return [str(ox.Literal(k)) for k in dict.fromkeys(keys[name])]
+        return [str(term(query.params.get(name), values[name]))]
+
     row = _parameter_row(query.text)
     if row is None:
         names = " ".join(str(ox.Variable(k)) for k in values)
-        terms = " ".join(str(term(query.params.get(k), v)) for k, v in values.items())
-        return f"{query.text.rstrip()}\nVALUES ({names}) {{ ({terms}) }}\n"
+        rows = itertools.product(*(cells_of(k) for k in values))
+        body = " ".join(f"({' '.join(r)})" for r in rows)
+        return f"{query.text.rstrip()}\nVALUES ({names}) {{ {body} }}\n"
     names, match = row
-    cells = [str(term(query.params.get(n), values[n])) if n in values else "UNDEF" for n in names]
-    block = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(cells)}) }}"
+    rows = itertools.product(*(cells_of(n) if n in values else ["UNDEF"] for n in names))
+    body = " ".join(f"({' '.join(r)})" for r in rows)
+    block = f"VALUES ({' '.join('?' + n for n in names)}) {{ {body} }}"
     return query.text[: match.start()] + block + query.text[match.end() :]
 
 
+def name_keys_in(store, query: NamedQuery, values: Mapping[str, str]) -> dict[str, list[str]]:
+    """For each name parameter given, the keys it is matched by in this store
+    (`kg.names.query_keys` over the people stored under its `kg.names.candidate_keys`)."""
+    return {
+        name: query_keys(values[name], candidate_spellings(store, values[name]))
+        for name in name_parameters(query)
+        if values.get(name, "").strip()
+    }
+
+
 def execute(store, query: NamedQuery, values: dict[str, str]):
-    """pyoxigraph's result of the bound query (solutions, a boolean or triples)."""
+    """pyoxigraph's result of the bound query (solutions, a boolean or triples); a name
+    parameter finds whom the merge rules would merge with it (`name_keys_in`)."""
     try:
-        return store.query(bind(query, values))
+        return store.query(bind(query, values, name_keys_in(store, query, values)))
     except SyntaxError as exc:
         raise KgError(f"query {query.name!r} is not valid SPARQL: {exc}") from None
 
@@ -314,38 +344,38 @@ def name_parameters(query: NamedQuery) -> list[str]:
     return [name for name, param in query.params.items() if param.kind == "name"]
 
 
-_AGENT_NAMES = """
+# the names "did you mean" offers: people and organisations who are quoted, never an
+# unnamed source ("officials") nor an entity only mentioned in a quotation
+_SPEAKER_NAMES = """
 PREFIX kg: <https://kg.example.org/ns#>
 PREFIX schema: <http://schema.org/>
 SELECT DISTINCT ?name ?alt WHERE { GRAPH ?g {
-  ?agent schema:name ?name ; kg:nameKey ?any .
+  ?q a schema:Quotation ; schema:creator ?agent .
+  ?agent schema:name ?name .
+  FILTER NOT EXISTS { ?agent kg:anonymous true }
+  OPTIONAL { ?agent schema:alternateName ?alt }
+} }
+"""
+# the people stored under some keys, with every spelling: the candidates of a typed name
+_PEOPLE_BY_KEY = """
+PREFIX kg: <https://kg.example.org/ns#>
+PREFIX schema: <http://schema.org/>
+SELECT DISTINCT ?name ?alt WHERE { GRAPH ?g {
+  VALUES ?key { KEYS } ?agent kg:nameKey ?key ; a schema:Person ; schema:name ?name .
   OPTIONAL { ?agent schema:alternateName ?alt }
 } }
 """
 _AGENTS_BY_KEY = """
 PREFIX kg: <https://kg.example.org/ns#>
 PREFIX schema: <http://schema.org/>
-SELECT DISTINCT ?name WHERE { GRAPH ?g { VALUES ?key { KEY } ?agent kg:nameKey ?key ; schema:name ?name } }
+SELECT DISTINCT ?name WHERE { GRAPH ?g { VALUES ?key { KEYS } ?agent kg:nameKey ?key ; schema:name ?name } }
 ORDER BY ?name
 """
 
 
-def agents_named(store, value: str) -> list[str]:
-    """The canonical names of the agents a name finds (any spelling, a title, a
-    transliteration, the surname alone: `kg.names.match_key`), sorted.
-
-    >>> from kg.rdf.store import KgStore
-    >>> agents_named(KgStore(None), "Qin Gang")
-    []
-    """
-    bound = _AGENTS_BY_KEY.replace("KEY", str(ox.Literal(match_key(value))))
-    return [solution["name"].value for solution in store.query(bound)]
-
-
-def agent_spellings(store) -> dict[str, str]:
-    """Every name and alternate name of the store's agents -> the agent's name."""
+def _spelling_map(solutions) -> dict[str, str]:
     spellings: dict[str, str] = {}
-    for solution in store.query(_AGENT_NAMES):
+    for solution in solutions:
         name = solution["name"].value
         spellings.setdefault(name, name)
         if solution["alt"] is not None:
@@ -353,21 +383,44 @@ def agent_spellings(store) -> dict[str, str]:
     return spellings
 
 
+def _literals(keys: Iterable[str]) -> str:
+    return " ".join(str(ox.Literal(k)) for k in dict.fromkeys(keys)) or '""'
+
+
+def candidate_spellings(store, value: str) -> dict[str, str]:
+    """Every spelling of the people a typed name may find (those stored under its
+    `kg.names.candidate_keys`) -> the person's name."""
+    keys = candidate_keys(value)
+    if not keys:
+        return {}
+    return _spelling_map(store.query(_PEOPLE_BY_KEY.replace("KEYS", _literals(keys))))
+
+
+def agents_named(store, value: str) -> list[str]:
+    """The canonical names of the agents a name finds (any spelling, a title, a
+    transliteration, the surname alone, or a variant the merge rules accept such as a
+    nickname: `kg.names.query_keys`), sorted.
+
+    >>> from kg.rdf.store import KgStore
+    >>> agents_named(KgStore(None), "Qin Gang")
+    []
+    """
+    keys = query_keys(value, candidate_spellings(store, value))
+    return [s["name"].value for s in store.query(_AGENTS_BY_KEY.replace("KEYS", _literals(keys)))]
+
+
+def agent_spellings(store) -> dict[str, str]:
+    """Every name and alternate name of the store's named speakers -> the speaker's name."""
+    return _spelling_map(store.query(_SPEAKER_NAMES))
+
+
 def unknown_name(store, value: str, what: str = "speaker") -> str | None:
     """None when a name finds an agent; else "no speaker X; did you mean Y, Z?" with the
-    closest names of the store (`kg.names.suggest` over every name and alternate name)."""
-    from kg.names import suggest
-
+    closest names of the store's named speakers (`kg.names.suggest` over every name and
+    alternate name of theirs)."""
     if agents_named(store, value):
         return None
-    spellings = agent_spellings(store)
-    close: list[str] = []
-    shown: list[str] = []
-    for spelling in suggest(value, spellings, limit=6):
-        name = spellings[spelling]
-        if name not in close:
-            close.append(name)
-            shown.append(name if spelling == name else f"{name} (also written {spelling})")
+    shown = suggest(value, agent_spellings(store), limit=3)
     hint = f"; did you mean {', '.join(shown[:3])}?" if shown else " (and no name close to it)"
     return f"no {what} {value!r} in the store{hint}"
 

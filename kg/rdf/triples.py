@@ -105,6 +105,8 @@ def article_triples(
         outlet = agent_iri(info.outlet)
         g.add((outlet, RDF.type, SCHEMA.Organization))
         g.add((outlet, SCHEMA.name, Literal(info.outlet)))
+        for key in name_keys(info.outlet, False):  # the outlet filters of search match these
+            g.add((outlet, KG.nameKey, Literal(key)))
     labels: dict[str, str] = {}
     for q in quotes:
         _quote_triples(g, a, q, wikidata)

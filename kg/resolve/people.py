@@ -13,11 +13,11 @@ block a name joins a person when it agrees with every spelling already theirs:
   letter ("Antony" / "Anthony", "Brian" / "Bryan", but not "Alexander" / "Alexandra");
 - middle names agree where both have them ("John F. Kirby" / "John Kirby", not
   "George H. W. Bush" / "George W. Bush");
-- the generational suffix is the same ("Donald Trump Jr." is not "Donald Trump").
+- the generational suffix is the same ("Karl Berg Jr." is not "Karl Berg").
 
 A name that agrees with two people ("J. Smith" beside John and Jane Smith) stays on its
 own, and so does a lone surname when its block holds more than one person. A two-word
-name written surname first ("Hsiao Sheng-huang") joins the same words in the other order. Near misses
+name written surname first ("Liao Wen-jun") joins the same words in the other order. Near misses
 stay apart: "Qin Gang" / "Chen Gang", "John Smith" / "Jane Smith". The user's alias file
 always wins. Every merged spelling keeps the rules that merged it (`PeopleResolution.rules`).
 """
@@ -29,100 +29,29 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rapidfuzz.distance import Indel, Levenshtein
+from rapidfuzz.distance import Indel
 
 from kg.names import (
     ParsedName,
     _nickname_groups,
+    _suffix,
     fold,
     given_name_forms,
+    given_names_agree,
     looks_like_name,
     parse_name,
+    same_person,
     skeleton,
 )
 from kg.resolve.aliases import AliasTable
 
 SURNAME_SIMILARITY = 0.9  # normalised Indel similarity of two surname skeletons one typo apart
 MIN_TYPO_LENGTH = 5  # shorter surnames must match exactly: "Hall" / "Hill" are two names
-_SUFFIX_FORMS = {"sr": None, "senior": None, "junior": "jr"}  # a father is often written bare
 
 
 @lru_cache(maxsize=500_000)
 def parsed(name: str) -> ParsedName:
     return parse_name(name)
-
-
-def given_names_agree(a: str, b: str) -> bool:
-    """Whether two folded given names can be one person's.
-
-    >>> given_names_agree("matt", "matthew"), given_names_agree("antony", "anthony")
-    (True, True)
-    >>> given_names_agree("bill", "william"), given_names_agree("j", "john")
-    (True, True)
-    >>> given_names_agree("qin", "chen"), given_names_agree("john", "jane")
-    (False, False)
-    >>> given_names_agree("paul", "paula"), given_names_agree("alexander", "alexandra")
-    (False, False)
-    """
-    if a == b:
-        return True
-    if len(a) == 1 or len(b) == 1:
-        return a[0] == b[0] or skeleton(a)[:1] == skeleton(b)[:1]
-    sa, sb = skeleton(a), skeleton(b)
-    if sa == sb or given_name_forms(a) & given_name_forms(b):
-        return True
-    short, long_ = sorted((a, b), key=len)
-    if len(short) >= 3 and long_.startswith(short):
-        return long_[len(short) :] not in _given_endings()
-    if min(len(sa), len(sb)) >= 5 and sa[0] == sb[0] and Levenshtein.distance(sa, sb) == 1:
-        # one letter apart, but not in the ending, which carries gender (Mario / Maria)
-        differs_at = next(
-            (i for i, (x, y) in enumerate(zip(sa, sb)) if x != y), min(len(sa), len(sb))
-        )
-        return differs_at < min(len(sa), len(sb)) - 2
-    return False
-
-
-@lru_cache(maxsize=1)
-def _given_endings() -> frozenset[str]:
-    from kg.names import _word_set
-
-    return _word_set("given_name_endings")
-
-
-def _middles_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    for x, y in zip(a, b):
-        if x == y:
-            continue
-        if (len(x) == 1 or len(y) == 1) and x[0] == y[0]:
-            continue
-        if len(x) > 1 and len(y) > 1 and skeleton(x) == skeleton(y):
-            continue
-        return False
-    return True
-
-
-def _suffix(p: ParsedName) -> str | None:
-    return _SUFFIX_FORMS.get(p.suffix, p.suffix) if p.suffix else None
-
-
-def same_person(a: ParsedName, b: ParsedName, ignore_suffix: bool = False) -> bool:
-    """Whether two full names (given name and surname, same surname block) agree.
-
-    >>> same_person(parse_name("John F. Kirby"), parse_name("John Kirby"))
-    True
-    >>> same_person(parse_name("George H. W. Bush"), parse_name("George W. Bush"))
-    False
-    >>> same_person(parse_name("Donald Trump Jr."), parse_name("Donald Trump"))
-    False
-    """
-    if a.given is None or b.given is None:
-        return False
-    if not given_names_agree(a.given, b.given):
-        return False
-    if not _middles_agree(a.middles, b.middles):
-        return False
-    return ignore_suffix or _suffix(a) == _suffix(b)
 
 
 def _form(p: ParsedName) -> tuple:
@@ -276,8 +205,8 @@ def resolve_people(
 
 
 def _join_name_orders(people: list[_Person], person_of: dict[str, _Person]) -> None:
-    """One person written given name first and surname first ("Hsiao Sheng-huang" /
-    "Sheng-huang Hsiao"): two-word names with the same two words join."""
+    """One person written given name first and surname first ("Liao Wen-jun" /
+    "Wen-jun Liao"): two-word names with the same two words join."""
     by_words: dict[frozenset[str], _Person] = {}
     joined: dict[int, _Person] = {}
     for person in people:
@@ -451,8 +380,28 @@ def _best_spelling(spelt: list[str], counts: Mapping[str, int]) -> str:
 
     best = max(spelt, key=score)
     if not clean(best):
-        return parsed(best).display  # only "President Biden", "Obama Says": the name without them
+        return parsed(best).display  # only "President Biden", "Adler Says": the name without them
     return best
+
+
+def lone_name_word(word: ParsedName, name: ParsedName) -> bool:
+    """Whether a one-word spelling is a word of the name other than its last: the
+    surname of a name written surname first ("Qin" for "Qin Gang"), or the family part
+    of a longer one ("Kim" for "Kim Jong Un"). Only an article's own use of the word for
+    that person makes it a spelling (`kg.resolve.reduce.is_spelling_of`).
+
+    >>> lone_name_word(parse_name("Qin"), parse_name("Qin Gang"))
+    True
+    >>> lone_name_word(parse_name("Gang"), parse_name("Qin Gang")), lone_name_word(parse_name("J."), parse_name("J. Smith"))
+    (False, False)
+    """
+    if word.given is not None or word.particles or len(word.surname) < 2:
+        return False
+    return any(
+        part == word.surname or skeleton(part) == word.surname_key
+        for part in (name.given, *name.middles)
+        if part and len(part) > 1
+    )
 
 
 def explain(spelling: str, canonical: str) -> tuple[str, ...]:
@@ -462,9 +411,13 @@ def explain(spelling: str, canonical: str) -> tuple[str, ...]:
     (('title',), ('middle-name',))
     >>> explain("Zelenskiy", "Volodymyr Zelenskyy"), explain("Bill Burns", "William Burns")
     (('surname-only', 'surname-spelling'), ('nickname',))
+    >>> explain("Minister Qin", "Qin Gang")
+    ('title', 'name-word')
     """
     a, b = parsed(spelling), parsed(canonical)
     found: list[str] = [s for s in a.stripped if s != "case" and s not in b.stripped]
+    if lone_name_word(a, b):
+        return (*found, "name-word")
     if a.given and b.given and a.given != b.given and (a.given, a.surname) == (b.surname, b.given):
         return (*found, "name-order")
     if a.given is None and b.given is not None:
@@ -513,15 +466,15 @@ def in_article_names(names: Mapping[str, str], people: Iterable[str] = ()) -> di
 
     `names` maps the names the article's quotes use to their kind; `people` are the
     people the extraction found in it. A lone surname the extraction did not take for a
-    person (kind organization: "Ndlozi" beside "Mbuyiseni Ndlozi"), or a spelling that is
+    person (kind organization: "Mabena" beside "Sipho Mabena"), or a spelling that is
     not one of the article's people but matches one of them but for a title or a suffix
-    ("NASA Deputy Administrator J.R. Thompson, Jr" beside "J.R. Thompson"), or that ends
-    with a full name the article uses ("Rapper Nicki Minaj" beside "Nicki Minaj"), goes to
+    ("Port Deputy Director J.R. Hollis, Jr" beside "J.R. Hollis"), or that ends
+    with a full name the article uses ("Singer Tia Marlow" beside "Tia Marlow"), goes to
     the one full name it matches there. A lone surname of a person is left to the extraction,
     which knows whom "President Biden" is beside "Hunter Biden".
 
-    >>> in_article_names({"Mbuyiseni Ndlozi": "organization", "Ndlozi": "organization"})
-    {'Ndlozi': 'Mbuyiseni Ndlozi'}
+    >>> in_article_names({"Sipho Mabena": "organization", "Mabena": "organization"})
+    {'Mabena': 'Sipho Mabena'}
     >>> in_article_names({"Hunter Biden": "person", "Biden": "person"})
     {}
     >>> in_article_names({"Ann Lee, Jr": "person", "Ann Lee": "person"}, people=["Ann Lee"])
@@ -557,7 +510,7 @@ def in_article_names(names: Mapping[str, str], people: Iterable[str] = ()) -> di
 
 
 def _ends_with(longer: ParsedName, name: ParsedName) -> bool:
-    """Whether a name is the end of a longer one ("Rapper Nicki Minaj" / "Nicki Minaj")."""
+    """Whether a name is the end of a longer one ("Singer Tia Marlow" / "Tia Marlow")."""
     tail = name.display.split()
     words = longer.display.split()
     return (
@@ -601,6 +554,7 @@ __all__ = [
     "canonical_people",
     "explain",
     "given_names_agree",
+    "lone_name_word",
     "in_article_names",
     "prefer_corpus_spelling",
     "resolve_people",

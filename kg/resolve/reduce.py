@@ -6,7 +6,7 @@ extraction found them) and, in time near-linear in the number of quotes:
 1. renames an article's person to the corpus's spelling when the extraction saw the two
    spellings were one person (`prefer_corpus_spelling`);
 2. inside each article, sends a stray spelling to the full name it stands for
-   (`in_article_names`: "Ndlozi" beside "Mbuyiseni Ndlozi");
+   (`in_article_names`: "Mabena" beside "Sipho Mabena");
 3. merges spellings across the corpus (`resolve_people`: blocked by surname skeleton),
    and gives each agent one type (a person wherever one quote says so);
 4. collects every spelling of each agent, with the rules that merged it, so that each
@@ -34,6 +34,7 @@ from kg.resolve.people import (
     SURNAME_SIMILARITY,
     explain,
     in_article_names,
+    lone_name_word,
     parsed,
     prefer_corpus_spelling,
     resolve_people,
@@ -202,7 +203,7 @@ def resolve_quotes(
             if target and q.speaker.kind in NAMED_KINDS:
                 q.speaker = replace(q.speaker, name=target)
             elif target and kinds.get(q.speaker.name) == "anonymous":
-                # a headline parsed as a speaker ("Trump demands accountability"): the
+                # a headline parsed as a speaker ("Reyes demands accountability"): the
                 # name in it is the article's person
                 kind = kinds.get(target) if kinds.get(target) in NAMED_KINDS else "person"
                 q.speaker = replace(q.speaker, name=target, kind=kind)
@@ -326,7 +327,7 @@ def _renamed(mention, names: Mapping[str, str], kinds: tuple[str, ...] = NAMED_K
 
 def _name_with_junk(name: str) -> bool:
     """A speaker the extraction could not type whose words are a name and a headline's
-    rest ("Trump demands accountability")."""
+    rest ("Reyes demands accountability")."""
     return looks_like_name(name) and "trailing" in parsed(name).stripped
 
 
@@ -345,10 +346,14 @@ def is_spelling_of(variant: str, name: str) -> bool:
     (True, True)
     >>> is_spelling_of("Bill Clinton", "Hillary Clinton"), is_spelling_of("He", "Antony Blinken")
     (False, False)
+    >>> is_spelling_of("Qin", "Qin Gang"), is_spelling_of("Chen", "Qin Gang")
+    (True, False)
     """
     if fold(variant) == fold(name):
         return True
     v, n = parsed(variant), parsed(name)
+    if lone_name_word(v, n):
+        return True  # "Qin" for "Qin Gang": the article itself used the word alone for them
     if not v.surname_key or not n.surname_key:
         return False
     if v.surname_key != n.surname_key and not (

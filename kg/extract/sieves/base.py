@@ -49,6 +49,9 @@ class Claim:
     paragraph_voice: bool = False
     # an interview answer ("A: ..." or an unmarked answer paragraph): the interviewee's
     answer: bool = False
+    # words reported inside another's quotation: they exist as a relay or not at all (when
+    # the inner speaker is the quoted speaker, the words are simply theirs)
+    relay_only: bool = False
 
 
 @dataclass(frozen=True)

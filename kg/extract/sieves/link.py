@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 
 from kg.extract.context import ArticleContext, TextSpan
-from kg.extract.cues import Cue
+from kg.extract.cues import Cue, reports_inside
 from kg.extract.sieves.base import Claim, LinkView, Mention
 from kg.extract.sieves.registry import sieve
 from kg.extract.sieves.speaker import CONTINUATION_EXAMPLE, INTERVIEW_EXAMPLE, label_speaker
@@ -373,6 +373,55 @@ def interview_answer(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
         if view.covered(answer.start, answer.end, 0.8):
             continue
         yield Claim(answer.start, answer.end, "unquoted", "interview_answer", answer=True)
+
+
+@sieve(
+    "link",
+    "reported_in_quote",
+    "a report inside a quotation is the inner speaker's words, relayed by the quoted "
+    "speaker: “... The governor said he was misquoted,” the minister said",
+    examples=[
+        (
+            "Governor Tom Reyes spoke to the press on Monday.\n\n"
+            "“I called the governor at once. The governor said he had been misquoted by the "
+            "media,” Minister Ana Ruiz said on Tuesday.",
+            "had been misquoted",
+            "speaker",
+            "Tom Reyes",
+        ),
+        (
+            "Governor Tom Reyes spoke to the press on Monday.\n\n"
+            "“I called the governor at once. The governor said he had been misquoted by the "
+            "media,” Minister Ana Ruiz said on Tuesday.",
+            "had been misquoted",
+            "via",
+            "Ana Ruiz",
+        ),
+    ],
+)
+def reported_in_quote(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
+    people = frozenset(ctx.entities.mention_at)
+    for outer in view.claims:
+        if outer.cue is None or outer.cue.speaker is None:
+            continue  # nobody known to relay it
+        for i in outer.quotes:
+            q = ctx.quoted[i]
+            tokens = ctx.doc.char_span(q.start, q.end, alignment_mode="contract")
+            if tokens is None:
+                continue
+            for cue in reports_inside(ctx.doc, (tokens.start, tokens.end), ctx.lexicon, people):
+                span = ctx.char_span(cue.content)
+                yield Claim(
+                    span.start,
+                    span.end,
+                    "indirect",
+                    "reported_in_quote",
+                    (),
+                    cue,
+                    cue_mention(ctx, cue),
+                    outer.cue,
+                    relay_only=True,
+                )
 
 
 def claim_priority(claim: Claim) -> str:

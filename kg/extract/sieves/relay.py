@@ -150,7 +150,9 @@ def published_by(ctx, claim: Claim, speaker, discourse, resolve: Resolve):
             continue
         source = _channel_source(channel)
         if source is not None and (
-            source.pos_ == "PROPN" or source.ent_type_ or is_media(ctx, source)
+            source.pos_ == "PROPN"
+            or (source.ent_type_ and source.ent_type_ not in TIME_ENTS)
+            or is_media(ctx, source)
         ):
             return RelayDecision(
                 relayer_name(ctx, source, discourse), ctx.phrase_span(source), None, channel.text
@@ -158,21 +160,44 @@ def published_by(ctx, claim: Claim, speaker, discourse, resolve: Resolve):
     return None
 
 
+TIME_ENTS = ("DATE", "TIME", "ORDINAL", "CARDINAL")
+
+
 def _channel_source(channel: Token) -> Token | None:
     """Who published a channel: "an interview with X", "a report by X", "a video
-    published by X", "X's interview"."""
+    published by X", "X's interview", "a broadcast of X" (never a time: "this
+    weekend's broadcast")."""
     for child in channel.children:
-        if child.dep_ == "poss":
+        if child.dep_ == "poss" and child.ent_type_ not in TIME_ENTS:
             return child
+        if child.dep_ == "prep" and child.lower_ == "of":
+            show = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if show is not None and show.pos_ == "PROPN":
+                return show  # "a broadcast of Fox Morning Live"; not "a video of the briefing"
+            if show is not None:  # "a recording of the briefing published by X"
+                publisher = _published_by(show)
+                if publisher is not None:
+                    return publisher
+            continue
         if child.dep_ == "prep" and child.lower_ in ("with", "by", "on", "for"):
             return next((g for g in child.children if g.dep_ == "pobj"), None)
         if child.dep_ == "acl":
-            agent = next(
-                (g for g in child.children if g.dep_ in ("agent", "prep") and g.lower_ == "by"),
-                None,
-            )
-            if agent is not None:
-                return next((g for g in agent.children if g.dep_ == "pobj"), None)
+            publisher = _published_by(channel)
+            if publisher is not None:
+                return publisher
+    return None
+
+
+def _published_by(noun: Token) -> Token | None:
+    """X in "... published by X" (a participle on the noun with a "by" agent)."""
+    for child in noun.children:
+        if child.dep_ != "acl":
+            continue
+        agent = next(
+            (g for g in child.children if g.dep_ in ("agent", "prep") and g.lower_ == "by"), None
+        )
+        if agent is not None:
+            return next((g for g in agent.children if g.dep_ == "pobj"), None)
     return None
 
 

@@ -235,10 +235,17 @@ def pronoun_salience(ctx, mention, claim, discourse, avoid) -> Decision | None:
             best = (spoken.end, spoken.speaker, spoken.mention)
             break
         rejected.append(f"{spoken.speaker.name}: does not agree with {token.text!r}")
+    own_sentence = token.sent.start_char
     for m in ctx.entities.mentions_back_from(here):
         if ctx.prose(m.start) < para - MENTION_REACH_PARAGRAPHS:
             break
         score = m.start - (0 if m.is_subject else OBJECT_PENALTY_CHARS)
+        if m.is_subject and m.start < own_sentence and not ctx.quotes_overlapping(m.start, m.end):
+            # the narrative subject of an earlier sentence is as salient as anything later
+            # in it: "Adler spoke of the statue of Berg. He said ..." is Adler
+            words = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
+            if words is not None and len(words):
+                score = max(score, min(words[0].sent.end_char, own_sentence) - 1)
         if best is not None and score <= best[0]:
             continue
         if m.person.name in avoid:
@@ -318,6 +325,13 @@ def pronoun_mistranslated(ctx, mention, claim, discourse, avoid) -> Decision | N
             "speaker",
             "Harbour Authority",
         ),
+        (  # a document speaks for whoever issued it when it was first named
+            "A report by the Lakeside Institute was published on Monday. Northwind Airlines "
+            "flew 40 flights, and the report says the airline paid no tax.",
+            "airline paid no tax",
+            "speaker",
+            "Lakeside Institute",
+        ),
     ],
 )
 def body_noun(ctx, mention, claim, discourse, avoid) -> Decision | None:
@@ -330,6 +344,22 @@ def body_noun(ctx, mention, claim, discourse, avoid) -> Decision | None:
         lemma in lex.organization_nouns or lemma in lex.document_nouns or lemma in lex.media_words
     ):
         return None
+    named = next(
+        (
+            c
+            for c in token.children
+            if c.i == token.i + 1
+            and c.dep_ in ("appos", "npadvmod", "compound", "nmod")
+            and c.ent_type_ in ("ORG", "PERSON")
+        ),
+        None,
+    )
+    if named is not None:  # "data firm Refinery Analytics": the noun describes the name after it
+        return Decision(redirect=named, note=f"{token.text} {named.text}")
+    if lemma in lex.document_nouns:
+        issuer = _issuer_named_at(ctx, token)  # "a complaint filed by X", "a speech X gave"
+        if issuer is not None:
+            return Decision(redirect=issuer, note=f"the {token.text} of {issuer.text}")
     if indefinite(ctx, token) and lemma not in lex.collective_bodies:
         return None
     if lemma in lex.organization_nouns and named_by_modifier(token):
@@ -337,6 +367,13 @@ def body_noun(ctx, mention, claim, discourse, avoid) -> Decision | None:
         return Decision(
             Speaker(phrase, phrase, "organization"), note="a body named by its modifier"
         )
+    if lemma in lex.document_nouns and lemma not in lex.organization_nouns:
+        issuer = issuer_of_document_before(ctx, token)
+        if issuer is not None:
+            return Decision(redirect=issuer, note=f"the {token.text} of {issuer.text}")
+        # a document is not whichever body was named last ("Acme holds $2bn, and the
+        # report says ..." is not Acme's report): only one quoted just before speaks
+        return organisation_before(ctx, token, discourse, quoted_only=True)
     organisation = organisation_before(ctx, token, discourse)
     if organisation is not None:
         return organisation
@@ -373,6 +410,44 @@ def named_person(ctx, mention, claim, discourse, avoid) -> Decision | None:
     first = TextSpan(person.first_char, person.spans.get(person.first_char, person.first_char))
     antecedent = first if first.start < mention.span.start else None
     return Decision(speaker, antecedent=antecedent)
+
+
+@sieve(
+    "speaker",
+    "official_of_body",
+    "a body's official named in the subject speaks, not the body: “Port Authority "
+    "official Mina Duarte said”",
+    examples=[
+        (
+            "The ferry will run again on Monday, Lakeside Port Authority for Harbours and "
+            "Canals official Mina Duarte said.",
+            "ferry will run again",
+            "speaker",
+            "Mina Duarte",
+        ),
+    ],
+)
+def official_of_body(ctx, mention, claim, discourse, avoid) -> Decision | None:
+    token = _token(mention)
+    if token is None or ctx.entities.person_at(token) is not None:
+        return None
+    lex = ctx.lexicon
+    if token.ent_type_ not in ("ORG", "GPE", "NORP", "FAC") and (
+        token.lemma_.lower() not in lex.organization_nouns
+    ):
+        return None
+    for role in token.subtree:
+        if role.lemma_.lower() not in lex.role_nouns:
+            continue
+        # the parser hangs the name on the role ("official" <- "Duarte") or the role on
+        # the name ("official" as a compound of "Duarte")
+        near = [c for c in role.children if c.dep_ in ("appos", "compound") and c.i > role.i]
+        if role.dep_ == "compound" and role.head.i > role.i:
+            near.append(role.head)
+        for name in near:
+            if ctx.entities.person_at(name) is not None:
+                return Decision(redirect=name, note=f"{role.text} {name.text}")
+    return None
 
 
 @sieve(
@@ -469,6 +544,22 @@ def role_holder(ctx, mention, claim, discourse, avoid) -> Decision | None:
             "speaker",
             "Laura Bennett",
         ),
+        (  # a person named earlier in the sentence is the one described
+            "Laura Bennett met voters. Bennett spoke for an hour. Tom Gray was there too.\n\n"
+            "As for whether Gray will run against Bennett, the Ohio senator said he had not "
+            "decided.",
+            "had not decided",
+            "speaker",
+            "Tom Gray",
+        ),
+        (  # a gendered description skips the person of the other gender
+            "Laura Bennett and Tom Gray met voters. Bennett spoke about jobs; she was "
+            "cheered. Bennett then left, and Gray stayed.\n\n"
+            "“We need change,” the Ohio businessman said.",
+            "We need change",
+            "speaker",
+            "Tom Gray",
+        ),
     ],
 )
 def epithet(ctx, mention, claim, discourse, avoid) -> Decision | None:
@@ -476,13 +567,40 @@ def epithet(ctx, mention, claim, discourse, avoid) -> Decision | None:
     tokens = _role_tokens(ctx, token) if token is not None else None
     if tokens is None or not _is_epithet(tokens, token):
         return None
-    person = ctx.entities.most_mentioned(token.idx, exclude=avoid)
+    gender = ctx.lexicon.role_gender.get(token.lower_)
+    person = _only_person_earlier_in_sentence(ctx, token, avoid, gender)
+    note = "named earlier in the sentence"
+    if person is None:
+        person = ctx.entities.most_mentioned(token.idx, exclude=avoid, gender=gender)
+        note = "most mentioned"
     if person is None:
         return None
     if holds_other_office(ctx, person, token):
         return Decision(rejected=(f"{person.name}: holds another office",))
     speaker = Speaker(person.name, ctx.phrase_text(token), "person")
-    return Decision(speaker, antecedent=_person_span(person, token.idx), note="most mentioned")
+    return Decision(speaker, antecedent=_person_span(person, token.idx), note=note)
+
+
+def _only_person_earlier_in_sentence(
+    ctx: ArticleContext, token: Token, avoid, gender: str | None
+) -> Person | None:
+    """The one person named before a description in its own sentence, outside quotation
+    marks ("As for whether Ruiz will run, the Ohio senator said ..."), or None when there
+    are none or several."""
+    start = token.sent[0].idx
+    mentions = [
+        m
+        for m in ctx.entities.mentions_between(start, token.idx)
+        if m.person.kind == "person"
+        and m.person.name not in avoid
+        and ctx.in_quote[ctx.doc.char_span(m.start, m.end, alignment_mode="expand")[0].i] < 0
+        and (gender is None or (m.person.gender or m.person.name_gender) in (None, gender))
+    ]
+    for group in (mentions, [m for m in mentions if m.is_subject]):
+        people = {m.person.name: m.person for m in group}
+        if len(people) == 1:  # one named, or one of them the subject of a clause
+            return next(iter(people.values()))
+    return None
 
 
 def holds_other_office(ctx: ArticleContext, person: Person, head: Token) -> bool:
@@ -727,7 +845,7 @@ def _is_initials(label: str) -> bool:
 
 def _person_with_initials(ctx: ArticleContext, label: str) -> Person | None:
     """The one person of the article whose initials the label gives, or failing that the
-    one whose surname it ends with ("LT" for a Truss the article calls Elizabeth)."""
+    one whose surname it ends with ("KB" for a Bell the article calls Katherine)."""
     letters = label.replace(".", "").strip().lower()
     people = [p for p in ctx.entities.people if p.kind == "person" and len(p.tokens) >= 2]
     exact = [p for p in people if "".join(t[0] for t in p.tokens) == letters]
@@ -737,13 +855,15 @@ def _person_with_initials(ctx: ArticleContext, label: str) -> Person | None:
     return surname[0] if len(surname) == 1 else None
 
 
-def organisation_before(ctx: ArticleContext, token: Token, discourse: Discourse) -> Decision | None:
+def organisation_before(
+    ctx: ArticleContext, token: Token, discourse: Discourse, quoted_only: bool = False
+) -> Decision | None:
     """The organisation "it", "the company" or "the statement" refers to.
 
     An organisation (or a document's issuer) quoted in this or the two paragraphs
-    before comes first ("..., the statement said. It said ..."); else the nearest
-    organisation named there. "The newspaper" looks for an outlet, anything else
-    for an organisation that is not one.
+    before comes first ("..., the statement said. It said ..."); else (unless
+    `quoted_only`) the nearest organisation named there. "The newspaper" looks for an
+    outlet, anything else for an organisation that is not one.
     """
     lex = ctx.lexicon
     para = ctx.prose(token.idx)
@@ -754,6 +874,8 @@ def organisation_before(ctx: ArticleContext, token: Token, discourse: Discourse)
         if spoken.speaker.kind == "organization" and not wants_outlet:
             speaker = Speaker(spoken.speaker.name, token.text, "organization")
             return Decision(speaker, antecedent=spoken.mention, note="quoted just before")
+    if quoted_only:
+        return None
     for ent in reversed(ctx.organisations_before(token)):
         near = wants_outlet or ctx.prose(ent.start_char) >= para - 2
         if not near:
@@ -768,6 +890,71 @@ def organisation_before(ctx: ArticleContext, token: Token, discourse: Discourse)
                 speaker, antecedent=TextSpan(ent.start_char, ent.end_char), note="named before"
             )
     return None
+
+
+DOCUMENT_LOOKBACK = 400  # tokens: a document named further back is another story's
+
+
+def issuer_of_document_before(ctx: ArticleContext, token: Token) -> Token | None:
+    """Who issued the document a definite "the report" refers back to, as its earlier
+    mention names them: "a report by the Lakeside Institute", "the institute's report",
+    "the institute released a report", "in a statement, Lee said". None when no earlier
+    mention names an issuer.
+    """
+    lemma = token.lemma_.lower()
+    for i in range(token.i - 1, max(-1, token.i - DOCUMENT_LOOKBACK), -1):
+        earlier = ctx.doc[i]
+        if earlier.lemma_.lower() != lemma or earlier.pos_ != "NOUN" or ctx.in_quote[i] >= 0:
+            continue
+        issuer = _issuer_named_at(ctx, earlier)
+        if issuer is not None:
+            return issuer
+    return None
+
+
+def _issuer_named_at(ctx: ArticleContext, document: Token) -> Token | None:
+    """The issuer a mention of a document names, if any."""
+    lex = ctx.lexicon
+    for child in document.children:
+        if child.dep_ == "poss" and child.pos_ != "PRON":
+            return child  # "the institute's report"
+        if child.dep_ == "compound" and child.ent_type_ in ("ORG", "PERSON"):
+            return child  # "the Pentagon report"
+        if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+            source = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if source is not None and _can_issue(source, lex):
+                return source  # "a report by the Lakeside Institute"
+        if child.lemma_.lower() not in lex.issuing_verbs:
+            continue  # "emails leaked to X": only who wrote, filed or gave them issued them
+        if child.dep_ == "acl":  # "a complaint filed by the Harbour Authority"
+            agent = next((g for g in child.children if g.dep_ == "agent"), None)
+            source = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent else None
+            if source is not None and _can_issue(source, lex):
+                # "emails read by the Valley Herald": an outlet reads, it did not write them
+                if not is_media_name(ctx.phrase_text(source), lex):
+                    return source
+        if child.dep_ == "relcl":  # "a speech Ana Ruiz delivered"
+            subject = next((g for g in child.children if g.dep_ == "nsubj"), None)
+            if subject is not None and subject.pos_ == "PROPN" and _can_issue(subject, lex):
+                return subject
+    verb = document.head
+    if document.dep_ == "pobj" and verb.lower_ == "in":
+        verb = verb.head  # "In a statement, Lee said ..."
+    elif not (document.dep_ == "dobj" and verb.lemma_.lower() in lex.issuing_verbs):
+        return None
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.lower_ in ("it", "this", "that", "which", "who"):
+        return None
+    return subject
+
+
+def _can_issue(token: Token, lex) -> bool:
+    """A name or a body: someone who can put out a document."""
+    return (
+        token.ent_type_ in ("ORG", "PERSON")
+        or token.pos_ == "PROPN"
+        or token.lemma_.lower() in lex.organization_nouns
+    )
 
 
 def names_a_body(ctx: ArticleContext, token: Token) -> bool:
@@ -813,7 +1000,7 @@ def compatible(pronoun: str | None, gender: str | None, kind: str) -> bool:
 
 def looks_personal(ctx: ArticleContext, name: str) -> bool:
     """Whether a name the tagger called an organisation reads like a person's: two or
-    three capitalised words, none of them an organisation word ("Maryam Irandoost", not
+    three capitalised words, none of them an organisation word ("Leyla Karimova", not
     "Harbour Council")."""
     words = name.split()
     return 2 <= len(words) <= 3 and all(

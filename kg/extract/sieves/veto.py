@@ -84,12 +84,24 @@ def commitment(ctx: ArticleContext, claim: Claim) -> str | None:
             "quote",
             None,
         ),
+        (
+            "“The show was fun,” Ana Lopez said.\n\nOn Sunday’s episode of “Harbour Talk "
+            "Tonight,” the mayor said the pier would reopen.",
+            "Harbour Talk Tonight",
+            "quote",
+            None,
+        ),
     ],
     applies_to=_QUOTED_ONLY,
 )
 def title(ctx: ArticleContext, claim: Claim) -> str | None:
     q = ctx.quoted[claim.quotes[0]]
     text = ctx.text[q.start : q.end]
+    before = ctx.text[max(0, q.outer_start - 40) : q.outer_start].rstrip()
+    if text.rstrip().endswith(",") and before[-1:].islower():
+        # "on “Fox Morning Live,” the mayor said": American commas go inside the marks; a
+        # name in Title Case inside a running sentence is a title all the same
+        text = text.rstrip()[:-1]
     return "a title" if is_title(ctx, _WORD.findall(text), text) else None
 
 

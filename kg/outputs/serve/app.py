@@ -27,8 +27,8 @@ from starlette.staticfiles import StaticFiles
 
 from kg import __version__
 from kg.errors import KgError
-from kg.names import suggest
-from kg.outputs.query import available_queries, bind, load_query, parse_query
+from kg.names import candidate_keys, query_keys, suggest
+from kg.outputs.query import available_queries, bind, load_query, name_parameters, parse_query
 from kg.outputs.serve import pages
 from kg.outputs.serve.results import ALIASES, GRAPH_TYPES, SOLUTION_TYPES, choose, preferences
 from kg.outputs.serve.workers import Answer, Job, QueryPool, QueryTimeout, ServerBusy
@@ -111,6 +111,20 @@ def create_app(config: ServeConfig) -> Starlette:
         text = bind(page_queries[name], {k: v for k, v in values.items() if v})
         answer = await run(Job(text, mode="rows", max_rows=config.max_rows))
         return [dict(zip(answer.columns, record)) for record in answer.records]
+
+    async def name_keys(query, values: dict[str, str]) -> dict[str, list[str]]:
+        """The keys each name parameter is matched by: the typed name's own and those of
+        the people the merge rules find for it (`kg.names.query_keys`, as `kg query`)."""
+        keys = {}
+        for name in name_parameters(query):
+            typed = values.get(name, "").strip()
+            if typed:
+                people: dict[str, str] = {}
+                for key in candidate_keys(typed):
+                    for r in await rows("people-by-key", key=key):
+                        people.setdefault(r["name"], r["canonical"])
+                keys[name] = query_keys(typed, people)
+        return keys
 
     async def run(job: Job) -> Answer:
         try:
@@ -328,7 +342,7 @@ def create_app(config: ServeConfig) -> Starlette:
             params = parse_qsl(request.url.query, keep_blank_values=True)
             values = {k: v for k, v in params if k not in ("format", "limit", "offset") and v != ""}
             try:
-                text = bind(query, values)
+                text = bind(query, values, await name_keys(query, values))
             except KgError as exc:
                 raise HTTPProblem(400, str(exc).replace("--param ", "")) from None
             extra = dict(params)
@@ -388,13 +402,12 @@ def create_app(config: ServeConfig) -> Starlette:
         searched = any(form.values())
         found, suggestions = [], []
         if searched:
-            text = bind(
-                page_queries["search"],
-                {
-                    **{k: v for k, v in form.items() if v and k != "q"},
-                    **({"text": form["q"], "textKey": form["q"]} if form["q"] else {}),
-                },
-            )
+            values = {
+                **{k: v for k, v in form.items() if v and k != "q"},
+                **({"text": form["q"], "textKey": form["q"]} if form["q"] else {}),
+            }
+            search = page_queries["search"]
+            text = bind(search, values, await name_keys(search, values))
             answer = await run(Job(f"{text}\nLIMIT {PAGE_SIZE + 1} OFFSET {offset}", mode="rows"))
             found = [dict(zip(answer.columns, r)) for r in answer.records]
             if not found:

@@ -1,0 +1,167 @@
+"""Cue finders on hand-built parses: each rule reads the dependency tree, so each test
+gives the tree it reads, whatever the tagger of the day would make of the words.
+
+A parse is written one token per line: ``word head dep pos [lemma]``, heads as indices.
+"""
+
+from __future__ import annotations
+
+import spacy
+from spacy.tokens import Doc
+
+from kg.extract.cues import find_cues
+
+NLP = spacy.blank("en")
+
+
+def parse(table: str) -> Doc:
+    rows = [line.split() for line in table.strip().splitlines()]
+    words = [r[0] for r in rows]
+    return Doc(
+        NLP.vocab,
+        words=words,
+        spaces=[not (i + 1 < len(words) and words[i + 1] in ",.") for i in range(len(words))],
+        heads=[int(r[1]) for r in rows],
+        deps=[r[2] for r in rows],
+        pos=[r[3] for r in rows],
+        lemmas=[r[4] if len(r) > 4 else r[0].lower() for r in rows],
+    )
+
+
+def cues_of(doc: Doc, quoted: tuple[int, ...] = ()) -> list[tuple[str, str | None, str | None]]:
+    """(cue word, speaker word, content text) of every cue; `quoted` marks token indices
+    inside quotation marks."""
+    in_quote = [0 if i in quoted else -1 for i in range(len(doc))]
+    out = []
+    for cue in find_cues(doc, in_quote):
+        content = doc[cue.content[0] : cue.content[1]].text if cue.content else None
+        out.append((cue.token.text, cue.speaker.text if cue.speaker else None, content))
+    return out
+
+
+def test_a_reporting_verb_and_its_clause():
+    doc = parse(
+        """
+        Ruiz 1 nsubj PROPN
+        said 1 ROOT VERB say
+        the 3 det DET
+        pier 5 nsubj NOUN
+        would 5 aux AUX
+        close 1 ccomp VERB
+        . 1 punct PUNCT
+        """
+    )
+    assert cues_of(doc) == [("said", "Ruiz", "the pier would close")]
+
+
+def test_a_second_subject_after_the_verb_starts_the_clause_the_tagger_broke():
+    """ "Ruiz says many lunch menus sold at schools skirt the rules": "skirt" read as a
+    noun leaves "says" with no clause and a second subject; that subject starts what
+    was said."""
+    doc = parse(
+        """
+        Ruiz 1 nsubj PROPN
+        says 1 ROOT VERB say
+        many 4 amod ADJ
+        lunch 4 compound NOUN
+        menus 1 nsubj NOUN
+        sold 4 acl VERB sell
+        at 5 prep ADP
+        schools 10 compound NOUN
+        skirt 10 compound NOUN
+        the 10 det DET
+        rules 6 pobj NOUN rule
+        . 1 punct PUNCT
+        """
+    )
+    assert cues_of(doc) == [("says", "Ruiz", "many lunch menus sold at schools skirt the rules")]
+
+
+def test_a_verb_that_judges_its_object_reports_a_quoted_reason():
+    """ "Adler blasted the council for being “clueless”": not a reporting verb, but the
+    quoted reason is Adler's words; unquoted, it is only a judgement."""
+    table = """
+        Adler 1 nsubj PROPN
+        blasted 1 ROOT VERB blast
+        the 3 det DET
+        council 1 dobj NOUN
+        for 1 prep ADP
+        being 4 pcomp AUX be
+        clueless 5 acomp ADJ
+        . 1 punct PUNCT
+        """
+    assert cues_of(parse(table), quoted=(6,)) == [("blasted", "Adler", "being clueless")]
+    assert cues_of(parse(table)) == []
+
+
+def test_a_negated_report_is_no_cue():
+    doc = parse(
+        """
+        Ruiz 3 nsubj PROPN
+        did 3 aux AUX do
+        not 3 neg PART
+        say 3 ROOT VERB say
+        whether 7 mark SCONJ
+        the 6 det DET
+        pier 7 nsubj NOUN
+        closed 3 ccomp VERB close
+        . 3 punct PUNCT
+        """
+    )
+    assert cues_of(doc) == []
+
+
+def test_an_inverted_cue_takes_the_subject_after_the_verb():
+    """“The pier will close,” said Ruiz: the quote comes first, the speaker after."""
+    doc = parse(
+        """
+        The 1 det DET
+        pier 3 nsubj NOUN
+        will 3 aux AUX
+        close 5 ccomp VERB
+        , 5 punct PUNCT
+        said 5 ROOT VERB say
+        Ruiz 5 nsubj PROPN
+        . 5 punct PUNCT
+        """
+    )
+    assert cues_of(doc, quoted=(0, 1, 2, 3)) == [("said", "Ruiz", "The pier will close")]
+
+
+def test_a_participle_inherits_the_subject_of_its_clause():
+    """ "Ruiz left early, saying the talks had failed": the participle has no subject of
+    its own; the clause's is the speaker."""
+    doc = parse(
+        """
+        Ruiz 1 nsubj PROPN
+        left 1 ROOT VERB leave
+        early 1 advmod ADV
+        , 1 punct PUNCT
+        saying 1 advcl VERB say
+        the 6 det DET
+        talks 8 nsubj NOUN talk
+        had 8 aux AUX have
+        failed 4 ccomp VERB fail
+        . 1 punct PUNCT
+        """
+    )
+    assert cues_of(doc) == [("saying", "Ruiz", "the talks had failed")]
+
+
+def test_according_to_names_the_source_of_the_clause():
+    doc = parse(
+        """
+        The 1 det DET
+        pier 2 nsubj NOUN
+        closed 2 ROOT VERB close
+        on 2 prep ADP
+        Monday 3 pobj PROPN
+        , 2 punct PUNCT
+        according 2 prep VERB
+        to 6 prep ADP
+        Ruiz 7 pobj PROPN
+        . 2 punct PUNCT
+        """
+    )
+    [(cue, speaker, content)] = cues_of(doc)
+    assert (cue, speaker) == ("according", "Ruiz") and content.startswith("The pier closed")
