@@ -52,7 +52,7 @@ LOAD_EVERY = 200
 LOAD_BYTES = 4 * 1024 * 1024  # ... or this much N-Triples, whichever comes first
 MAX_PARTITION = 16  # files per map task
 # graph.html of a build holds the quotes of the most quoted speakers up to this many (the
-# page of 50,000 quotes opens in about 2 s; its data costs the build ~3 KB per quote)
+# page of 50,000 quotes opens in about 2 s; its data costs the build ~2.3 KB per quote)
 PAGE_QUOTES = 50_000
 # Below this many files per worker, starting processes (a model each, ~2 s) costs more
 # than it saves: the files are extracted in-process.

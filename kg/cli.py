@@ -159,7 +159,7 @@ def _parser() -> argparse.ArgumentParser:
         default=50_000,
         metavar="N",
         help="most quotes graph.html holds: those of the most quoted speakers, each speaker "
-        "whole; 0 for all (default 50000; each costs the build about 3 KB of memory)",
+        "whole; 0 for all (default 50000; each costs the build about 2.5 KB of memory)",
     )
     p.set_defaults(func=cmd_build)
 
