@@ -17,6 +17,8 @@ from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
+from kg.errors import KgError
+
 
 class Spill:
     """Values pickled to an unnamed temporary file, read back by key.
@@ -29,6 +31,7 @@ class Spill:
     """
 
     def __init__(self, folder: str | Path | None = None) -> None:
+        self.folder = folder
         self._file = tempfile.TemporaryFile(dir=folder, prefix=".kg-spill-")  # noqa: SIM115 - closed by close()
         self._where: dict[Hashable, tuple[int, int]] = {}
         self.bytes = 0  # what the file holds
@@ -36,9 +39,14 @@ class Spill:
     def put(self, key: Hashable, value: Any) -> None:
         """Store `value` under `key` (a key stored again points at the new value)."""
         data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        self._file.seek(0, os.SEEK_END)
-        self._where[key] = (self._file.tell(), len(data))
-        self._file.write(data)
+        try:
+            self._file.seek(0, os.SEEK_END)
+            where = (self._file.tell(), len(data))
+            self._file.write(data)
+        except OSError as exc:  # a full disk: say where, not a traceback
+            folder = self.folder or tempfile.gettempdir()
+            raise KgError(f"{folder}: cannot keep the build's records on disk ({exc})") from None
+        self._where[key] = where
         self.bytes += len(data)
 
     def get(self, key: Hashable) -> Any:

@@ -11,11 +11,15 @@ step and 6.2 KB after the reduce (measured with this same corpus).
 
 from __future__ import annotations
 
+import errno
 import json
 import re
 
+import pytest
+
 from bench.build_scale import heap_per_stage, stand_in_extractor, write_articles
 from kg.build import MapOptions, build
+from kg.errors import KgError
 from kg.outputs.pagedata import QUOTES_PER_SPEAKER, most_quoted, read_page_data
 from kg.rdf.store import KgStore
 
@@ -66,3 +70,28 @@ def test_the_page_of_a_build_holds_the_most_quoted_speakers_whole(tmp_path):
         assert sum(q.speaker == speaker for q in shown.quotes) == counts[speaker]
     assert {a.iri for a in shown.articles.values()} == {q.article for q in shown.quotes}
     assert len(read_page_data(store).quotes) == sum(counts.values())  # no cap: everything
+
+
+def test_a_full_disk_while_spilling_is_a_clear_error_naming_the_folder(tmp_path):
+    from kg.spill import Spill
+
+    class FullDisk:
+        def seek(self, *args):
+            return 0
+
+        def tell(self):
+            return 0
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def close(self):
+            pass
+
+    spill = Spill(tmp_path)
+    spill.put(0, ["kept"])
+    spill._file.close()
+    spill._file = FullDisk()
+    with pytest.raises(KgError, match=f"{tmp_path}: cannot keep the build's records on disk"):
+        spill.put(1, ["lost"])
+    assert 1 not in spill and len(spill) == 1
