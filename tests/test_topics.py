@@ -307,6 +307,36 @@ def test_every_family_of_the_keyword_file_has_a_fixture_paragraph(tax):
     assert families - covered == set()
 
 
+def test_a_second_area_resting_on_one_stray_word_is_dropped(topics_of):
+    """ "budget talks" in a report on a council budget are no diplomacy: one word of an
+    area the rest of the article never touches is not a second subject."""
+    labels = topics_of(
+        "The city council voted on the budget on Tuesday. The budget cuts spending on roads, "
+        "and the council raised the property tax to close a deficit.\n\n"
+        "“The budget talks were long, but the tax rise stays,” said Ana Lopez, the treasurer."
+    )
+    assert "Government budget" in labels
+    assert "Diplomacy" not in labels and "International relations" not in labels
+
+
+def test_a_short_answer_takes_the_article_subject_and_what_surrounds_it(extract, tax):
+    """A bare answer after a paragraph on a cyberattack, in a report on a merger, is
+    about both: the article's subject and the sentence it answers."""
+    quotes = extract(
+        "The two companies agreed a merger worth four billion dollars on Monday, and "
+        "shareholders of both will vote on the takeover in May. The merger makes the biggest "
+        "insurer in the region, and the acquisition needs the approval of the competition "
+        "regulator; the shareholders get a dividend and a share swap.\n\n"
+        "Last week hackers stole the customer data of the smaller firm in a cyberattack.\n\n"
+        "Asked about the timing, Karl Berg said: “Nobody saw it coming.”"
+    )
+    (quote,) = [q for q in quotes if "Nobody" in q.text]
+    labels = [t.label for t in quote.topics]
+    assert "Cyber crime" in labels
+    assert "Business information" in branch_labels(tax, labels)
+    assert all(t.score < 0.5 for t in quote.topics)  # borrowed topics score low
+
+
 def test_a_quote_naming_a_country_about_trade_gets_trade_and_mentions_the_country(extract, tax):
     (quote,) = extract(
         "“The tariffs on steel imports from China will rise in March,” said Karl Berg, "
@@ -456,7 +486,8 @@ def test_people_places_and_organisations_are_mentions_with_exact_offsets(extract
         "Lopez said."
     )
     quotes = extract(text)
-    (quote,) = [q for q in quotes if "doctors" in q.text]
+    # Lopez's quote (the words it relays from Berg are a quote of their own)
+    (quote,) = [q for q in quotes if q.text.startswith("Berg told")]
     found = {(m.name, m.kind) for m in quote.mentions}
     assert ("Karl Berg", "person") in found  # the article's full name for "Berg"
     assert ("Lisbon", "place") in found
