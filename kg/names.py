@@ -156,9 +156,9 @@ def parse_name(raw: str) -> ParsedName:
     >>> p = parse_name("Ukraine's Volodymyr Zelenskyy")
     >>> p.display, p.stripped
     ('Volodymyr Zelenskyy', ('prefix',))
-    >>> p = parse_name("NASA Deputy Administrator J.R. Thompson, Jr.")
+    >>> p = parse_name("Port Deputy Director J.R. Hollis, Jr.")
     >>> p.given, p.middles, p.surname, p.suffix, p.display
-    ('j', ('r',), 'thompson', 'jr', 'J.R. Thompson Jr.')
+    ('j', ('r',), 'hollis', 'jr', 'J.R. Hollis Jr.')
     >>> parse_name("Mr. Blinken.").display, parse_name("The New York Times").display
     ('Blinken', 'New York Times')
     >>> parse_name("KYIV — Volodymyr Zelenskyy").display
@@ -167,8 +167,8 @@ def parse_name(raw: str) -> ParsedName:
     >>> p = parse_name("Mayor Bill de Blasio")
     >>> p.given, p.particles, p.surname
     ('bill', ('de',), 'blasio')
-    >>> parse_name("Trump demands accountability").display, parse_name("Obama Says").display
-    ('Trump', 'Obama')
+    >>> parse_name("Reyes demands accountability").display, parse_name("Adler Says").display
+    ('Reyes', 'Adler')
     >>> parse_name("Luiz Inacio Lula da Silva").given, parse_name("President Biden").given
     ('luiz', None)
     """
@@ -288,7 +288,7 @@ def _is_suffix(token: str) -> bool:
 
 
 def _cut_trailing(tokens: list[str], stripped: list[str]) -> list[str]:
-    """Cut the name where words that are not part of it start: a headline verb ("Obama
+    """Cut the name where words that are not part of it start: a headline verb ("Adler
     Says"), a quotation mark, a number. Lower-case words stay: "Chinese state media"."""
     for i in range(1, len(tokens)):
         token = tokens[i]
@@ -366,7 +366,7 @@ def same_person(a: ParsedName, b: ParsedName, ignore_suffix: bool = False) -> bo
     True
     >>> same_person(parse_name("George H. W. Bush"), parse_name("George W. Bush"))
     False
-    >>> same_person(parse_name("Donald Trump Jr."), parse_name("Donald Trump"))
+    >>> same_person(parse_name("Karl Berg Jr."), parse_name("Karl Berg"))
     False
     """
     if a.given is None or b.given is None:

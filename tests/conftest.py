@@ -51,6 +51,18 @@ def kg(*args: str, cwd: Path | None = None, check: bool = True) -> subprocess.Co
     return result
 
 
+def build_articles(folder: Path, articles: dict[str, str]) -> Path:
+    """Write `articles` (file name -> text) into `folder`/docs, `kg build` them into
+    `folder`/out and return the out folder."""
+    docs = folder / "docs"
+    docs.mkdir()
+    for name, text in articles.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    out = folder / "out"
+    kg("build", str(docs), "--out", str(out), "--quiet")
+    return out
+
+
 @pytest.fixture(scope="session")
 def seed_build(tmp_path_factory):
     out = tmp_path_factory.mktemp("build")

@@ -762,6 +762,29 @@ ATTRIBUTION_CASES = [  # (text, words of the quote, field of the quote, expected
         "speaker",
         "Tom Adler",
     ),
+    # verbs of the manner of speaking report what they frame
+    (
+        "Senator Ruth Bell left the court. “This was a disgrace from start to finish,” she "
+        "fumed to reporters afterward.",
+        "disgrace from start",
+        "speaker",
+        "Ruth Bell",
+    ),
+    # wire copy: a dateline with the agency and no dash is not the speaker
+    (
+        "Lakeside, Sep 4 (KNA) Harbour Minister Ana Ruiz on Saturday said the council had "
+        "insulted the people of the town.",
+        "insulted the people",
+        "speaker",
+        "Ana Ruiz",
+    ),
+    # a descriptive noun before a body's name: the name speaks
+    (
+        "Profits rose 4% in the quarter, according to market data firm Halvorsen Analytics.",
+        "Profits rose",
+        "speaker",
+        "Halvorsen Analytics",
+    ),
     # a quoted label given to an object is the words of whoever gave it, whatever the verb
     (
         "Senator Ruth Bell has long dismissed the tax plan as “a gift to the rich” in debates.",

@@ -12,7 +12,7 @@ import rdflib
 from kg.outputs.query import agents_named, load_query, run_query, unknown_name
 from kg.rdf.store import KgStore
 
-from .conftest import ROOT, kg
+from .conftest import ROOT, build_articles, kg
 
 # Made-up stories about public figures; one is told twice with different speakers.
 ARTICLES = {
@@ -43,14 +43,7 @@ SPELLINGS = [
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("identity")
-    docs = folder / "docs"
-    docs.mkdir()
-    for name, text in ARTICLES.items():
-        (docs / name).write_text(text, encoding="utf-8")
-    out = folder / "out"
-    kg("build", str(docs), "--out", str(out), "--quiet")
-    return out
+    return build_articles(tmp_path_factory.mktemp("identity"), ARTICLES)
 
 
 def _rows(out, *args: str) -> list[dict]:

@@ -15,7 +15,7 @@ from kg.rdf.store import KgStore
 from kg.resolve.people import explain
 from kg.resolve.reduce import is_spelling_of
 
-from .conftest import kg
+from .conftest import build_articles, kg
 
 # Made-up local news: a minister written surname first, a harbour master and a
 # councillor of one surname, a governor, a mill owner one letter from the minister.
@@ -37,14 +37,7 @@ ARTICLES = {
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("variants")
-    docs = folder / "docs"
-    docs.mkdir()
-    for name, text in ARTICLES.items():
-        (docs / name).write_text(text, encoding="utf-8")
-    out = folder / "out"
-    kg("build", str(docs), "--out", str(out), "--quiet")
-    return out
+    return build_articles(tmp_path_factory.mktemp("variants"), ARTICLES)
 
 
 def _who(out, speaker: str) -> set[str]:

@@ -26,7 +26,7 @@ from kg.extract.transcript import (
     speaker_labels,
 )
 from kg.nlp.marks import QuotedSpan
-from kg.nlp.pipeline import ParsedArticle
+from kg.nlp.pipeline import DATELINE, ParsedArticle
 
 _WORD = re.compile(r"\w+")
 _HEADLINE_ENDINGS = ".!?\"”’'…:)]"
@@ -55,7 +55,9 @@ class ArticleContext:
         self.in_quote = token_quote_index(self.doc)
         self.entities = EntityTable(self.doc, self.lexicon)
         self.entity_at = {i: ent for ent in self.doc.ents for i in range(ent.start, ent.end)}
-        self._org_ents = [e for e in self.doc.ents if e.label_ == "ORG"]
+        self._org_ents = [
+            e for e in self.doc.ents if e.label_ == "ORG" and not self._in_dateline(e)
+        ]
         self._org_starts = [e.start for e in self._org_ents]
         # a run of blank lines is one break: double-spaced text has no more paragraphs
         runs = list(re.finditer(r"\n\s*", self.text))
@@ -72,6 +74,14 @@ class ArticleContext:
         self.labels: list[Labelled] = list(speaker_labels(self.text, self.lexicon))
         self.label_lines = list(label_lines(self.text))
         self.interview: list[tuple[Paragraph, Paragraph]] = interview_answers(self.text)
+
+    def _in_dateline(self, ent: Span) -> bool:
+        """Whether an entity is part of a wire dateline opening its sentence ("MONTREAL -",
+        "PARIS, Feb 27 (AFP) -"): a place and an agency, not a body that speaks."""
+        sent = ent.sent
+        first = next((t for t in sent if not t.is_space), sent[0])
+        lead = DATELINE.match(self.text, first.idx)
+        return lead is not None and ent.start_char < lead.end()
 
     # -- layout ---------------------------------------------------------------------------
     def paragraph(self, char: int) -> int:

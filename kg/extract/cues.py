@@ -125,9 +125,7 @@ def reports_inside(
     second-person reports ("I said", "you told me") are the quoted speaker's own voice.
     """
     lex = ArticleWords(lexicon, people)
-    local = [0] * len(doc)  # outside the quotation counts as quoted: out of reach
-    for i in range(*span):
-        local[i] = -1
+    local = _InsideOnly(*span)
     for token in doc[span[0] : span[1]]:
         if token.pos_ not in ("VERB", "AUX") or verb_lemma(token) not in lex.reporting_verbs:
             continue
@@ -140,6 +138,17 @@ def reports_inside(
             continue
         if span[0] <= cue.content[0] and cue.content[1] <= span[1]:
             yield cue
+
+
+class _InsideOnly:
+    """A quote index that reads the tokens ``[start, end)`` as unquoted and every other
+    token as quoted (out of reach), without a list as long as the article."""
+
+    def __init__(self, start: int, end: int) -> None:
+        self.start, self.end = start, end
+
+    def __getitem__(self, i: int) -> int:
+        return -1 if self.start <= i < self.end else 0
 
 
 def _reports_an_event(verb: Token) -> bool:
@@ -219,7 +228,7 @@ def _verb_cue(verb: Token, in_quote: list[int], lex: Lexicon) -> Cue | None:
     speaker = subject_of(verb, 0, lex)
     if in_quote[verb.i] < 0 and (speaker is None or in_quote[speaker.i] >= 0):
         if _participle(verb):
-            # "..., Sanders said, going on to say ...": the parser hung the participle on a
+            # "..., Ortiz said, going on to say ...": the parser hung the participle on a
             # clause inside the quote; it continues the reporting clause before it
             speaker = _subject_before(verb, in_quote) or speaker
         if speaker is not None and in_quote[speaker.i] >= 0:
@@ -396,7 +405,7 @@ def _reports_inside(doc: Doc, span: tuple[int, int], lex: Lexicon) -> bool:
 
 
 def _for_speaker(first: Token, lex: Lexicon) -> Cue | None:
-    """ "For Danny Russell, a former official, each side has an interest ..."."""
+    """ "For Ines Mora, a former official, each side has an interest ..."."""
     source = next((c for c in first.children if c.dep_ == "pobj"), None)
     if source is None:
         return None
@@ -627,7 +636,7 @@ def _as_x_put_it(verb: Token, in_quote: list[int]) -> Cue | None:
 
 
 def _verb_first_cue(verb: Token, in_quote: list[int]) -> Cue | None:
-    """ "Said Ellis: “I do not think so.”": a cue that opens its sentence with the verb,
+    """ "Said Lindqvist: “I do not think so.”": a cue that opens its sentence with the verb,
     then the speaker and a colon or comma before the quotation (the tagger often reads
     "Said" as a name). A sentence-initial "said" with a clause of its own is an ordinary
     verb and is left to the other rules."""

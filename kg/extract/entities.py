@@ -163,7 +163,7 @@ class EntityTable:
         start = run.start
         titled = False
         # the name follows the last title of the run: "Health Minister Joan Carter",
-        # "Disease Control Director Huang Chi-ching"
+        # "Disease Control Director Ko Wen-li"
         for k in range(run.end - 2, run.start - 1, -1):
             if _is_title_word(self.doc[k], lex):
                 start, titled = k + 1, True
@@ -194,7 +194,7 @@ class EntityTable:
 
     def _without_verbs(self, ent: Span) -> Span | None:
         """A tagged name cut before a verb the tagger ran into it, as in a Title Case
-        headline ("Obama Says Museum ..." gives "Obama")."""
+        headline ("Adler Says Pier ..." gives "Adler")."""
         lex = self.lexicon
         end = ent.start
         while end < ent.end:
@@ -208,7 +208,7 @@ class EntityTable:
 
     def _without_leading_verb(self, ent: Span) -> Span:
         """A tagged name without the verb of a verb-first cue the tagger ran into it
-        ("Said Ellis: ..." gives "Ellis")."""
+        ("Said Lindqvist: ..." gives "Lindqvist")."""
         if len(ent) >= 2 and ent[0].lower_ in ("said", "says") and ent[0].is_sent_start:
             return self.doc[ent.start + 1 : ent.end]
         return ent

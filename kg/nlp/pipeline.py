@@ -49,7 +49,9 @@ DATELINE = re.compile(
     r"|[A-Z][A-Za-z .'-]{1,40}(?=\s*\())"
     r"(?:\s*\([A-Za-z .]{2,30}\))?\s*[–—-]{1,2}\s+"
     # "Margao (Goa) [India]:": place, region and country in brackets, then a colon
-    r"|[A-Z][A-Za-z .'-]{1,40}\s*\([A-Za-z .]{2,30}\)\s*\[[A-Za-z .]{2,30}\]\s*:\s+)"
+    r"|[A-Z][A-Za-z .'-]{1,40}\s*\([A-Za-z .]{2,30}\)\s*\[[A-Za-z .]{2,30}\]\s*:\s+"
+    # "Lakeside, Sep 4 (KNA) The council ...": wire copy with the agency and no dash
+    rf"|[A-Z][A-Za-z .'-]{{1,40}},\s*{_MONTH}\s+\d{{1,2}}\s*\([A-Z][A-Za-z]{{1,10}}\)\s+)"
 )
 
 
@@ -66,7 +68,7 @@ def paragraph_breaks(doc: Doc) -> Doc:
     Runs before the parser, which keeps sentence starts that are already set.
     """
     if len(doc):
-        _split_lead(doc, doc[0])
+        _split_lead(doc, _body_start(doc))
     for token in doc[1:]:
         previous = doc[token.i - 1]
         if "\n" in previous.text or "\n" in previous.whitespace_:
@@ -75,6 +77,12 @@ def paragraph_breaks(doc: Doc) -> Doc:
         elif token.is_space and "\n" in token.text:
             token.is_sent_start = False
     return doc
+
+
+def _body_start(doc: Doc) -> Token:
+    """The first token that is not blank (a leading date marker is blanked before the
+    parse, so the article proper may start after spaces)."""
+    return next((t for t in doc if not t.is_space), doc[0])
 
 
 def _split_lead(doc: Doc, first: Token) -> None:

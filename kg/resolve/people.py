@@ -13,11 +13,11 @@ block a name joins a person when it agrees with every spelling already theirs:
   letter ("Antony" / "Anthony", "Brian" / "Bryan", but not "Alexander" / "Alexandra");
 - middle names agree where both have them ("John F. Kirby" / "John Kirby", not
   "George H. W. Bush" / "George W. Bush");
-- the generational suffix is the same ("Donald Trump Jr." is not "Donald Trump").
+- the generational suffix is the same ("Karl Berg Jr." is not "Karl Berg").
 
 A name that agrees with two people ("J. Smith" beside John and Jane Smith) stays on its
 own, and so does a lone surname when its block holds more than one person. A two-word
-name written surname first ("Hsiao Sheng-huang") joins the same words in the other order. Near misses
+name written surname first ("Liao Wen-jun") joins the same words in the other order. Near misses
 stay apart: "Qin Gang" / "Chen Gang", "John Smith" / "Jane Smith". The user's alias file
 always wins. Every merged spelling keeps the rules that merged it (`PeopleResolution.rules`).
 """
@@ -205,8 +205,8 @@ def resolve_people(
 
 
 def _join_name_orders(people: list[_Person], person_of: dict[str, _Person]) -> None:
-    """One person written given name first and surname first ("Hsiao Sheng-huang" /
-    "Sheng-huang Hsiao"): two-word names with the same two words join."""
+    """One person written given name first and surname first ("Liao Wen-jun" /
+    "Wen-jun Liao"): two-word names with the same two words join."""
     by_words: dict[frozenset[str], _Person] = {}
     joined: dict[int, _Person] = {}
     for person in people:
@@ -380,7 +380,7 @@ def _best_spelling(spelt: list[str], counts: Mapping[str, int]) -> str:
 
     best = max(spelt, key=score)
     if not clean(best):
-        return parsed(best).display  # only "President Biden", "Obama Says": the name without them
+        return parsed(best).display  # only "President Biden", "Adler Says": the name without them
     return best
 
 
@@ -466,15 +466,15 @@ def in_article_names(names: Mapping[str, str], people: Iterable[str] = ()) -> di
 
     `names` maps the names the article's quotes use to their kind; `people` are the
     people the extraction found in it. A lone surname the extraction did not take for a
-    person (kind organization: "Ndlozi" beside "Mbuyiseni Ndlozi"), or a spelling that is
+    person (kind organization: "Mabena" beside "Sipho Mabena"), or a spelling that is
     not one of the article's people but matches one of them but for a title or a suffix
-    ("NASA Deputy Administrator J.R. Thompson, Jr" beside "J.R. Thompson"), or that ends
-    with a full name the article uses ("Rapper Nicki Minaj" beside "Nicki Minaj"), goes to
+    ("Port Deputy Director J.R. Hollis, Jr" beside "J.R. Hollis"), or that ends
+    with a full name the article uses ("Singer Tia Marlow" beside "Tia Marlow"), goes to
     the one full name it matches there. A lone surname of a person is left to the extraction,
     which knows whom "President Biden" is beside "Hunter Biden".
 
-    >>> in_article_names({"Mbuyiseni Ndlozi": "organization", "Ndlozi": "organization"})
-    {'Ndlozi': 'Mbuyiseni Ndlozi'}
+    >>> in_article_names({"Sipho Mabena": "organization", "Mabena": "organization"})
+    {'Mabena': 'Sipho Mabena'}
     >>> in_article_names({"Hunter Biden": "person", "Biden": "person"})
     {}
     >>> in_article_names({"Ann Lee, Jr": "person", "Ann Lee": "person"}, people=["Ann Lee"])
@@ -510,7 +510,7 @@ def in_article_names(names: Mapping[str, str], people: Iterable[str] = ()) -> di
 
 
 def _ends_with(longer: ParsedName, name: ParsedName) -> bool:
-    """Whether a name is the end of a longer one ("Rapper Nicki Minaj" / "Nicki Minaj")."""
+    """Whether a name is the end of a longer one ("Singer Tia Marlow" / "Tia Marlow")."""
     tail = name.display.split()
     words = longer.display.split()
     return (

@@ -6,7 +6,7 @@ extraction found them) and, in time near-linear in the number of quotes:
 1. renames an article's person to the corpus's spelling when the extraction saw the two
    spellings were one person (`prefer_corpus_spelling`);
 2. inside each article, sends a stray spelling to the full name it stands for
-   (`in_article_names`: "Ndlozi" beside "Mbuyiseni Ndlozi");
+   (`in_article_names`: "Mabena" beside "Sipho Mabena");
 3. merges spellings across the corpus (`resolve_people`: blocked by surname skeleton),
    and gives each agent one type (a person wherever one quote says so);
 4. collects every spelling of each agent, with the rules that merged it, so that each
@@ -203,7 +203,7 @@ def resolve_quotes(
             if target and q.speaker.kind in NAMED_KINDS:
                 q.speaker = replace(q.speaker, name=target)
             elif target and kinds.get(q.speaker.name) == "anonymous":
-                # a headline parsed as a speaker ("Trump demands accountability"): the
+                # a headline parsed as a speaker ("Reyes demands accountability"): the
                 # name in it is the article's person
                 kind = kinds.get(target) if kinds.get(target) in NAMED_KINDS else "person"
                 q.speaker = replace(q.speaker, name=target, kind=kind)
@@ -327,7 +327,7 @@ def _renamed(mention, names: Mapping[str, str], kinds: tuple[str, ...] = NAMED_K
 
 def _name_with_junk(name: str) -> bool:
     """A speaker the extraction could not type whose words are a name and a headline's
-    rest ("Trump demands accountability")."""
+    rest ("Reyes demands accountability")."""
     return looks_like_name(name) and "trailing" in parsed(name).stripped
 
 

@@ -107,25 +107,40 @@ def similar_pairs(
     >>> sorted(similar_pairs(sets))
     [(0, 1), (0, 3), (1, 3)]
     """
+    for i, j in _prefix_candidates(sets, overlap, min_shared):
+        if _share_enough(sets[j], sets[i], overlap, min_shared):
+            yield (i, j) if i < j else (j, i)
+
+
+def _prefix_candidates(
+    sets: Sequence[frozenset[str]], share: float, min_shared: int
+) -> Iterator[tuple[int, int]]:
+    """Each pair ``(i, j)`` of sets where set ``j`` holds a word of the prefix of an
+    earlier set ``i`` (sets visited from the smallest), once: the only pairs that can
+    share `share` of the smaller set's words. A set's prefix is indexed after its pairs
+    are yielded, so a caller sees every pair before the later sets."""
     rank, common = _rarest_first(sets)
     index: dict[str, list[int]] = defaultdict(list)
     stamp = [-1] * len(sets)
     for j in sorted(range(len(sets)), key=lambda k: (len(sets[k]), k)):
         words = sets[j]
-        need = _need(len(words), overlap, min_shared)
+        need = _need(len(words), share, min_shared)
         if len(words) < need:
             continue
         for word in words:
             for i in index.get(word, ()):
-                if stamp[i] == j:
-                    continue
-                stamp[i] = j
-                shared = len(words & sets[i])
-                if shared >= min_shared and shared >= overlap * len(sets[i]) - 1e-9:
-                    yield (i, j) if i < j else (j, i)
+                if stamp[i] != j:
+                    stamp[i] = j
+                    yield i, j
         for word in sorted(words, key=rank.__getitem__)[: len(words) - need + 1]:
             if word not in common:
                 index[word].append(j)
+
+
+def _share_enough(words: frozenset[str], smaller: frozenset[str], share: float, least: int) -> bool:
+    """Whether two sets share `least` words and `share` of the smaller one's."""
+    shared = len(words & smaller)
+    return shared >= least and shared >= share * len(smaller) - 1e-9
 
 
 def similar_components(
@@ -147,28 +162,12 @@ def similar_components(
             i = parent[i]
         return i
 
-    rank, common = _rarest_first(sets)
-    index: dict[str, list[int]] = defaultdict(list)
-    stamp = [-1] * len(sets)
-    for j in sorted(range(len(sets)), key=lambda k: (len(sets[k]), k)):
-        words = sets[j]
-        need = _need(len(words), overlap, min_shared)
-        if len(words) < need:
-            continue
-        for word in words:
-            for i in index.get(word, ()):
-                if stamp[i] == j:
-                    continue
-                stamp[i] = j
-                root_i, root_j = find(i), find(j)
-                if root_i == root_j:
-                    continue  # already one statement: no need to compare
-                shared = len(words & sets[i])
-                if shared >= min_shared and shared >= overlap * len(sets[i]) - 1e-9:
-                    parent[max(root_i, root_j)] = min(root_i, root_j)
-        for word in sorted(words, key=rank.__getitem__)[: len(words) - need + 1]:
-            if word not in common:
-                index[word].append(j)
+    for i, j in _prefix_candidates(sets, overlap, min_shared):
+        root_i, root_j = find(i), find(j)
+        if root_i == root_j:
+            continue  # already one statement: no need to compare
+        if _share_enough(sets[j], sets[i], overlap, min_shared):
+            parent[max(root_i, root_j)] = min(root_i, root_j)
     return [find(i) for i in range(len(sets))]
 
 
@@ -184,25 +183,9 @@ def near_duplicates(
     >>> sorted(near_duplicates(sets, 0.8, 4, [0, 1, 0, 2]))
     [(0, 1), (1, 2)]
     """
-    rank, common = _rarest_first(sets)
-    index: dict[str, list[int]] = defaultdict(list)
-    stamp = [-1] * len(sets)
-    for j in sorted(range(len(sets)), key=lambda k: (len(sets[k]), k)):
-        words = sets[j]
-        need = _need(len(words), share, min_shared)
-        if len(words) < need:
-            continue
-        for word in words:
-            for i in index.get(word, ()):
-                if stamp[i] == j or groups[i] == groups[j]:
-                    continue
-                stamp[i] = j
-                shared = len(words & sets[i])
-                if shared >= min_shared and shared >= share * len(sets[i]) - 1e-9:
-                    yield (i, j) if i < j else (j, i)
-        for word in sorted(words, key=rank.__getitem__)[: len(words) - need + 1]:
-            if word not in common:
-                index[word].append(j)
+    for i, j in _prefix_candidates(sets, share, min_shared):
+        if groups[i] != groups[j] and _share_enough(sets[j], sets[i], share, min_shared):
+            yield (i, j) if i < j else (j, i)
 
 
 def cluster_statements(

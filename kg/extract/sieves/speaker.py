@@ -242,7 +242,7 @@ def pronoun_salience(ctx, mention, claim, discourse, avoid) -> Decision | None:
         score = m.start - (0 if m.is_subject else OBJECT_PENALTY_CHARS)
         if m.is_subject and m.start < own_sentence and not ctx.quotes_overlapping(m.start, m.end):
             # the narrative subject of an earlier sentence is as salient as anything later
-            # in it: "Obama spoke of the figure of Lincoln. He said ..." is Obama
+            # in it: "Adler spoke of the statue of Berg. He said ..." is Adler
             words = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
             if words is not None and len(words):
                 score = max(score, min(words[0].sent.end_char, own_sentence) - 1)
@@ -344,6 +344,18 @@ def body_noun(ctx, mention, claim, discourse, avoid) -> Decision | None:
         lemma in lex.organization_nouns or lemma in lex.document_nouns or lemma in lex.media_words
     ):
         return None
+    named = next(
+        (
+            c
+            for c in token.children
+            if c.i == token.i + 1
+            and c.dep_ in ("appos", "npadvmod", "compound", "nmod")
+            and c.ent_type_ in ("ORG", "PERSON")
+        ),
+        None,
+    )
+    if named is not None:  # "data firm Refinery Analytics": the noun describes the name after it
+        return Decision(redirect=named, note=f"{token.text} {named.text}")
     if lemma in lex.document_nouns:
         issuer = _issuer_named_at(ctx, token)  # "a complaint filed by X", "a speech X gave"
         if issuer is not None:
@@ -833,7 +845,7 @@ def _is_initials(label: str) -> bool:
 
 def _person_with_initials(ctx: ArticleContext, label: str) -> Person | None:
     """The one person of the article whose initials the label gives, or failing that the
-    one whose surname it ends with ("LT" for a Truss the article calls Elizabeth)."""
+    one whose surname it ends with ("KB" for a Bell the article calls Katherine)."""
     letters = label.replace(".", "").strip().lower()
     people = [p for p in ctx.entities.people if p.kind == "person" and len(p.tokens) >= 2]
     exact = [p for p in people if "".join(t[0] for t in p.tokens) == letters]
@@ -988,7 +1000,7 @@ def compatible(pronoun: str | None, gender: str | None, kind: str) -> bool:
 
 def looks_personal(ctx: ArticleContext, name: str) -> bool:
     """Whether a name the tagger called an organisation reads like a person's: two or
-    three capitalised words, none of them an organisation word ("Maryam Irandoost", not
+    three capitalised words, none of them an organisation word ("Leyla Karimova", not
     "Harbour Council")."""
     words = name.split()
     return 2 <= len(words) <= 3 and all(
