@@ -427,3 +427,12 @@ def test_conflicting_attributions_are_flagged():
     assert result.conflicting[quotes[0].statement] == (quotes[1].statement,)
     assert result.conflicting[quotes[1].statement] == (quotes[0].statement,)
     assert quotes[3].statement not in result.conflicting
+
+
+def test_an_organisations_name_is_kept_whole():
+    """Organisations join only when spelt alike, and keep their own name: nothing of
+    "the Harbour Department of Works" is a title to cut."""
+    counts = Counter({"Harbour Department of Works": 2, "Lakeside Conference of Mayors": 1})
+    r = resolve_people(counts, exact_only=set(counts))
+    assert r.canonical["Harbour Department of Works"] == "Harbour Department of Works"
+    assert r.canonical["Lakeside Conference of Mayors"] == "Lakeside Conference of Mayors"

@@ -749,11 +749,13 @@ def test_search_filters_narrow_the_quotes(served, seed_build):
         page = _html(served, "/?" + urllib.parse.urlencode({"speaker": spelling}))
         assert set(re.findall(r'class="speaker" href="/speaker/([^"]+)"', page)) == speakers
     # a topic includes its narrower ones (Diplomacy is under International relations)
-    relations = set(
-        _quote_ids(
-            _html(served, "/?" + urllib.parse.urlencode({"topic": "International relations"}))
-        )
-    )
+    relations: set[str] = set()
+    for offset in range(0, 1000, 50):  # every page of the results (50 a page)
+        query = urllib.parse.urlencode({"topic": "International relations", "offset": offset})
+        page_ids = set(_quote_ids(_html(served, "/?" + query)))
+        if not page_ids - relations:
+            break
+        relations |= page_ids
     expected = {
         r["q"].value.rsplit("/", 1)[-1]
         for r in store.query(

@@ -251,6 +251,34 @@ FAMILIES = [  # (paragraph, a concept the quote must get)
         "“The astronauts will dock with the space station after the launch,” said Tom Hall.",
         "Space exploration",
     ),
+    (
+        "“The orchestra will play the composer's new symphony at the spring concert,” "
+        "said Ana Lopez, the conductor.",
+        "Music",
+    ),
+    (
+        "“Hundreds of mourners laid flowers and paid tribute at the memorial service,” "
+        "said Tom Hall.",
+        "Funeral and memorial service",
+    ),
+    (
+        "“Hikers and campers should keep to the marked trails all summer,” "
+        "said Karl Berg, a park ranger.",
+        "Outdoor recreational activities",
+    ),
+    (
+        "“The bishop will lead the service and every parishioner is welcome,” said Ana Lopez.",
+        "Christianity",
+    ),
+    (
+        "“Racial profiling and racial discrimination have no place in hiring,” said Karl Berg.",
+        "Racism",
+    ),
+    (
+        "“Heavy rain and thunderstorms move in tonight, with snowfall on the hills,” "
+        "said Ana Lopez.",
+        "Weather",
+    ),
 ]
 
 
@@ -262,6 +290,51 @@ def test_a_paragraph_of_each_keyword_family_gets_its_concept(topics_of, tax, tex
     got = {tax.resolve(label).iri for label in labels}
     # the concept itself, or a narrower one the words support
     assert any(g == wanted or wanted in tax.ancestors(g) for g in got), labels
+
+
+def test_every_family_of_the_keyword_file_has_a_fixture_paragraph(tax):
+    """A family is an IPTC top concept (Arts, Religion, Weather, ...) that entries of the
+    shipped keyword file sit under; a family added to the file needs a paragraph above."""
+    text = resources.files("kg.data").joinpath(KEYWORDS_FILE).read_text("utf-8")
+    keywords = parse_keywords(text, KEYWORDS_FILE)
+
+    def family(iri: str) -> str:
+        return tax.concepts[([iri, *tax.ancestors(iri)])[-1]].label
+
+    families = {family(keywords.expand(entry.key)) for entry in keywords.entries}
+    covered = {family(tax.resolve(concept).iri) for _, concept in FAMILIES}
+    assert len(families) == 17  # all of IPTC's top concepts
+    assert families - covered == set()
+
+
+def test_a_second_area_resting_on_one_stray_word_is_dropped(topics_of):
+    """ "budget talks" in a report on a council budget are no diplomacy: one word of an
+    area the rest of the article never touches is not a second subject."""
+    labels = topics_of(
+        "The city council voted on the budget on Tuesday. The budget cuts spending on roads, "
+        "and the council raised the property tax to close a deficit.\n\n"
+        "“The budget talks were long, but the tax rise stays,” said Ana Lopez, the treasurer."
+    )
+    assert "Government budget" in labels
+    assert "Diplomacy" not in labels and "International relations" not in labels
+
+
+def test_a_short_answer_takes_the_article_subject_and_what_surrounds_it(extract, tax):
+    """A bare answer after a paragraph on a cyberattack, in a report on a merger, is
+    about both: the article's subject and the sentence it answers."""
+    quotes = extract(
+        "The two companies agreed a merger worth four billion dollars on Monday, and "
+        "shareholders of both will vote on the takeover in May. The merger makes the biggest "
+        "insurer in the region, and the acquisition needs the approval of the competition "
+        "regulator; the shareholders get a dividend and a share swap.\n\n"
+        "Last week hackers stole the customer data of the smaller firm in a cyberattack.\n\n"
+        "Asked about the timing, Karl Berg said: “Nobody saw it coming.”"
+    )
+    (quote,) = [q for q in quotes if "Nobody" in q.text]
+    labels = [t.label for t in quote.topics]
+    assert "Cyber crime" in labels
+    assert "Business information" in branch_labels(tax, labels)
+    assert all(t.score < 0.5 for t in quote.topics)  # borrowed topics score low
 
 
 def test_a_quote_naming_a_country_about_trade_gets_trade_and_mentions_the_country(extract, tax):
@@ -413,7 +486,8 @@ def test_people_places_and_organisations_are_mentions_with_exact_offsets(extract
         "Lopez said."
     )
     quotes = extract(text)
-    (quote,) = [q for q in quotes if "doctors" in q.text]
+    # Lopez's quote (the words it relays from Berg are a quote of their own)
+    (quote,) = [q for q in quotes if q.text.startswith("Berg told")]
     found = {(m.name, m.kind) for m in quote.mentions}
     assert ("Karl Berg", "person") in found  # the article's full name for "Berg"
     assert ("Lisbon", "place") in found
@@ -421,6 +495,75 @@ def test_people_places_and_organisations_are_mentions_with_exact_offsets(extract
     for m in quote.mentions:
         assert text[m.start : m.end] == m.text
     assert not {t.label for t in quote.topics} & {m.name for m in quote.mentions}
+
+
+def test_an_adjective_opening_a_quote_is_not_a_person(extract):
+    """ "Frank, candid and constructive" is three adjectives, whatever the tagger says of
+    the first; a person named the same way elsewhere stays a person."""
+    (quote,) = extract("“Frank, candid and constructive,” said Ana Lopez of the talks.")
+    assert "Frank" not in {m.name for m in quote.mentions}
+    quotes = extract(
+        "Frank Miller arrived late.\n\n“Miller, tired and hungry, sat down at last,” "
+        "said Ana Lopez."
+    )
+    (quote,) = [q for q in quotes if "hungry" in q.text]
+    assert ("Frank Miller", "person") in {(m.name, m.kind) for m in quote.mentions}
+
+
+def test_a_name_cut_at_a_bracket_is_read_from_inside_it_and_a_country_is_one_node():
+    """The tagger's span "the (People's Republic of China" is the country China."""
+    import spacy
+
+    from kg.extract.mentions import quote_mentions
+
+    text = "We work with the (People’s Republic of China) on trade"
+    doc = spacy.blank("en")(text)
+    doc.ents = [doc.char_span(text.index("the ("), text.index(")"), label="ORG")]
+    assert doc.ents[0].text == "the (People’s Republic of China"
+    (mention,) = quote_mentions(doc[:])
+    assert (mention.name, mention.kind, mention.text) == (
+        "China",
+        "country",
+        "People’s Republic of China",
+    )
+    text = "Talks with (Acme Holdings on Monday"
+    doc = spacy.blank("en")(text)
+    doc.ents = [doc.char_span(text.index("("), text.index(" on"), label="ORG")]
+    assert [m.name for m in quote_mentions(doc[:])] == ["Acme Holdings"]
+
+
+@pytest.fixture(scope="module")
+def seed_quotes() -> list[dict]:
+    out = kg("quotes", str(SEEDS), "--format", "jsonl", "--quiet").stdout
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def test_no_seed_mention_is_a_fragment_or_a_lone_adjective(seed_quotes):
+    """Every mention of the seeds is a whole name: its words are not cut at a bracket,
+    its name is its words (or the article's fuller name for a person, or a country's
+    name), and a one-word person name that is an English adjective is a name the
+    article uses elsewhere, not the first of a list of adjectives opening a quote."""
+    from kg.extract.mentions import _adjectives, country_name, entity_name
+    from kg.resolve.aliases import fold
+
+    mentions = [(q, m) for q in seed_quotes for m in q["mentions"]]
+    assert len(mentions) > 30
+    texts = {q["doc"]: (SEEDS / q["doc"]).read_text("utf-8") for q in seed_quotes}
+    for quote, m in mentions:
+        text = m["text"]
+        assert text.count("(") == text.count(")") and text.count("[") == text.count("]"), m
+        assert not set(m["name"]) & set("()[]{}"), m
+        if m["kind"] == "country":
+            assert country_name(text) == m["name"], m
+        elif m["kind"] in ("place", "organization"):
+            assert fold(m["name"]) in fold(entity_name(text)) or fold(entity_name(text)) in fold(
+                m["name"]
+            ), m
+        if m["kind"] == "person" and len(m["name"].split()) == 1:
+            word = m["name"]
+            if word.lower() in _adjectives():
+                assert texts[quote["doc"]].count(word) > 1, m
+            assert not quote["text"].lstrip("“\"‘' ").startswith(word + ","), m
 
 
 # -- the measure --------------------------------------------------------------------------

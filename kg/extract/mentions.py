@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from kg.extract.lexicon import load_lexicon
 from kg.extract.model import Mention
@@ -55,7 +55,12 @@ def _countries() -> tuple[dict[str, str], dict[str, str]]:
 
 
 def _country_key(name: str) -> str:
-    return re.sub(r"^the\s+", "", fold(name).replace(".", ""))
+    """The form a country name is looked up by: folded, no "the", dots or apostrophes.
+
+    >>> _country_key("the People’s Republic of China") == _country_key("People's Republic of China")
+    True
+    """
+    return re.sub(r"^the\s+", "", re.sub(r"[.'’]", "", fold(name)))
 
 
 def country_name(text: str) -> str | None:
@@ -140,18 +145,28 @@ def quote_mentions(span: Span, people=None, parsed=None) -> list[Mention]:
 
     for ent in entities_in(span):
         covered.update(range(ent.start, ent.end))
-        person = people.person_at(doc[ent.start]) if people is not None else None
-        if person is not None:
-            add(person.name, _person_kind(person.kind), ent)
+        words = unbracketed(ent)
+        if words is None:
+            continue
+        person = people.person_at(doc[words.start]) if people is not None else None
+        if person is not None and not _known_only_here(person, words):
+            add(person.name, _person_kind(person.kind), words)
             continue
         kind = ENTITY_KINDS.get(ent.label_)
-        if kind is None:
+        if person is not None and kind is None:
+            kind = _person_kind(person.kind)
+        if kind is None or (kind == "person" and opens_adjective_list(words, span)):
             continue
-        name = clean_name(ent.text)[0] if kind == "person" else entity_name(ent.text)
-        country = country_name(name) if ent.label_ == "GPE" else None
-        if country is not None:  # one node per country, however the article writes it
+        if person is not None:
+            add(person.name, _person_kind(person.kind), words)
+            continue
+        name = clean_name(words.text)[0] if kind == "person" else entity_name(words.text)
+        # a country however the article writes it ("the U.S.", "the People's Republic of
+        # China"), and whatever the tagger took its official name for (ORG, LOC): one node
+        country = country_name(name) if kind != "person" else None
+        if country is not None:
             name, kind = country, "country"
-        add(name, kind, ent)
+        add(name, kind, words)
     if people is not None:
         for token in span:  # a bare surname the tagger did not mark ("Evans said ...")
             if token.i in covered:
@@ -160,6 +175,119 @@ def quote_mentions(span: Span, people=None, parsed=None) -> list[Mention]:
             if person is not None:
                 add(person.name, _person_kind(person.kind), doc[token.i : token.i + 1])
     return sorted(found.values(), key=lambda m: m.start)
+
+
+_OPENING = frozenset("([{")
+_CLOSING = frozenset(")]}")
+_OPENING_QUOTES = frozenset(['"', "“", "‘", "'", "«", "(", "—", "–", "-"])
+_LIST_JOINERS = frozenset([",", "and", "or", "but"])
+
+
+def unbracketed(ent: Span) -> Span | None:
+    """The part of an entity span outside a bracket it was cut at: the tagger's span
+    "the (People's Republic of China" is re-read from after the opening bracket, and
+    "Republic of China)" up to the closing one. None when nothing with letters is left.
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("with the (People's Republic of China) PRC")
+    >>> unbracketed(doc[1:8]).text, unbracketed(doc[3:9]).text, unbracketed(doc[0:2]).text
+    ("People's Republic of China", "People's Republic of China", 'with the')
+    >>> unbracketed(doc[2:3]) is None
+    True
+    """
+    start, end = ent.start, ent.end
+    depth = 0
+    for token in ent:  # an opening bracket not closed inside the span: start after it
+        if token.text in _OPENING:
+            depth += 1
+            if not any(t.text in _CLOSING for t in ent.doc[token.i + 1 : end]):
+                start = token.i + 1
+        elif token.text in _CLOSING:
+            if depth == 0:  # closed without being opened: the span ran past its end
+                end = token.i
+                break
+            depth -= 1
+    words = ent.doc[start:end]
+    while len(words) and (words[-1].is_punct or words[-1].is_space):
+        words = ent.doc[words.start : words.end - 1]
+    if not any(c.isalpha() for c in words.text):
+        return None
+    return words
+
+
+@lru_cache(maxsize=1)
+def _adjectives() -> frozenset[str]:
+    """English adjectives of the pipeline's lemmatizer (its WordNet-derived index), or
+    none when the pipeline has no such table."""
+    from kg.nlp import load_pipeline
+
+    try:
+        table = load_pipeline().get_pipe("lemmatizer").lookups.get_table("lemma_index")
+        return frozenset(table["adj"])
+    except (KeyError, ValueError, AttributeError):  # pragma: no cover - another pipeline
+        return frozenset()
+
+
+def opens_adjective_list(words: Span, span: Span) -> bool:
+    """A one-word "name" that opens the quote or a sentence and heads a comma-separated
+    list of adjectives is the first adjective of that list, not a person: “Frank,
+    substantial and constructive” (the tagger's PERSON "Frank"). Only a word the
+    dictionary knows as an adjective, and only when the list has a lower-case adjective
+    after the comma and a conjunction before its last item.
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("“Frank, candid and constructive,” he said.")
+    >>> for t, pos in zip(doc[2:7], ["PUNCT", "ADJ", "CCONJ", "ADJ", "PUNCT"]):
+    ...     t.pos_ = pos
+    >>> opens_adjective_list(doc[1:2], doc[1:6])
+    True
+    >>> doc = spacy.blank("en")("“Frank, you and I agree,” he said.")
+    >>> opens_adjective_list(doc[1:2], doc[1:7])
+    False
+    """
+    if len(words) != 1 or not words[0].is_title:
+        return False
+    head = words[0]
+    before = head.doc[head.i - 1] if head.i > 0 else None
+    opening = (
+        head.i == span.start
+        or head.is_sent_start
+        or before is None
+        or before.text in _OPENING_QUOTES
+    )
+    if not opening or head.lower_ not in _adjectives():
+        return False
+    doc = head.doc
+    if head.i + 2 >= len(doc) or doc[head.i + 1].text != ",":
+        return False
+    items: list[Token] = []
+    joined = False
+    for token in doc[head.i + 2 : min(len(doc), head.i + 12)]:
+        if token.lower_ in _LIST_JOINERS:
+            joined = joined or token.lower_ != ","
+            continue
+        if token.is_alpha and token.is_lower and _is_adjective(token):
+            items.append(token)
+            continue
+        break
+    return bool(items) and joined
+
+
+def _is_adjective(token: Token) -> bool:
+    return token.pos_ == "ADJ" or (not token.pos_ and token.lower_ in _adjectives())
+
+
+def _known_only_here(person, words: Span) -> bool:
+    """The article's entity table knows this one-word person from this very mention
+    alone (no other mention, no role): the table took the tagger's word for it, so the
+    mention is checked as the tagger's guess (`opens_adjective_list`) would be."""
+    mentions = getattr(person, "mentions", None) or []
+    return (
+        len(words) == 1
+        and len(person.name.split()) == 1
+        and not getattr(person, "roles", None)
+        and all(start == words.start_char for start in mentions)
+    )
 
 
 def _person_kind(kind: str) -> str:

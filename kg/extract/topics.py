@@ -23,10 +23,14 @@ The rule, in order:
 4. within a branch the most specific concept the evidence supports is kept, and made
    more specific where the article's words all point one level down ("team" in a soccer
    report is Soccer);
-5. a short quote with no evidence of its own ("We won't be lectured") takes the branch
+5. a second or third branch resting on one word, in an area the rest of the article
+   never touches, is a stray sense of the word and is dropped; an article clearly
+   about one area (two fifths of its evidence) adds that area;
+6. a short quote with no evidence of its own ("We will not be told what to do") takes the branch
    the words just before it (the question it answers) or the whole article are
-   dominantly about; a long one gets nothing rather than a guess;
-6. at most three concepts, most specific first, never one with its own ancestor.
+   dominantly about, and also the branch the sentences around it are about when that
+   differs; a long one gets nothing rather than a guess;
+7. at most three concepts, most specific first, never one with its own ancestor.
 """
 
 from __future__ import annotations
@@ -70,9 +74,13 @@ MAX_TOPICS = 3
 BRANCH_RATIO = 0.5  # a second branch needs half the best branch's score
 BACKING_MASS = 1.5  # an article with this much evidence in an area backs its weak words
 BACKING_SHARE = 0.1  # ... when that is this share of all its evidence
-CLEAR_SHARE = 0.5  # ... and this much about it gives its topic to a bare short quote
+CLEAR_SHARE = 0.4  # an article this much about one area gives it to its quotes as well
 RELATIONS_SHARE = 0.1  # an article this much about world affairs reads two countries as relations
-DOMINANT_SHARE = 0.35  # ... or a third of it, when no question before the quote says more
+DOMINANT_SHARE = 0.25  # ... or a quarter of it, when no question before the quote says more
+STRAY_SHARE = 0.05  # a second area from one word needs this share of the rest of the article
+STRAY_SCORE = 1.5  # ... unless the quote has more than one word's worth of evidence there
+NEARBY_SHARE = 0.1  # the words around a short quote count in an area this much of the article
+NEARBY_MARGIN = 0.75  # ... when one area leads the others around the quote by this much
 SHORT_QUOTE = 30  # words: a quote this short may take its article's topic
 _POS = {"n": ("NOUN",), "v": ("VERB",), "a": ("ADJ",)}  # "march/n" is never "in March"
 _WORD = re.compile(r"[a-z0-9]+")
@@ -931,7 +939,7 @@ def assign_topics(
     """
     own = prior.between(span.start, span.end)
     own += _relations_hit(span, own, prior, taxonomy)
-    chosen = _choose_branches(own, prior, taxonomy)
+    chosen = _drop_strays(_choose_branches(own, prior, taxonomy), own, prior, taxonomy)
     scores: dict[str, float] = {}
     if chosen:
         for branch, score in chosen[:limit]:
@@ -954,6 +962,10 @@ def assign_topics(
         if fallback is not None:
             concept, score = fallback
             scores[concept] = score
+            # the article's subject, and what the sentences around the answer are about
+            nearby = _nearby_branch(span, prior, taxonomy)
+            if nearby is not None and taxonomy.branch(nearby[0]) != taxonomy.branch(concept):
+                scores[nearby[0]] = nearby[1]
     topics = sorted(scores, key=lambda c: (-taxonomy.concepts[c].depth, -scores[c], c))
     kept = [c for c in topics if not any(taxonomy.is_ancestor(c, other) for other in topics)]
     return [taxonomy.topic(c, scores[c]) for c in kept[:limit]]
@@ -1029,6 +1041,32 @@ def _choose_branches(
     return [(b, s) for b, s in ranked if s >= BRANCH_RATIO * best]
 
 
+def _drop_strays(
+    chosen: list[tuple[str, float]], own: list[Hit], prior: TopicIndex, taxonomy: Taxonomy
+) -> list[tuple[str, float]]:
+    """A second or third area that rests on one word of the quote, in an article whose
+    other words never touch that area, is a stray sense of the word, not a subject:
+    "the school of thought" in a budget report. The best area is always kept.
+
+    >>> tax = default_taxonomy()
+    >>> politics, sport = tax.resolve("Government").iri, tax.resolve("Competition discipline").iri
+    >>> hits = [Hit(0, politics, 1.0, "ministry")] * 4 + [Hit(9, sport, 1.0, "team")]
+    >>> prior = TopicIndex(tax, hits)
+    >>> [tax.concepts[b].label for b, _ in _drop_strays([(politics, 2), (sport, 1)], hits[-1:], prior, tax)]
+    ['Government']
+    """
+    own_mass: dict[str, float] = defaultdict(float)
+    for h in own:
+        own_mass[taxonomy.branch(h.concept)] += h.weight
+    kept = chosen[:1]
+    for branch, score in chosen[1:]:
+        rest = prior.branch_score.get(branch, 0.0) - own_mass.get(branch, 0.0)
+        share = rest / prior.total if prior.total else 0.0
+        if score >= STRAY_SCORE or share >= STRAY_SHARE:
+            kept.append((branch, score))
+    return kept
+
+
 def _specific(branch: str, own: list[Hit], taxonomy: Taxonomy) -> str:
     """The most specific concept of a branch that the hits support: down the hierarchy
     while one narrower concept holds at least half of the evidence."""
@@ -1068,7 +1106,7 @@ def _refine(concept: str, prior: TopicIndex, taxonomy: Taxonomy) -> str:
 
 
 def _from_context(span: Span, prior: TopicIndex, taxonomy: Taxonomy) -> tuple[str, float] | None:
-    """A short quote without evidence of its own ("We won't be lectured", "How do you
+    """A short quote without evidence of its own ("We will not be told what to do", "How do you
     feel now?"): the branch the whole article is clearly about; else, for an answer, the
     branch of the question just before it; else the article's dominant branch; nothing
     when none is clear."""
@@ -1085,6 +1123,30 @@ def _from_context(span: Span, prior: TopicIndex, taxonomy: Taxonomy) -> tuple[st
     if dominant is not None and dominant[1] >= DOMINANT_SHARE:
         return _refine(dominant[0], prior, taxonomy), round(0.6 * dominant[1], 3)
     return None
+
+
+def _nearby_branch(span: Span, prior: TopicIndex, taxonomy: Taxonomy) -> tuple[str, float] | None:
+    """What the sentences around a short answer are about: the one before it and the
+    rest of its own, when their full words point at one area the article covers too.
+    "Nobody saw it coming", after a sentence on a leak of customer data, is about the
+    leak as well as the merger the article reports."""
+    doc = span.doc
+    if not len(span):
+        return None
+    first, last = span[0].sent, span[-1].sent
+    start = doc[first.start - 1].sent.start if first.start > 0 else first.start
+    if doc.text[doc[start].idx : span.start_char].count("\n") > 3:
+        start = first.start  # the sentence before sits paragraphs away: not its context
+    around = prior.between(start, span.start) + prior.between(span.end, last.end)
+    strong, _, _ = _branch_scores(around, taxonomy, prior)
+    scored = {b: v for b, v in strong.items() if v >= 1 and prior.share(b) >= NEARBY_SHARE}
+    if not scored:
+        return None
+    ranked = sorted(scored.items(), key=lambda kv: (-kv[1], -prior.share(kv[0]), kv[0]))
+    if len(ranked) > 1 and ranked[1][1] >= NEARBY_MARGIN * ranked[0][1]:
+        return None  # two subjects around it: no guess
+    branch = ranked[0][0]
+    return _refine(_specific(branch, around, taxonomy), prior, taxonomy), 0.3
 
 
 def _question_before(span: Span) -> Span | None:

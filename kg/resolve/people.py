@@ -186,7 +186,14 @@ def resolve_people(
         spelt = names_of.get(id(person), [])
         if not spelt and person.alias is None:
             continue
-        best = person.alias or _best_spelling(spelt, counts)
+        if person.alias:
+            best = person.alias
+        elif all(name in exact for name in spelt):
+            # an organisation's name is not a person's: no title or headline word to cut
+            # ("the state Department of Health" is not "Department")
+            best = max(spelt, key=lambda n: (counts.get(n, 0), len(n), n))
+        else:
+            best = _best_spelling(spelt, counts)
         for name in spelt:
             canonical[name] = best
             if name != best:
