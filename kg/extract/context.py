@@ -64,8 +64,8 @@ class ArticleContext:
         self.breaks = [m.start() for m in runs]
         self.starts = [m.end() for m in runs]
         self._prose_rank = self._rank_prose_paragraphs()
-        people = frozenset(self.entities.mention_at)
-        self.cues: list[Cue] = list(find_cues(self.doc, self.in_quote, self.lexicon, people))
+        self.people = frozenset(self.entities.mention_at)  # tokens that name a person
+        self.cues: list[Cue] = list(find_cues(self.doc, self.in_quote, self.lexicon, self.people))
         self.nesting = cue_nesting(self.doc, self.cues)
         self.cue_index = {id(cue): i for i, cue in enumerate(self.cues)}
         self._cues_by_sentence: dict[int, list[Cue]] = {}

@@ -95,10 +95,14 @@ def find_cues(
             cue = _according(token, token, lex)  # "..., per the AP"
         elif lower == "for" and token.is_sent_start:
             cue = _for_speaker(token, lex)
-        elif lower in ("said", "says") and token.is_sent_start and _verb_first_cue(token, in_quote):
-            cue = _verb_first_cue(token, in_quote)
-        elif lower == "put" and _as_x_put_it(token, in_quote) is not None:
-            cue = _as_x_put_it(token, in_quote)
+        elif (
+            lower in ("said", "says")
+            and token.is_sent_start
+            and (first := _verb_first_cue(token, in_quote))
+        ):
+            cue = first
+        elif lower == "put" and (aside := _as_x_put_it(token, in_quote)) is not None:
+            cue = aside
         elif _may_report(token, in_quote, lex):
             cue = _verb_cue(token, in_quote, lex)
         elif token.pos_ == "NOUN" and token.lemma_.lower() in lex.reporting_nouns:
@@ -116,7 +120,7 @@ def _may_report(token: Token, in_quote: list[int], lex: Lexicon) -> bool:
     return token.pos_ == "VERB" and quoted_characterisation(token, in_quote, lex) is not None
 
 
-def reports_inside(
+def reports_in_quotation(
     doc: Doc, span: tuple[int, int], lexicon: Lexicon, people: frozenset[int] = frozenset()
 ) -> Iterator[Cue]:
     """Reporting cues among a quotation's tokens ``[start, end)``, read as if its marks
@@ -248,7 +252,7 @@ def _verb_cue(verb: Token, in_quote: list[int], lex: Lexicon) -> Cue | None:
         elif lemma in lex.addressee_object_verbs and speaker.head == verb:
             # "X was told that ...": X heard it; the speaker is the agent, if named
             passive_addressee = speaker
-            speaker = _agent(verb)
+            speaker = passive_agent(verb)
     content = _content(verb, in_quote, lex)
     if content is not None and not _has_quote(verb.doc, content, in_quote):
         if _is_free_relative(verb, content) or lemma in lex.agreement_verbs:
@@ -680,7 +684,7 @@ def _subject_after(verb: Token, in_quote: list[int]) -> Token | None:
     return head
 
 
-def _agent(verb: Token) -> Token | None:
+def passive_agent(verb: Token) -> Token | None:
     """The "by X" of a passive verb."""
     agent = next((c for c in verb.children if c.dep_ == "agent"), None)
     return next((g for g in agent.children if g.dep_ == "pobj"), None) if agent else None

@@ -522,14 +522,16 @@ def _vocative(token: Token) -> bool:
     >>> _vocative(nlp("Minister, what went wrong?")[0]), _vocative(nlp("Minister, he left.")[0])
     (True, False)
     """
-    start = token.sent.start if token.doc.has_annotation("SENT_START") else 0
-    first = token.doc[start : token.i + 1]
-    labels = [t.i for t in first if t.text == ":"]  # "LEE: Minister, ...": after a label
-    first = token.doc[labels[-1] + 1 : token.i + 1] if labels else first
-    if any(t.is_punct for t in first) or token.i + 1 >= len(token.doc):
+    doc = token.doc
+    start, end = (
+        (token.sent.start, token.sent.end) if doc.has_annotation("SENT_START") else (0, len(doc))
+    )
+    # "LEE: Minister, ...": the title opens what follows a label
+    labels = [t.i for t in doc[start : token.i] if t.text == ":"]
+    first = doc[labels[-1] + 1 if labels else start : token.i + 1]
+    if any(t.is_punct for t in first) or token.i + 1 >= len(doc):
         return False
-    sent_end = token.sent.end if token.doc.has_annotation("SENT_START") else len(token.doc)
-    return token.nbor(1).text == "," and any(t.text == "?" for t in token.doc[token.i : sent_end])
+    return doc[token.i + 1].text == "," and any(t.text == "?" for t in doc[token.i : end])
 
 
 def _plain(word: str) -> str:

@@ -188,11 +188,9 @@ class Runner:
             rejected.append(f"{via_sieve.name}: {via.value!r} is the speaker")
             via_sieve, via = None, None
         if claim.relay_only and (via is None or not _named_entity(ctx, speaker)):
-            reason = (
-                "reported by the quoted speaker themselves"
-                if via is None
-                else ("an unnamed speaker inside a quotation")
-            )
+            reason = "an unnamed speaker inside a quotation"
+            if via is None:
+                reason = "reported by the quoted speaker themselves"
             run.losers.append(Loser(claim, reason))
             return None
         if via is not None:

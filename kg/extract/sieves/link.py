@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 
 from kg.extract.context import ArticleContext, TextSpan
-from kg.extract.cues import Cue, reports_inside
+from kg.extract.cues import Cue, reports_in_quotation
 from kg.extract.sieves.base import Claim, LinkView, Mention
 from kg.extract.sieves.registry import sieve
 from kg.extract.sieves.speaker import CONTINUATION_EXAMPLE, INTERVIEW_EXAMPLE, label_speaker
@@ -400,7 +400,6 @@ def interview_answer(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
     ],
 )
 def reported_in_quote(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
-    people = frozenset(ctx.entities.mention_at)
     for outer in view.claims:
         if outer.cue is None or outer.cue.speaker is None:
             continue  # nobody known to relay it
@@ -409,7 +408,8 @@ def reported_in_quote(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
             tokens = ctx.doc.char_span(q.start, q.end, alignment_mode="contract")
             if tokens is None:
                 continue
-            for cue in reports_inside(ctx.doc, (tokens.start, tokens.end), ctx.lexicon, people):
+            span_tokens = (tokens.start, tokens.end)
+            for cue in reports_in_quotation(ctx.doc, span_tokens, ctx.lexicon, ctx.people):
                 span = ctx.char_span(cue.content)
                 yield Claim(
                     span.start,

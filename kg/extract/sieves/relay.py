@@ -181,24 +181,25 @@ def _channel_source(channel: Token) -> Token | None:
             continue
         if child.dep_ == "prep" and child.lower_ in ("with", "by", "on", "for"):
             return next((g for g in child.children if g.dep_ == "pobj"), None)
-        if child.dep_ == "acl":
-            publisher = _published_by(channel)
-            if publisher is not None:
-                return publisher
+        if child.dep_ == "acl" and (publisher := _by_whom(child)) is not None:
+            return publisher
     return None
 
 
 def _published_by(noun: Token) -> Token | None:
     """X in "... published by X" (a participle on the noun with a "by" agent)."""
-    for child in noun.children:
-        if child.dep_ != "acl":
-            continue
-        agent = next(
-            (g for g in child.children if g.dep_ in ("agent", "prep") and g.lower_ == "by"), None
-        )
-        if agent is not None:
-            return next((g for g in agent.children if g.dep_ == "pobj"), None)
-    return None
+    return next(
+        (by for c in noun.children if c.dep_ == "acl" and (by := _by_whom(c)) is not None), None
+    )
+
+
+def _by_whom(participle: Token) -> Token | None:
+    """X of a participle's "by X" (parsed as its agent or as a plain preposition)."""
+    agent = next(
+        (g for g in participle.children if g.dep_ in ("agent", "prep") and g.lower_ == "by"),
+        None,
+    )
+    return next((g for g in agent.children if g.dep_ == "pobj"), None) if agent else None
 
 
 @sieve(

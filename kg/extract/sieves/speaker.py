@@ -12,6 +12,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from kg.extract.context import ArticleContext, TextSpan
+from kg.extract.cues import passive_agent
 from kg.extract.entities import Person
 from kg.extract.model import Speaker
 from kg.extract.people import clean_name, is_media_name, role_head, role_words, strip_article
@@ -593,7 +594,7 @@ def _only_person_earlier_in_sentence(
         for m in ctx.entities.mentions_between(start, token.idx)
         if m.person.kind == "person"
         and m.person.name not in avoid
-        and ctx.in_quote[ctx.doc.char_span(m.start, m.end, alignment_mode="expand")[0].i] < 0
+        and not ctx.quotes_overlapping(m.start, m.end)
         and (gender is None or (m.person.gender or m.person.name_gender) in (None, gender))
     ]
     for group in (mentions, [m for m in mentions if m.is_subject]):
@@ -927,8 +928,7 @@ def _issuer_named_at(ctx: ArticleContext, document: Token) -> Token | None:
         if child.lemma_.lower() not in lex.issuing_verbs:
             continue  # "emails leaked to X": only who wrote, filed or gave them issued them
         if child.dep_ == "acl":  # "a complaint filed by the Harbour Authority"
-            agent = next((g for g in child.children if g.dep_ == "agent"), None)
-            source = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent else None
+            source = passive_agent(child)
             if source is not None and _can_issue(source, lex):
                 # "emails read by the Valley Herald": an outlet reads, it did not write them
                 if not is_media_name(ctx.phrase_text(source), lex):
