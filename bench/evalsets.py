@@ -12,6 +12,7 @@ import importlib.util
 import json
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,9 +25,12 @@ SETS = {
 }
 
 
-def scorer():
-    """The shared scorer as a module."""
-    spec = importlib.util.spec_from_file_location("kg_shared_score", EVAL / "score.py")
+@cache
+def scorer(path: Path = EVAL / "score.py"):
+    """The shared scorer as a module (loaded once per path)."""
+    spec = importlib.util.spec_from_file_location("kg_shared_score", path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"{path}: cannot load the scorer")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -23,12 +23,13 @@ An agent is the agent IRI the graph gives a canonical speaker name (its slug).
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from bench.evalsets import scorer as load_scorer
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT.parent / "shared" / "eval"
@@ -39,16 +40,6 @@ SETS = {
     "polnear": (EVAL / "dev" / "polnear" / "gold.jsonl", EVAL / "dev" / "polnear" / "docs"),
 }
 TARGET_SHARE = 0.98
-
-
-def load_scorer(path: Path = EVAL / "score.py"):
-    """The shared scorer as a module, for its speaker keys and its speaker check."""
-    spec = importlib.util.spec_from_file_location("kg_shared_score", path)
-    if spec is None or spec.loader is None:
-        raise SystemExit(f"{path}: cannot load the scorer")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @dataclass
