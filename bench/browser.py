@@ -36,7 +36,11 @@ class PageVisit:
         return self.driver.execute_script(script)
 
 
-def start_chromium(width: int = 1280, height: int = 900):
+def start_chromium(
+    width: int = 1280, height: int = 900, offline: bool = True, extra_args: tuple[str, ...] = ()
+):
+    """Headless Chromium with browser and network logs; `offline` cuts every request (a
+    page that must work from a file), `extra_args` are more switches (a host rule)."""
     from selenium import webdriver
 
     options = webdriver.ChromeOptions()
@@ -49,16 +53,18 @@ def start_chromium(width: int = 1280, height: int = 900):
         f"--window-size={width},{height}",
         "--no-first-run",
         "--disable-extensions",
+        *extra_args,
     ):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     service = webdriver.ChromeService(executable_path=shutil.which("chromedriver"))
     driver = webdriver.Chrome(options=options, service=service)
     driver.execute_cdp_cmd("Network.enable", {})
-    driver.execute_cdp_cmd(
-        "Network.emulateNetworkConditions",
-        {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
-    )
+    if offline:
+        driver.execute_cdp_cmd(
+            "Network.emulateNetworkConditions",
+            {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+        )
     return driver
 
 

@@ -597,32 +597,13 @@ def test_a_built_wheel_holds_the_queries_the_scheme_and_yasgui(tmp_path):
 # -- in a browser ---------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def browser():
-    from bench.browser import chromium_missing
+    from bench.browser import chromium_missing, start_chromium
 
     if reason := chromium_missing():
         pytest.skip(reason)
-    from selenium import webdriver
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--window-size=1280,900",
-        "--no-first-run",
-        "--disable-extensions",
-        # nothing beyond loopback: every other host name fails to resolve
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-    ):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(
-        options=options,
-        service=webdriver.ChromeService(executable_path=shutil.which("chromedriver")),
-    )
-    driver.execute_cdp_cmd("Network.enable", {})
+    # nothing beyond loopback: every other host name fails to resolve
+    loopback_only = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
+    driver = start_chromium(offline=False, extra_args=(loopback_only,))
     yield driver
     driver.quit()
 
