@@ -49,19 +49,6 @@ class Cue:
         return self.token.text
 
 
-def token_quote_index(doc: Doc) -> list[int]:
-    """For each token, the index of the quoted span (``doc._.quoted``) it lies in, or -1."""
-    quoted = doc._.quoted or []
-    index = [-1] * len(doc)
-    q = 0
-    for token in doc:
-        while q < len(quoted) and quoted[q].outer_end <= token.idx:
-            q += 1
-        if q < len(quoted) and quoted[q].start <= token.idx < quoted[q].end:
-            index[token.i] = q
-    return index
-
-
 @dataclass(frozen=True)
 class ArticleWords:
     """The lexicon, plus the tokens the article's entity table knows to name people (the

@@ -15,10 +15,18 @@ multi-pass coreference sieve):
 4. ``bare_surnames``: a surname standing alone that the tagger missed;
 5. ``roles``: titles, appositions and copulas give each entity its role words
    ("X, the spokesman", "X is the coach") and, where a role or honorific says so, a gender;
-   a given name gives a weaker hint of gender (``name_gender``) that stronger evidence beats.
+   a given name gives a weaker hint of gender (``name_gender``) that stronger evidence beats;
+6. ``organisation_names``: every organisation the tagger names, outside a wire dateline;
+7. ``organisation_variants``: an acronym and its long form, a short form and the name it
+   opens, become one organisation ("WHO" / "World Health Organization");
+8. ``references``: each pronoun ("he", "it") and definite body noun ("the company",
+   "the newspaper") is grouped with the entity it most likely stands for — a body named
+   in reach, or the most salient person of its gender — and a person pronoun keeps its
+   ranked candidates.
 
-Pronouns and role descriptions are resolved against the table by the speaker sieves,
-which also see the discourse (who has spoken so far).
+The table knows the text only. Attribution weighs a pronoun's candidates against who has
+just spoken (the discourse), which the table cannot know: "he said" after a quote is
+usually its speaker, wherever the last name was.
 
 >>> import spacy
 >>> nlp = spacy.blank("en")
@@ -42,8 +50,9 @@ from dataclasses import dataclass, field
 from rapidfuzz.fuzz import ratio
 from spacy.tokens import Doc, Span, Token
 
+from kg.extract.layout import Layout
 from kg.extract.lexicon import Lexicon, load_lexicon
-from kg.extract.people import clean_name, role_words
+from kg.extract.people import clean_name, is_media_name, role_words, strip_article
 
 ROLE_DEPS = frozenset(
     ["compound", "amod", "nmod", "poss", "npadvmod", "appos", "attr", "pobj", "prep"]
@@ -55,16 +64,27 @@ PASSES = (
     "mislabelled_names",
     "bare_surnames",
     "roles",
+    "organisation_names",
+    "organisation_variants",
+    "references",
 )
 NOT_NAME_ENTS = frozenset(["DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"])
 # Above this many names the variant merge compares only names that share a first letter,
 # so a long transcript does not cost a comparison of every pair.
 MAX_PAIRWISE_NAMES = 200
+MENTION_REACH_PARAGRAPHS = 3  # a person named this many paragraphs back is still "he"
+BODY_REACH_PARAGRAPHS = 2  # an organisation named this many paragraphs back is still "it"
+OBJECT_PENALTY_CHARS = 150  # a subject mention beats a nearer object mention by this much
+FIRST_PERSON = frozenset(["i", "we", "me", "us"])
+# Small words a name's initials skip: "Bank of England" is "BoE", "World Health
+# Organization" is "WHO".
+ACRONYM_SKIPS = frozenset(["of", "the", "and", "for", "&", "in", "on", "de"])
 
 
 @dataclass
-class Person:
-    """One entity of the table: a named person (or a body the tagger took for one).
+class Entity:
+    """One entity of the table: a named person (or a body the tagger took for one), or an
+    organisation (`kind` "organization").
 
     Filled while the table is built, read-only afterwards.
     """
@@ -99,21 +119,51 @@ class EntityMention:
 
     start: int
     end: int
-    person: Person
+    entity: Entity
     is_subject: bool
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An earlier mention a pronoun may stand for, with its salience (higher: likelier)."""
+
+    salience: int
+    mention: EntityMention
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A pronoun ("he", "it") or a definite description of a body ("the company") and the
+    entity the table groups it with: the most salient earlier mention that agrees with it
+    (None when nothing in reach does). A person pronoun keeps its ranked `candidates`, so
+    attribution can weigh them against who has just spoken."""
+
+    start: int
+    end: int
+    text: str
+    entity: Entity | None
+    antecedent: EntityMention | None
+    candidates: tuple[Candidate, ...] = ()
 
 
 class EntityTable:
     """The named people of one article and the positions where each is mentioned."""
 
-    def __init__(self, doc: Doc, lexicon: Lexicon | None = None) -> None:
+    def __init__(
+        self, doc: Doc, lexicon: Lexicon | None = None, layout: Layout | None = None
+    ) -> None:
         self.doc = doc
         self.lexicon = lexicon or load_lexicon()
-        self.people: list[Person] = []
-        self.mention_at: dict[int, Person] = {}
-        self._by_token: dict[str, list[Person]] = {}
-        self._by_variant: dict[str, Person] = {}
-        self._by_role: dict[str, list[Person]] = {}
+        quoted = doc._.quoted if Doc.has_extension("quoted") else None
+        self.layout = layout or Layout(doc, quoted or [], self.lexicon)
+        self.people: list[Entity] = []
+        self.mention_at: dict[int, Entity] = {}
+        self.organisations: list[Entity] = []
+        self.organisation_at: dict[int, Entity] = {}
+        self._quoted_mention: dict[int, bool] = {}  # organisation mention start -> quoted
+        self._by_token: dict[str, list[Entity]] = {}
+        self._by_variant: dict[str, Entity] = {}
+        self._by_role: dict[str, list[Entity]] = {}
         self._name_spans: list[Span] = []
         self._ent_of = {i: ent for ent in doc.ents for i in range(ent.start, ent.end)}
         self._pass_person_names()
@@ -124,6 +174,10 @@ class EntityTable:
         self._pass_roles()
         self.mentions: list[EntityMention] = self._mention_list()
         self._mention_starts = [m.start for m in self.mentions]
+        self._pass_organisation_names()
+        self._pass_organisation_variants()
+        self.references: dict[int, Reference] = {}
+        self._pass_references()
 
     # -- passes ---------------------------------------------------------------------------
     def _pass_person_names(self) -> None:
@@ -252,7 +306,7 @@ class EntityTable:
             return  # "Harsh? He doesn't think so.": a word asked as a sentence, not a name
         person = self.find_name(name, ent.start_char)
         if person is None:
-            person = Person(name=name, first_char=ent.start_char)
+            person = Entity(name=name, first_char=ent.start_char)
             self.people.append(person)
         elif len(name.split()) > len(person.name.split()):
             person.name = name
@@ -282,9 +336,9 @@ class EntityTable:
         for t in self.doc:
             counts[t.lower_] = counts.get(t.lower_, 0) + 1
         blocked = len(self.people) > MAX_PAIRWISE_NAMES
-        merged: list[Person] = []
-        blocks: dict[str, list[Person]] = {}
-        owner: dict[int, Person] = {}
+        merged: list[Entity] = []
+        blocks: dict[str, list[Entity]] = {}
+        owner: dict[int, Entity] = {}
         for person in sorted(self.people, key=lambda p: -len(p.tokens)):
             pool = merged
             if blocked:
@@ -366,7 +420,7 @@ class EntityTable:
             for role in person.roles:
                 self._by_role.setdefault(role, []).append(person)
 
-    def _learn_roles(self, person: Person, ent: Span) -> None:
+    def _learn_roles(self, person: Entity, ent: Span) -> None:
         lex = self.lexicon
         head = ent.root
         doc = self.doc
@@ -423,8 +477,173 @@ class EntityTable:
         out.sort(key=lambda m: m.start)
         return out
 
+    def _pass_organisation_names(self) -> None:
+        """Every organisation the tagger names, outside a wire dateline ("PARIS (AFP) -")
+        and not taken for a person by the passes before."""
+        by_name: dict[str, Entity] = {}
+        for ent in self.doc.ents:
+            if ent.label_ != "ORG" or ent.start in self.mention_at or self.layout.in_dateline(ent):
+                continue
+            name = strip_article(ent.text)
+            if not any(c.isalpha() for c in name):
+                continue
+            body = by_name.get(name.lower())
+            if body is None:
+                body = Entity(name=name, kind="organization", first_char=ent.start_char)
+                by_name[name.lower()] = body
+                self.organisations.append(body)
+            body.variants.add(name)
+            body.mentions.append(ent.start_char)
+            body.spans[ent.start_char] = ent.end_char
+            for i in range(ent.start, ent.end):
+                self.organisation_at[i] = body
+
+    def _pass_organisation_variants(self) -> None:
+        """Fold an organisation written several ways into one, named by its fullest name:
+        an acronym and its long form ("WHO", "World Health Organization"), a short form
+        and the name it opens ("Northwind", "Northwind Airlines")."""
+        lex = self.lexicon
+        longest_first = sorted(self.organisations, key=lambda b: (-len(b.tokens), b.first_char))
+        kept: list[Entity] = []
+        owner: dict[int, Entity] = {}
+        for body in longest_first:
+            targets = [k for k in kept if _same_organisation(body, k, lex)]
+            if len(targets) != 1:  # none, or a short form two bodies share: keep apart
+                kept.append(body)
+                continue
+            target = targets[0]
+            target.variants |= body.variants
+            target.mentions += body.mentions
+            target.spans.update(body.spans)
+            target.first_char = min(target.first_char, body.first_char)
+            owner[id(body)] = target
+        for i, body in list(self.organisation_at.items()):
+            if id(body) in owner:
+                self.organisation_at[i] = owner[id(body)]
+        self.organisations = sorted(kept, key=lambda b: b.first_char)
+        self.organisation_mentions = self._organisation_mentions()
+        self._organisation_starts = [m.start for m in self.organisation_mentions]
+        outlets = [m for m in self.organisation_mentions if self._outlet_like(m)]
+        self._outlet_mentions = outlets
+        self._outlet_starts = [m.start for m in outlets]
+
+    def _organisation_mentions(self) -> list[EntityMention]:
+        out = []
+        for ent in self.doc.ents:
+            body = self.organisation_at.get(ent.start)
+            if body is None or ent.label_ != "ORG":
+                continue
+            subject = ent.root.dep_ in ("nsubj", "nsubjpass")
+            out.append(EntityMention(ent.start_char, ent.end_char, body, subject))
+            self._quoted_mention[ent.start_char] = self.layout.in_quote[ent.start] >= 0
+        return out
+
+    def _outlet_like(self, mention: EntityMention) -> bool:
+        """An organisation mention that can be "the newspaper": named like an outlet
+        ("Daily Herald") or reporting ("reports UNB")."""
+        if is_media_name(self.doc.text[mention.start : mention.end], self.lexicon):
+            return True
+        span = self.doc.char_span(mention.start, mention.end)
+        root = span.root if span is not None else None
+        return root is not None and root.dep_ == "nsubj" and root.head.lemma_ in ("report", "say")
+
+    def _pass_references(self) -> None:
+        """Group each pronoun ("he", "it") and each definite body noun ("the company")
+        with the entity it most likely stands for."""
+        lex = self.lexicon
+        for token in self.doc:
+            word, lemma = token.lower_, token.lemma_.lower()
+            if word in FIRST_PERSON:
+                continue
+            if word in ("it", "its") or lemma in lex.organization_nouns or lemma in lex.media_words:
+                self.references[token.i] = self._body_reference(token)
+            elif word in lex.pronoun_gender:
+                self.references[token.i] = self._person_reference(token)
+
+    def _body_reference(self, token: Token) -> Reference:
+        """ "It" or "the company" is the organisation named nearest before it in this or the
+        two paragraphs before, leaving out names inside quotations and outlets; "the
+        newspaper" is the outlet named last, however far back."""
+        antecedent = self.body_named_before(token)
+        candidates = self.pronoun_candidates(token) if token.lower_ in ("it", "its") else ()
+        return Reference(
+            token.idx,
+            token.idx + len(token),
+            token.text,
+            antecedent.entity if antecedent else None,
+            antecedent,
+            candidates,
+        )
+
+    def body_named_before(self, token: Token) -> EntityMention | None:
+        """The organisation mention "it", "the company" or "the agency" refers back to."""
+        quoted = self._quoted_mention
+        if token.lemma_.lower() in self.lexicon.media_words:
+            i = bisect.bisect_left(self._outlet_starts, token.idx)
+            return next(
+                (m for m in reversed(self._outlet_mentions[:i]) if not quoted[m.start]), None
+            )
+        para = self.layout.prose(token.idx)
+        i = bisect.bisect_left(self._organisation_starts, token.idx)
+        for m in reversed(self.organisation_mentions[:i]):
+            if self.layout.prose(m.start) < para - BODY_REACH_PARAGRAPHS:
+                break
+            if quoted[m.start]:
+                continue
+            if not is_media_name(self.doc.text[m.start : m.end], self.lexicon):
+                return m
+        return None
+
+    def _person_reference(self, token: Token) -> Reference:
+        candidates = self.pronoun_candidates(token)
+        gender = self.lexicon.pronoun_gender.get(token.lower_)
+        chosen = next(
+            (
+                c.mention
+                for c in candidates
+                if compatible(gender, c.mention.entity.gender, c.mention.entity.kind)
+                and (gender not in ("m", "f") or c.mention.entity.name_gender in (None, gender))
+            ),
+            None,
+        )
+        entity = chosen.entity if chosen else None
+        return Reference(token.idx, token.idx + len(token), token.text, entity, chosen, candidates)
+
+    def pronoun_candidates(self, token: Token) -> tuple[Candidate, ...]:
+        """The people named in this or the three paragraphs before a pronoun, most salient
+        first: a nearer mention is more salient, an object counts as if it were named
+        OBJECT_PENALTY_CHARS earlier, and the narrative subject of an earlier sentence is
+        as salient as the end of its sentence ("Adler spoke of the statue of Berg. He said"
+        is Adler). Nothing here knows gender or who spoke: those decide later."""
+        known = self.references.get(token.i)
+        if known is not None and (known.candidates or token.lower_ not in ("it", "its")):
+            return known.candidates
+        here = token.idx
+        para = self.layout.prose(here)
+        own_sentence = token.sent.start_char
+        out = []
+        for m in self.mentions_back_from(here):
+            if self.layout.prose(m.start) < para - MENTION_REACH_PARAGRAPHS:
+                break
+            salience = m.start - (0 if m.is_subject else OBJECT_PENALTY_CHARS)
+            if (
+                m.is_subject
+                and m.start < own_sentence
+                and not self.layout.quotes_overlapping(m.start, m.end)
+            ):
+                words = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+                if words is not None and len(words):
+                    salience = max(salience, min(words[0].sent.end_char, own_sentence) - 1)
+            out.append(Candidate(salience, m))
+        out.sort(key=lambda c: (-c.salience, -c.mention.start))
+        return tuple(out)
+
+    def reference_at(self, token: Token) -> Reference | None:
+        """The table's reading of a pronoun or body noun (None for other words)."""
+        return self.references.get(token.i)
+
     # -- lookups --------------------------------------------------------------------------
-    def find_name(self, name: str, before: int | None = None) -> Person | None:
+    def find_name(self, name: str, before: int | None = None) -> Entity | None:
         """The person a name refers to: same full name, or one of its words.
 
         A one-word mention matches a longer name's last or first word ("Qin" in "Qin Gang");
@@ -449,7 +668,7 @@ class EntityTable:
                 return person  # "Paul Smith" is not "Ann Smith", though both are Smiths
         return None
 
-    def bearer_before(self, word: str, char: int) -> Person | None:
+    def bearer_before(self, word: str, char: int) -> Entity | None:
         """Of the people whose surname is `word`, the one mentioned last before `char`."""
         owners = [p for p in self._by_token.get(word, []) if p.tokens[-1] == word]
         if len(owners) == 1:
@@ -458,7 +677,7 @@ class EntityTable:
         recent = [r for r in recent if r[0] >= 0]
         return max(recent, key=lambda r: r[0])[1] if recent else None
 
-    def person_at(self, token: Token) -> Person | None:
+    def person_at(self, token: Token) -> Entity | None:
         return self.mention_at.get(token.i)
 
     def mentions_between(self, start: int, end: int) -> list[EntityMention]:
@@ -473,9 +692,9 @@ class EntityTable:
             yield self.mentions[i]
 
     def names_between(self, start: int, end: int) -> set[str]:
-        return {m.person.name for m in self.mentions_between(start, end)}
+        return {m.entity.name for m in self.mentions_between(start, end)}
 
-    def by_role(self, words: set[str], head: str, before: int | None = None) -> Person | None:
+    def by_role(self, words: set[str], head: str, before: int | None = None) -> Entity | None:
         """The person the article gives this role to: the role's head noun must match,
         then the most shared modifiers, then the person the role describes best (a title
         rather than a word in a long description: "the US president" is President Biden,
@@ -483,7 +702,7 @@ class EntityTable:
         -> the person introduced as "Chinese Foreign Minister Qin Gang"). With `before`, a
         person named before that offset comes ahead of one named only after it.
         """
-        best: tuple[tuple[int, int, float, int], Person] | None = None
+        best: tuple[tuple[int, int, float, int], Entity] | None = None
         for person in self._by_role.get(head, ()):
             overlap = len(words & person.roles)
             recent = max((m for m in person.mentions if before is None or m < before), default=-1)
@@ -498,7 +717,7 @@ class EntityTable:
         before: int,
         exclude: set[str] | frozenset = frozenset(),
         gender: str | None = None,
-    ) -> Person | None:
+    ) -> Entity | None:
         """The person mentioned most often before `before` (ties: the most recent),
         leaving out the names in `exclude` and, given a `gender` ("m"/"f"), anyone known
         to be of the other ("the businessman" is not the woman most mentioned)."""
@@ -571,7 +790,7 @@ def _first_names_agree(a: str, b: str) -> bool:
     return ratio(a, b) >= 80
 
 
-def _same_person(a: Person, b: Person) -> bool:
+def _same_person(a: Entity, b: Entity) -> bool:
     """Two names of one article that denote the same person.
 
     A one-word name joins a longer one sharing that word; two full names join when their
@@ -588,3 +807,51 @@ def _same_person(a: Person, b: Person) -> bool:
         and (sa.startswith(sb) or sb.startswith(sa) or ratio(sa, sb) >= 88)
     )
     return surname_close and ratio(ta[0], tb[0]) >= 80
+
+
+def compatible(pronoun: str | None, gender: str | None, kind: str) -> bool:
+    """Whether a pronoun of this gender/number can stand for an entity of that kind.
+
+    >>> compatible("f", "m", "person"), compatible("f", None, "person"), compatible("m", None, "organization")
+    (False, True, False)
+    """
+    if pronoun == "p":
+        return kind in ("organization", "anonymous", "unknown") or gender == "p"
+    if pronoun == "n":
+        return kind == "organization"
+    if kind == "organization":
+        return False
+    return gender is None or pronoun is None or gender == pronoun
+
+
+def initials(name: str) -> str:
+    """The acronym a name's capitalised words make.
+
+    >>> initials("World Health Organization"), initials("Bank of England")
+    ('WHO', 'BE')
+    """
+    words = [w for w in name.replace("-", " ").split() if w.lower() not in ACRONYM_SKIPS]
+    return "".join(w[0] for w in words if w[:1].isupper())
+
+
+def _same_organisation(short: Entity, long: Entity, lex: Lexicon) -> bool:
+    """Whether a shorter organisation name is another way of writing a longer one: its
+    acronym ("WHO" for "World Health Organization"), or the words it opens with
+    ("Northwind" for "Northwind Airlines") unless those are a generic noun ("Department"
+    is not "Department of Health").
+
+    >>> from kg.extract.lexicon import load_lexicon
+    >>> lex = load_lexicon()
+    >>> a, b = Entity("WHO", "organization"), Entity("World Health Organization", "organization")
+    >>> _same_organisation(a, b, lex), _same_organisation(Entity("Ministry"), Entity("Ministry of Health"), lex)
+    (True, False)
+    """
+    s, t = short.name, long.name
+    if len(short.tokens) >= len(long.tokens):
+        return s.lower() == t.lower()
+    if s.isupper() and 2 <= len(s) <= 6 and len(long.tokens) >= 2:
+        return initials(t).upper() == s
+    words = short.tokens
+    if len(words) == 1 and (words[0] in lex.organization_nouns or words[0] in lex.media_words):
+        return False
+    return long.tokens[: len(words)] == words

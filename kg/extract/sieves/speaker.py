@@ -13,16 +13,13 @@ from spacy.tokens import Token
 
 from kg.extract.context import ArticleContext, TextSpan
 from kg.extract.cues import passive_agent
-from kg.extract.entities import Person
+from kg.extract.entities import FIRST_PERSON, Entity, compatible
 from kg.extract.model import Speaker
 from kg.extract.people import clean_name, is_media_name, role_head, role_words, strip_article
 from kg.extract.sieves.base import Claim, Decision, Discourse, Mention
 from kg.extract.sieves.registry import sieve
 
 PRONOUN_REACH_PARAGRAPHS = 2  # a speaker quoted this many paragraphs back is still "he"
-MENTION_REACH_PARAGRAPHS = 3  # a person named this many paragraphs back is still "he"
-OBJECT_PENALTY_CHARS = 150  # a subject mention beats a nearer object mention by this much
-FIRST_PERSON = ("i", "we", "me", "us")
 # cases decided by a link sieve and a speaker sieve together (both name them)
 INTERVIEW_EXAMPLE = (
     "Coach Maria Santos said her team had played well. “We never gave up,” Santos said.\n\n"
@@ -46,7 +43,7 @@ def _token(mention: Mention | None) -> Token | None:
     return None if mention is None or mention.label else mention.token
 
 
-def _person_span(person: Person, before: int) -> TextSpan | None:
+def _person_span(person: Entity, before: int) -> TextSpan | None:
     span = person.mention_before(before + 1) or (
         (person.first_char, person.spans.get(person.first_char, person.first_char))
         if person.mentions
@@ -236,33 +233,25 @@ def pronoun_salience(ctx, mention, claim, discourse, avoid) -> Decision | None:
             best = (spoken.end, spoken.speaker, spoken.mention)
             break
         rejected.append(f"{spoken.speaker.name}: does not agree with {token.text!r}")
-    own_sentence = token.sent.start_char
-    for m in ctx.entities.mentions_back_from(here):
-        if ctx.prose(m.start) < para - MENTION_REACH_PARAGRAPHS:
-            break
-        score = m.start - (0 if m.is_subject else OBJECT_PENALTY_CHARS)
-        if m.is_subject and m.start < own_sentence and not ctx.quotes_overlapping(m.start, m.end):
-            # the narrative subject of an earlier sentence is as salient as anything later
-            # in it: "Adler spoke of the statue of Berg. He said ..." is Adler
-            words = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
-            if words is not None and len(words):
-                score = max(score, min(words[0].sent.end_char, own_sentence) - 1)
+    for candidate in ctx.entities.pronoun_candidates(token):
+        score, m = candidate.salience, candidate.mention
         if best is not None and score <= best[0]:
+            break  # the candidates come most salient first
+        if m.entity.name in avoid:
             continue
-        if m.person.name in avoid:
-            continue
-        person_gender = discourse.gender_of(m.person.name, m.person.gender)
-        if compatible(gender, person_gender, m.person.kind):
-            candidate = (
+        person_gender = discourse.gender_of(m.entity.name, m.entity.gender)
+        if compatible(gender, person_gender, m.entity.kind):
+            found = (
                 score,
-                Speaker(m.person.name, token.text, m.person.kind),
+                Speaker(m.entity.name, token.text, m.entity.kind),
                 TextSpan(m.start, m.end),
             )
-            if person_gender is None and not _hint_agrees(ctx, gender, m.person.name):
+            if person_gender is None and not _hint_agrees(ctx, gender, m.entity.name):
                 if hinted is None or score > hinted[0]:
-                    hinted = candidate
+                    hinted = found
                 continue
-            best = candidate
+            best = found
+            break
     best = best or hinted
     if best is None:
         return Decision(rejected=tuple(rejected)) if rejected else None
@@ -584,7 +573,7 @@ def epithet(ctx, mention, claim, discourse, avoid) -> Decision | None:
 
 def _only_person_earlier_in_sentence(
     ctx: ArticleContext, token: Token, avoid, gender: str | None
-) -> Person | None:
+) -> Entity | None:
     """The one person named before a description in its own sentence, outside quotation
     marks ("As for whether Ruiz will run, the Ohio senator said ..."), or None when there
     are none or several."""
@@ -592,19 +581,19 @@ def _only_person_earlier_in_sentence(
     mentions = [
         m
         for m in ctx.entities.mentions_between(start, token.idx)
-        if m.person.kind == "person"
-        and m.person.name not in avoid
+        if m.entity.kind == "person"
+        and m.entity.name not in avoid
         and not ctx.quotes_overlapping(m.start, m.end)
-        and (gender is None or (m.person.gender or m.person.name_gender) in (None, gender))
+        and (gender is None or (m.entity.gender or m.entity.name_gender) in (None, gender))
     ]
     for group in (mentions, [m for m in mentions if m.is_subject]):
-        people = {m.person.name: m.person for m in group}
+        people = {m.entity.name: m.entity for m in group}
         if len(people) == 1:  # one named, or one of them the subject of a clause
             return next(iter(people.values()))
     return None
 
 
-def holds_other_office(ctx: ArticleContext, person: Person, head: Token) -> bool:
+def holds_other_office(ctx: ArticleContext, person: Entity, head: Token) -> bool:
     """Whether a description names an office ("the foreign minister") and the person holds
     a different one (a secretary of state): one person, one post at a time."""
     lex = ctx.lexicon
@@ -844,7 +833,7 @@ def _is_initials(label: str) -> bool:
     return 2 <= len(letters) <= 3 and letters.isalpha() and letters.isupper()
 
 
-def _person_with_initials(ctx: ArticleContext, label: str) -> Person | None:
+def _person_with_initials(ctx: ArticleContext, label: str) -> Entity | None:
     """The one person of the article whose initials the label gives, or failing that the
     one whose surname it ends with ("KB" for a Bell the article calls Katherine)."""
     letters = label.replace(".", "").strip().lower()
@@ -877,20 +866,12 @@ def organisation_before(
             return Decision(speaker, antecedent=spoken.mention, note="quoted just before")
     if quoted_only:
         return None
-    for ent in reversed(ctx.organisations_before(token)):
-        near = wants_outlet or ctx.prose(ent.start_char) >= para - 2
-        if not near:
-            break
-        if ctx.in_quote[ent.start] >= 0 or ent.start in ctx.entities.mention_at:
-            continue
-        # an outlet is named like one ("Daily Herald") or reports ("reports UNB")
-        reports = ent.root.dep_ == "nsubj" and ent.root.head.lemma_ in ("report", "say")
-        if (is_media_name(ent.text, lex) or (wants_outlet and reports)) == wants_outlet:
-            speaker = Speaker(strip_article(ent.text), token.text, "organization")
-            return Decision(
-                speaker, antecedent=TextSpan(ent.start_char, ent.end_char), note="named before"
-            )
-    return None
+    named = ctx.entities.body_named_before(token)
+    if named is None:
+        return None
+    name = strip_article(ctx.text[named.start : named.end])
+    speaker = Speaker(name, token.text, "organization")
+    return Decision(speaker, antecedent=TextSpan(named.start, named.end), note="named before")
 
 
 DOCUMENT_LOOKBACK = 400  # tokens: a document named further back is another story's
@@ -983,21 +964,6 @@ def _hint_agrees(ctx: ArticleContext, pronoun: str | None, name: str) -> bool:
     return hint is None or hint == pronoun
 
 
-def compatible(pronoun: str | None, gender: str | None, kind: str) -> bool:
-    """Whether a pronoun of this gender/number can stand for an entity of that kind.
-
-    >>> compatible("f", "m", "person"), compatible("f", None, "person"), compatible("m", None, "organization")
-    (False, True, False)
-    """
-    if pronoun == "p":
-        return kind in ("organization", "anonymous", "unknown") or gender == "p"
-    if pronoun == "n":
-        return kind == "organization"
-    if kind == "organization":
-        return False
-    return gender is None or pronoun is None or gender == pronoun
-
-
 def looks_personal(ctx: ArticleContext, name: str) -> bool:
     """Whether a name the tagger called an organisation reads like a person's: two or
     three capitalised words, none of them an organisation word ("Leyla Karimova", not
@@ -1037,7 +1003,7 @@ def _is_epithet(tokens: list[Token], head: Token) -> bool:
     )
 
 
-def _person_in_phrase(ctx: ArticleContext, token: Token) -> Person | None:
+def _person_in_phrase(ctx: ArticleContext, token: Token) -> Entity | None:
     for child in token.children:
         if child.dep_ in ("appos", "compound") and ctx.entities.person_at(child):
             return ctx.entities.person_at(child)

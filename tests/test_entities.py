@@ -1,0 +1,110 @@
+"""The entity table: who and what an article names, and what its pronouns and body nouns
+("the company", "it") stand for, before any quote is attributed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.extract.entities import EntityTable, initials
+from kg.ingest.read import text_article
+from kg.nlp import parse_articles
+
+
+@pytest.fixture(scope="module")
+def table(nlp):
+    def build(text: str) -> EntityTable:
+        parsed = next(parse_articles([text_article(text, Path("fixture.txt"))], nlp))
+        return EntityTable(parsed.doc)
+
+    return build
+
+
+def _token(table: EntityTable, word: str, nth: int = 0):
+    return [t for t in table.doc if t.text == word][nth]
+
+
+def test_organisations_are_entities_with_their_mentions(table):
+    t = table("Northwind Airlines cancelled 40 flights on Monday. The storm hit the coast.")
+    assert [(o.name, o.kind, len(o.mentions)) for o in t.organisations] == [
+        ("Northwind Airlines", "organization", 1)
+    ]
+    assert t.organisation_at[0].name == "Northwind Airlines"
+
+
+def test_an_acronym_and_its_long_form_are_one_organisation(table):
+    t = table(
+        "The World Health Organization issued new advice on Monday. Doctors welcomed it. "
+        "Later the WHO said the advice would be reviewed."
+    )
+    names = {o.name: sorted(o.variants) for o in t.organisations}
+    assert names == {"World Health Organization": ["WHO", "World Health Organization"]}
+
+
+def test_a_short_form_joins_the_name_it_opens_but_a_generic_noun_does_not(table):
+    t = table(
+        "Shares of Northwind Airlines fell on Monday. Analysts said Northwind had lost "
+        "ground. The Ministry of Transport said it would study the fares."
+    )
+    northwind = next(o for o in t.organisations if o.name == "Northwind Airlines")
+    assert "Northwind" in northwind.variants and len(northwind.mentions) == 2
+
+
+def test_initials_skip_small_words():
+    assert initials("Bank of England") == "BE"
+    assert initials("International Monetary Fund") == "IMF"
+
+
+def test_it_and_the_company_refer_to_the_organisation_named_before(table):
+    t = table(
+        "Northwind Airlines cancelled 40 flights on Monday. It blamed the storm. "
+        "The company said the fleet would fly again on Friday."
+    )
+    for word in ("It", "company"):
+        ref = t.reference_at(_token(t, word))
+        assert ref is not None and ref.entity is not None
+        assert ref.entity.name == "Northwind Airlines"
+        assert t.doc.text[ref.antecedent.start : ref.antecedent.end] == "Northwind Airlines"
+
+
+def test_an_organisation_named_inside_a_quotation_or_too_far_back_is_not_it(table):
+    t = table(
+        "“We trust Northwind Airlines,” a passenger said.\n\nIt was raining.\n\n"
+        "Crowds gathered.\n\nThe company was silent."
+    )
+    assert t.reference_at(_token(t, "company")).entity is None
+
+
+def test_the_newspaper_is_the_outlet_named_last_however_far_back(table):
+    t = table(
+        "Reporters at the Lakeside Tribune broke the story in May.\n\nThe council met.\n\nVoters were angry."
+        "\n\nTraffic was slow.\n\nThe newspaper said the mayor knew."
+    )
+    ref = t.reference_at(_token(t, "newspaper"))
+    assert ref.entity is not None and ref.entity.name == "Lakeside Tribune"
+
+
+def test_a_pronoun_is_grouped_with_the_person_of_its_gender(table):
+    t = table("Mr. Paul Ward met Ms. Rita Stone in Paris. She said the talks went well.")
+    ref = t.reference_at(_token(t, "She"))
+    assert ref.entity is not None and ref.entity.name == "Rita Stone"
+
+
+def test_the_narrative_subject_of_an_earlier_sentence_is_the_most_salient(table):
+    t = table("Anna Adler spoke at length about the statue of Ben Berg. He said it was ugly.")
+    ranked = [c.mention.entity.name for c in t.pronoun_candidates(_token(t, "He"))]
+    assert ranked[0] == "Anna Adler"  # the table ranks; gender decides later
+    ref = t.reference_at(_token(t, "He"))
+    assert ref.entity is not None and ref.entity.name == "Ben Berg"  # Anna is a woman's name
+
+
+def test_a_pronoun_with_no_one_in_reach_is_grouped_with_no_one(table):
+    t = table("The storm hit the coast on Monday.\n\nHe said the roads were closed.")
+    ref = t.reference_at(_token(t, "He"))
+    assert ref.entity is None and ref.candidates == ()
+
+
+def test_first_person_pronouns_are_not_references(table):
+    t = table("Ana Lopez spoke. We listened.")
+    assert t.reference_at(_token(t, "We")) is None
