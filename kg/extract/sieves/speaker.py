@@ -443,13 +443,21 @@ def official_of_body(ctx, mention, claim, discourse, avoid) -> Decision | None:
 @sieve(
     "speaker",
     "named_organisation",
-    "a mention the tagger calls an organisation, place or group is that body",
+    "a mention the tagger calls an organisation, place or group is that body, by the "
+    "fullest name the article gives it",
     examples=[
         (
             "Northwind Airlines said the storm had grounded its fleet.",
             "storm had grounded",
             "speaker.kind",
             "organization",
+        ),
+        (  # one name per organisation: its acronym is the same body
+            "The World Health Organization issued new advice on Monday. Doctors welcomed "
+            "the advice. Later the WHO said the advice would be reviewed within a month.",
+            "advice would be reviewed",
+            "speaker",
+            "World Health Organization",
         ),
     ],
 )
@@ -459,6 +467,9 @@ def named_organisation(ctx, mention, claim, discourse, avoid) -> Decision | None
         return None
     if _role_tokens(ctx, token) is not None:
         return None  # "Justice", "the CM": a title the tagger took for a body
+    body = ctx.entities.organisation_at.get(token.i)
+    if body is not None:  # one name per organisation: "the WHO" is the World Health Organization
+        return Decision(Speaker(body.name, ctx.phrase_text(token), "organization"))
     ent = ctx.entity_at.get(token.i)
     name = ent.text if ent is not None else token.text
     return Decision(Speaker(strip_article(name), ctx.phrase_text(token), "organization"))
@@ -869,8 +880,7 @@ def organisation_before(
     named = ctx.entities.body_named_before(token)
     if named is None:
         return None
-    name = strip_article(ctx.text[named.start : named.end])
-    speaker = Speaker(name, token.text, "organization")
+    speaker = Speaker(named.entity.name, token.text, "organization")
     return Decision(speaker, antecedent=TextSpan(named.start, named.end), note="named before")
 
 
