@@ -188,6 +188,11 @@ def test_characterisation_in_quote_marks_is_a_quote(extract):
     assert [(q.speaker.name, q.kind) for q in quotes] == [("Ana Lopez", "mixed")]
 
 
+def test_a_one_word_label_in_quote_marks_is_the_words_of_who_gave_it(extract):
+    quotes = extract("At a rally in Dayton, Ana Lopez called the donors “crooks.”")
+    assert [(q.text.strip(".”"), q.speaker.name) for q in quotes] == [("crooks", "Ana Lopez")]
+
+
 def test_according_to_around_a_report_relays_it(extract):
     text = (
         "“The border must stay open to trade,” Minister Karl Berg told his counterpart, "

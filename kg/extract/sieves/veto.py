@@ -40,12 +40,13 @@ def headline(ctx: ArticleContext, claim: Claim) -> str | None:
 @sieve(
     "veto",
     "short_report",
-    "a cue content of fewer than four words (two when quoted) reports nothing: “agreed to meet”",
+    "a cue content of fewer than four words (two when partly quoted, one when wholly quoted: "
+    "called them “crooks”) reports nothing: “agreed to meet”",
     examples=[("Ana Lopez said she agreed.", "agreed", "quote", None)],
     applies_to=("cue_content",),
 )
 def short_report(ctx: ArticleContext, claim: Claim) -> str | None:
-    least = 2 if claim.kind in ("direct", "mixed") else MIN_REPORTED_WORDS
+    least = 1 if claim.kind == "direct" else 2 if claim.kind == "mixed" else MIN_REPORTED_WORDS
     words = len(ctx.words(claim.start, claim.end))
     return f"{words} words: too short to be a report" if words < least else None
 
