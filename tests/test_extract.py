@@ -193,6 +193,13 @@ def test_a_one_word_label_in_quote_marks_is_the_words_of_who_gave_it(extract):
     assert [(q.text.strip(".”"), q.speaker.name) for q in quotes] == [("crooks", "Ana Lopez")]
 
 
+def test_a_quoted_label_put_before_a_long_object_is_a_quote_with_its_object(extract):
+    quotes = extract("Ana Lopez dismissed as “nonsense” the claim that the council had lied.")
+    assert [(q.text, q.speaker.name, q.kind) for q in quotes] == [
+        ("“nonsense” the claim that the council had lied", "Ana Lopez", "mixed")
+    ]
+
+
 def test_according_to_around_a_report_relays_it(extract):
     text = (
         "“The border must stay open to trade,” Minister Karl Berg told his counterpart, "

@@ -501,7 +501,7 @@ def quoted_characterisation(
         return None
     obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
     if obj is None:
-        return None
+        return _label_before_object(verb, in_quote)
     lemma = verb_lemma(verb)
     allowed = {"as"}
     if lemma in lex.target_object_verbs:
@@ -518,6 +518,21 @@ def quoted_characterisation(
         if words and inside >= 0.5 * len(words):
             return _trim(verb.doc, span, verb)
     return None
+
+
+def _label_before_object(verb: Token, in_quote: list[int]) -> tuple[int, int] | None:
+    """A quoted label put before a long object ("dismissing as “absurd” reports that she
+    was sidelined"): the parser reads the object as the label's noun, so the phrase after
+    "as" is the label and the object it gives it, and it opens with the quoted label.
+    """
+    doc = verb.doc
+    prep = next((c for c in verb.children if c.dep_ == "prep" and c.i == verb.i + 1), None)
+    if prep is None or prep.lower_ != "as" or prep.i + 2 >= len(doc):
+        return None
+    first = next((t for t in doc[prep.i + 1 : prep.right_edge.i + 1] if not t.is_punct), None)
+    if first is None or in_quote[first.i] < 0:
+        return None
+    return _trim(doc, (prep.i + 1, prep.right_edge.i + 1), verb)
 
 
 def _label_phrases(verb: Token, obj: Token, preps: set[str]) -> Iterator[tuple[int, int]]:
