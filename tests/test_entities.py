@@ -108,3 +108,22 @@ def test_a_pronoun_with_no_one_in_reach_is_grouped_with_no_one(table):
 def test_first_person_pronouns_are_not_references(table):
     t = table("Ana Lopez spoke. We listened.")
     assert t.reference_at(_token(t, "We")) is None
+
+
+def test_a_lead_pronoun_is_read_forward_to_the_story_subject(table):
+    t = table(
+        "“We did everything we could,” he told reporters after the final whistle.\n\n"
+        "Fans cheered Ana Ruiz, the keeper. Coach Tom Hale watched his side lose 3-0 on "
+        "Saturday. Hale has lost four games in a row."
+    )
+    ref = t.reference_at(_token(t, "he"))
+    assert ref.entity is None and ref.candidates == ()  # nobody is named before it
+    assert ref.named_after is not None and ref.named_after.entity.name == "Tom Hale"
+
+
+def test_a_pronoun_late_in_the_story_is_never_read_forward(table):
+    t = table(
+        "The match ended 3-0.\n\nFans left early.\n\nThe rain fell.\n\n"
+        "“We tried,” he said.\n\nCoach Tom Hale left. Hale was angry."
+    )
+    assert t.reference_at(_token(t, "he")).named_after is None

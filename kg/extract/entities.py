@@ -75,6 +75,7 @@ MAX_PAIRWISE_NAMES = 200
 MENTION_REACH_PARAGRAPHS = 3  # a person named this many paragraphs back is still "he"
 BODY_REACH_PARAGRAPHS = 2  # an organisation named this many paragraphs back is still "it"
 OBJECT_PENALTY_CHARS = 150  # a subject mention beats a nearer object mention by this much
+LEAD_REACH_PARAGRAPHS = 2  # a lede's "he" is named within this many paragraphs after it
 FIRST_PERSON = frozenset(["i", "we", "me", "us"])
 # Small words a name's initials skip: "Bank of England" is "BoE", "World Health
 # Organization" is "WHO".
@@ -144,6 +145,9 @@ class Reference:
     entity: Entity | None
     antecedent: EntityMention | None
     candidates: tuple[Candidate, ...] = ()
+    # a pronoun that opens a story before anyone is named ("He was the last to leave.
+    # ... Tom Hale, 52, ..."): the person of its gender named in the next paragraphs
+    named_after: EntityMention | None = None
 
 
 class EntityTable:
@@ -607,7 +611,33 @@ class EntityTable:
             None,
         )
         entity = chosen.entity if chosen else None
-        return Reference(token.idx, token.idx + len(token), token.text, entity, chosen, candidates)
+        later = None if candidates else self._named_after_lead_pronoun(token, gender)
+        return Reference(
+            token.idx, token.idx + len(token), token.text, entity, chosen, candidates, later
+        )
+
+    def _named_after_lead_pronoun(self, token: Token, gender: str | None) -> EntityMention | None:
+        """A delayed identification: "he"/"she" in the story's opening paragraph with no
+        one named before it stands for the first person of its gender named in the next
+        LEAD_REACH_PARAGRAPHS paragraphs who is named again later (the story's subject,
+        not a passer-by)."""
+        if gender not in ("m", "f") or self.layout.prose(token.idx) > 1:
+            return None
+        if self.mentions and self.mentions[0].start < token.idx:
+            return None
+        reach = self.layout.prose(token.idx) + LEAD_REACH_PARAGRAPHS
+        for m in self.mentions:
+            if m.start <= token.idx:
+                continue
+            if self.layout.prose(m.start) > reach:
+                return None
+            entity = m.entity
+            if len(entity.mentions) < 2 or not compatible(gender, entity.gender, entity.kind):
+                continue
+            if entity.name_gender not in (None, gender):
+                continue
+            return m
+        return None
 
     def pronoun_candidates(self, token: Token) -> tuple[Candidate, ...]:
         """The people named in this or the three paragraphs before a pronoun, most salient

@@ -297,6 +297,36 @@ def pronoun_mistranslated(ctx, mention, claim, discourse, avoid) -> Decision | N
 
 @sieve(
     "speaker",
+    "pronoun_named_later",
+    "he/she opening a story before anyone is named is the first person of that gender "
+    "named in the next two paragraphs and again later (a delayed identification)",
+    examples=[
+        (
+            "“We did everything we could,” he told reporters after the final whistle.\n\n"
+            "Coach Tom Hale watched his side lose 3-0 on Saturday. Hale has lost four games "
+            "in a row.",
+            "did everything we could",
+            "speaker",
+            "Tom Hale",
+        ),
+    ],
+)
+def pronoun_named_later(ctx, mention, claim, discourse, avoid) -> Decision | None:
+    token = _token(mention)
+    if token is None or discourse.last() is not None:
+        return None
+    reference = ctx.entities.reference_at(token)
+    later = reference.named_after if reference is not None else None
+    if later is None or later.entity.name in avoid:
+        return None
+    speaker = Speaker(later.entity.name, token.text, later.entity.kind)
+    return Decision(
+        speaker, antecedent=TextSpan(later.start, later.end), note="named after the pronoun"
+    )
+
+
+@sieve(
+    "speaker",
     "body_noun",
     "“the company”, “the statement”, “the ministry” speak for the organisation quoted or "
     "named just before; “police” or “the US government” name a body of their own",
