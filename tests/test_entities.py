@@ -127,3 +127,10 @@ def test_a_pronoun_late_in_the_story_is_never_read_forward(table):
         "“We tried,” he said.\n\nCoach Tom Hale left. Hale was angry."
     )
     assert t.reference_at(_token(t, "he")).named_after is None
+
+
+def test_a_title_given_in_apposition_is_learnt_as_a_role_and_is_no_name(table):
+    t = table("The Provost, Mr Tom Hale, declined to comment. The Provost left at noon.")
+    assert "provost" in t.article_roles
+    assert [p.name for p in t.people] == ["Tom Hale"]
+    assert "provost" in t.people[0].roles

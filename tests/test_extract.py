@@ -200,6 +200,16 @@ def test_a_quoted_label_put_before_a_long_object_is_a_quote_with_its_object(extr
     ]
 
 
+def test_a_title_the_article_gives_in_apposition_is_a_role_when_used_again(extract):
+    # "provost" is in no role list: the apposition itself says it is Tom Hale's title
+    quotes = extract(
+        "The Provost, Mr Tom Hale, declined to confirm the report on Monday. Students "
+        "marched on the hall. The Provost said the college would review its rules before "
+        "the summer."
+    )
+    assert [(q.speaker.name, q.sieves[-1]) for q in quotes] == [("Tom Hale", "speaker:role_holder")]
+
+
 def test_according_to_around_a_report_relays_it(extract):
     text = (
         "“The border must stay open to trade,” Minister Karl Berg told his counterpart, "

@@ -168,6 +168,7 @@ class EntityTable:
         self._by_token: dict[str, list[Entity]] = {}
         self._by_variant: dict[str, Entity] = {}
         self._by_role: dict[str, list[Entity]] = {}
+        self.article_roles: set[str] = set()  # title words the article gives in apposition
         self._name_spans: list[Span] = []
         self._ent_of = {i: ent for ent in doc.ents for i in range(ent.start, ent.end)}
         self._pass_person_names()
@@ -308,6 +309,8 @@ class EntityTable:
             return
         if all(t.is_punct or ent.start <= t.i < ent.end for t in ent.sent) and len(ent) == 1:
             return  # "Harsh? He doesn't think so.": a word asked as a sentence, not a name
+        if len(name.split()) == 1 and _after_the(ent):
+            return  # "the Taoiseach", "the Speaker": a title the tagger took for a name
         person = self.find_name(name, ent.start_char)
         if person is None:
             person = Entity(name=name, first_char=ent.start_char)
@@ -440,6 +443,11 @@ class EntityTable:
         if head.dep_ == "appos" and head.head.i < ent.start and not _vocative(head.head):
             subtree = list(head.head.subtree)[: head.head.i - head.head.left_edge.i + 1]
             words |= role_words(subtree, lex)
+            title = head.head
+            if _definite(title) and title.lemma_.lower() not in lex.organization_nouns:
+                # "The Taoiseach, Mr Ahern, ...": the article itself says it is a title,
+                # whether or not the role list knows the word
+                self.article_roles.add(title.lemma_.lower())
         if head.dep_ in ("nsubj", "nsubjpass") and head.head.lemma_ == "be":
             for child in head.head.children:
                 if child.dep_ == "attr":
@@ -781,6 +789,20 @@ def _vocative(token: Token) -> bool:
     if any(t.is_punct for t in first) or token.i + 1 >= len(doc):
         return False
     return doc[token.i + 1].text == "," and any(t.text == "?" for t in doc[token.i : end])
+
+
+def _after_the(ent: Span) -> bool:
+    """Whether a name opens with "the" or follows it ("the Speaker"): a title, not a name."""
+    if ent[0].lower_ == "the":
+        return True
+    return ent.start > 0 and ent.doc[ent.start - 1].lower_ == "the"
+
+
+def _definite(noun: Token) -> bool:
+    """A noun with "the" or a possessive before it: "the Taoiseach", "the club's captain"."""
+    return any(
+        c.dep_ in ("det", "poss") and (c.lower_ == "the" or c.dep_ == "poss") for c in noun.children
+    )
 
 
 def _plain(word: str) -> str:

@@ -507,8 +507,13 @@ def named_organisation(ctx, mention, claim, discourse, avoid) -> Decision | None
 
 def _role_tokens(ctx: ArticleContext, token: Token) -> list[Token] | None:
     lex = ctx.lexicon
-    if token.lemma_.lower() not in lex.role_nouns and token.lower_ not in lex.role_abbreviations:
-        return None
+    lemma = token.lemma_.lower()
+    if lemma not in lex.role_nouns and token.lower_ not in lex.role_abbreviations:
+        # a title the article gave someone in apposition ("The Taoiseach, Mr Ahern"), used
+        # again as a definite description ("the Taoiseach said")
+        dets = [c.lower_ for c in token.children if c.dep_ == "det"]
+        if lemma not in ctx.entities.article_roles or dets != ["the"]:
+            return None
     return list(ctx.doc[token.left_edge.i : token.i + 1])
 
 
@@ -537,8 +542,9 @@ def indefinite_source(ctx, mention, claim, discourse, avoid) -> Decision | None:
 @sieve(
     "speaker",
     "role_holder",
-    "a definite role (“the minister”, “the FM”) is the person the article gave that role, "
-    "preferring one named before it",
+    "a definite role (“the minister”, “the FM”, or a title the article gave in apposition: "
+    "“The Provost, Tom Hale, ...”) is the person the article gave that role, preferring "
+    "one named before it",
     examples=[
         (
             "Health Minister Joan Carter visited the ward. The minister said the hospital "
