@@ -134,3 +134,15 @@ def test_a_title_given_in_apposition_is_learnt_as_a_role_and_is_no_name(table):
     assert "provost" in t.article_roles
     assert [p.name for p in t.people] == ["Tom Hale"]
     assert "provost" in t.people[0].roles
+
+
+def test_a_name_inside_the_clause_of_the_pronoun_before_is_not_its_referent(table):
+    # the second "he" continues the first, and the first cannot be the men it praises
+    t = table(
+        "Crowds filled the square.\n\nHe praised the engineers led by Tom Hale and thanked "
+        "the crews of Ben Ode for two years of hard work on the bridge. He said the bridge "
+        "would carry ten thousand cars a day."
+    )
+    he = [tok for tok in t.doc if tok.text == "He"][1]
+    assert t.pronoun_candidates(he) == ()
+    assert t.reference_at(he).entity is None

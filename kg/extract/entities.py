@@ -673,8 +673,35 @@ class EntityTable:
                 if words is not None and len(words):
                     salience = max(salience, min(words[0].sent.end_char, own_sentence) - 1)
             out.append(Candidate(salience, m))
+        bound = self._bound_by_earlier_pronoun(token)
+        if bound is not None:
+            out = [c for c in out if not bound[0] <= c.mention.start < bound[1]]
         out.sort(key=lambda c: (-c.salience, -c.mention.start))
         return tuple(out)
+
+    def _bound_by_earlier_pronoun(self, token: Token) -> tuple[int, int] | None:
+        """Where a pronoun's referent cannot be named: "He praised Ana Ruiz's staff and
+        thanked Tom Hale. He said ...": the second "he" continues the first (the subject
+        of the sentence before), and a name inside the clause the first "he" governs is
+        not him. Returns the char span of that clause after the earlier pronoun."""
+        gender = self.lexicon.pronoun_gender.get(token.lower_)
+        if gender not in ("m", "f") or token.dep_ not in ("nsubj", "nsubjpass"):
+            return None
+        sent = token.sent
+        start = sent.start
+        if start > 0:
+            start = self.doc[start - 1].sent.start
+        for i in range(token.i - 1, start - 1, -1):
+            earlier = self.doc[i]
+            if earlier.dep_ not in ("nsubj", "nsubjpass") or earlier.pos_ != "PRON":
+                continue
+            if self.lexicon.pronoun_gender.get(earlier.lower_) != gender:
+                continue
+            if self.layout.in_quote[i] >= 0 or earlier.head.i > token.i:
+                return None
+            clause = self.doc[earlier.i + 1 : earlier.head.right_edge.i + 1]
+            return (clause.start_char, clause.end_char) if len(clause) else None
+        return None
 
     def reference_at(self, token: Token) -> Reference | None:
         """The table's reading of a pronoun or body noun (None for other words)."""
