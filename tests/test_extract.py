@@ -223,6 +223,30 @@ def test_a_that_clause_hung_on_the_statement_is_what_was_said(extract, text):
     assert quote.text == "parts of the valley would lose power on Tuesday"
 
 
+def test_a_demonym_after_a_name_is_that_person(extract):
+    quotes = extract(
+        "Derby win\n\nCity beat Rovers 2-1 on Saturday. City manager Stuart Haldane "
+        "admitted his side had been lucky.\n“We were second best for an hour,” the Scot said."
+    )
+    assert [q.speaker.name for q in quotes] == ["Stuart Haldane", "Stuart Haldane"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the tagger calls the name an organisation: the role beside it says otherwise
+        "The council voted on Tuesday. The transport minister, Callum Jeffries, stood "
+        "beside a bulldozer and declared that the ring road would end the misery of the "
+        "school run.",
+        # the parser makes the role and the name two subjects of one verb
+        "The Lakeside East MP, Mr Callum Jeffries, who attended the function, urged the "
+        "operators to talk to the council.",
+    ],
+)
+def test_a_role_with_the_name_beside_it_in_commas_is_that_person(extract, text):
+    assert [q.speaker.name for q in extract(text)] == ["Callum Jeffries"]
+
+
 def test_according_to_around_a_report_relays_it(extract):
     text = (
         "“The border must stay open to trade,” Minister Karl Berg told his counterpart, "

@@ -9,6 +9,8 @@ multi-pass coreference sieve):
    ``untagged_names``: a capitalised name the tagger missed or called something else, when
    a title stands before it ("Mayor Ana Lopez", "coach Peter Hall") or it opens with a
    known given name and ends with no organisation word ("Ana Lopez", not "Ana Airlines");
+   ``appositive_names``: a name in apposition to a role ("The minister, Callum Reid,")
+   is a person's, whatever the tagger called it;
 2. ``name_variants``: one person written several ways ("Qin" / "Qin Gang", a glued or
    misspelt surname) becomes one entity;
 3. ``mislabelled_names``: a surname the tagger called a place or body is still the person;
@@ -60,6 +62,7 @@ ROLE_DEPS = frozenset(
 PASSES = (
     "person_names",
     "untagged_names",
+    "appositive_names",
     "name_variants",
     "mislabelled_names",
     "bare_surnames",
@@ -173,6 +176,7 @@ class EntityTable:
         self._ent_of = {i: ent for ent in doc.ents for i in range(ent.start, ent.end)}
         self._pass_person_names()
         self._pass_untagged_names()
+        self._pass_appositive_names()
         self._pass_name_variants()
         self._pass_mislabelled_names()
         self._pass_bare_surnames()
@@ -215,6 +219,26 @@ class EntityTable:
             name_span = self._untagged_person(run)
             if name_span is not None:
                 self._add_name(name_span)
+
+    def _pass_appositive_names(self) -> None:
+        """A name in apposition to a person's role is a person's name, whatever the
+        tagger called it: "The transport minister, Callum Reid, said" and "Callum Reid,
+        the transport minister, said", with "Callum Reid" tagged an organisation."""
+        roles = self.lexicon.role_nouns
+        for ent in self.doc.ents:
+            if (
+                ent.label_ not in ("ORG", "PRODUCT", "WORK_OF_ART", "FAC")
+                or ent.start in self.mention_at
+            ):
+                continue
+            root = ent.root
+            if not all(t.pos_ == "PROPN" for t in ent) or len(ent) < 2:
+                continue
+            role = root.head if root.dep_ == "appos" else None
+            if role is None:
+                role = next((c for c in root.children if c.dep_ == "appos"), None)
+            if role is not None and role.pos_ == "NOUN" and role.lemma_.lower() in roles:
+                self._add_name(ent)
 
     def _untagged_person(self, run: Span) -> Span | None:
         """The part of a capitalised run that names a person, or None."""

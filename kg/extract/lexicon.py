@@ -50,6 +50,7 @@ class Lexicon:
     issuing_verbs: frozenset[str]
     likening_verbs: frozenset[str]
     role_nouns: frozenset[str]
+    description_nouns: frozenset[str]
     office_nouns: frozenset[str]
     organization_nouns: frozenset[str]
     collective_bodies: frozenset[str]
@@ -115,6 +116,7 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
         issuing_verbs=_having(verbs, "issues_document"),
         likening_verbs=_having(verbs, "likening"),
         role_nouns=_having(nouns, "role"),
+        description_nouns=_having(nouns, "description"),
         office_nouns=_having(nouns, "office"),
         organization_nouns=_having(nouns, "organization"),
         collective_bodies=_having(nouns, "collective"),

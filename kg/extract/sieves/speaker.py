@@ -508,6 +508,13 @@ def named_organisation(ctx, mention, claim, discourse, avoid) -> Decision | None
 def _role_tokens(ctx: ArticleContext, token: Token) -> list[Token] | None:
     lex = ctx.lexicon
     lemma = token.lemma_.lower()
+    if token.ent_type_ in ("NORP", "PERSON", "") and token.tag_ in ("NN", "NNP"):
+        dets = [c.lower_ for c in token.children if c.dep_ == "det"]
+        # "the Scot", "the Australian": a people's name for one of them, which the
+        # tagger may call a person's name
+        if dets == ["the"] and token.is_title and ctx.entities.person_at(token) is None:
+            if token.ent_type_ == "NORP" or ctx.entity_at.get(token.i) is not None:
+                return list(ctx.doc[token.left_edge.i : token.i + 1])
     if lemma not in lex.role_nouns and token.lower_ not in lex.role_abbreviations:
         # a title the article gave someone in apposition ("The Taoiseach, Mr Ahern"), used
         # again as a definite description ("the Taoiseach said")
@@ -654,8 +661,9 @@ def holds_other_office(ctx: ArticleContext, person: Entity, head: Token) -> bool
 @sieve(
     "speaker",
     "role_of_speaker",
-    "a definite role nobody in the article was given (“the minister said”) is the person "
-    "quoted just before: news names its speaker once, then varies the reference",
+    "a definite role nobody was given (“the minister”, “the teenager”, “the Scot”) is the "
+    "person quoted just before, else the person just named: news names its speaker once, "
+    "then varies the reference",
     examples=[
         (
             "Tom Reyes replied: “We protected the hospitals.”\n\n"
@@ -664,12 +672,21 @@ def holds_other_office(ctx: ArticleContext, person: Entity, head: Token) -> bool
             "speaker",
             "Tom Reyes",
         ),
+        (  # nobody quoted yet: the person just named
+            "Tom Hale scored the winner on Saturday. He joined the academy at nine.\n\n"
+            "“I just attacked the ball,” the teenager said.",
+            "attacked the ball",
+            "speaker",
+            "Tom Hale",
+        ),
     ],
 )
 def role_of_speaker(ctx, mention, claim, discourse, avoid) -> Decision | None:
     token = _token(mention)
     tokens = _role_tokens(ctx, token) if token is not None else None
-    if tokens is None or not definite_singular(token, ("the",)):
+    dets = [c.lower_ for c in token.children if c.dep_ == "det"] if token is not None else []
+    # "the minister", and "the Minister" the tagger reads as a proper noun
+    if tokens is None or dets != ["the"] or token.tag_ not in ("NN", "NNP"):
         return None
     para = ctx.prose(token.idx)
     for spoken in discourse.latest_first():
@@ -682,10 +699,45 @@ def role_of_speaker(ctx, mention, claim, discourse, avoid) -> Decision | None:
         person = ctx.entities.find_name(spoken.speaker.name)
         heads = {role_head(r, ctx.lexicon) for r in person.roles} if person else set()
         own = role_head(token.lower_, ctx.lexicon)
-        if heads & ctx.lexicon.role_nouns and own not in heads:
-            return None  # the last speaker holds another role: "the minister" is not them
+        if heads & ctx.lexicon.role_nouns and own not in heads and _names_a_post(ctx, token):
+            return None  # the last speaker holds another role: "the counsel" is not the judge
         speaker = Speaker(spoken.speaker.name, ctx.phrase_text(token), "person")
         return Decision(speaker, antecedent=spoken.mention, note="the speaker just quoted")
+    return _person_just_named(ctx, token, avoid)
+
+
+def _names_a_post(ctx: ArticleContext, token: Token) -> bool:
+    """Whether a role word names a post ("the official", "the counsel") rather than
+    describing a person ("the teenager", "the skipper", "the Scot")."""
+    lex = ctx.lexicon
+    word, lemma = token.lower_, token.lemma_.lower()
+    listed = lemma in lex.role_nouns or word in lex.role_abbreviations
+    return listed and lemma not in lex.description_nouns and word not in lex.description_nouns
+
+
+def _person_just_named(ctx: ArticleContext, token: Token, avoid) -> Decision | None:
+    """With nobody quoted just before, the most salient person named in this or the
+    paragraph before whose gender the description allows and who holds no other post:
+    "Kwame Mensah scored the winner. ... the teenager said"."""
+    if token.right_edge.i != token.i:
+        return None  # "the head of the agency": a description of its own, maybe a newcomer
+    if _names_a_post(ctx, token):
+        return None  # "the official": a post somebody else may hold, not a description
+    gender = ctx.lexicon.role_gender.get(token.lower_)
+    para = ctx.prose(token.idx)
+    for candidate in ctx.entities.pronoun_candidates(token):
+        m = candidate.mention
+        if ctx.prose(m.start) < para - 1 or ctx.is_headline(m.start):
+            continue
+        entity = m.entity
+        if entity.name in avoid or not compatible(gender, entity.gender, entity.kind):
+            continue
+        if gender is not None and entity.name_gender not in (None, gender):
+            continue
+        if holds_other_office(ctx, entity, token):
+            return None
+        speaker = Speaker(entity.name, ctx.phrase_text(token), "person")
+        return Decision(speaker, antecedent=TextSpan(m.start, m.end), note="the person just named")
     return None
 
 
@@ -701,6 +753,8 @@ def proper_noun(ctx, mention, claim, discourse, avoid) -> Decision | None:
     token = _token(mention)
     if token is None or token.pos_ != "PROPN" or not token.is_title:
         return None
+    if _role_tokens(ctx, token) is not None:
+        return None  # "the Minister": a title written with a capital, not a name
     phrase = ctx.phrase_text(token)
     name, _ = clean_name(phrase, ctx.lexicon)
     return Decision(Speaker(name or phrase, phrase, "person"), note="an untagged name")
@@ -1050,9 +1104,19 @@ def _is_epithet(tokens: list[Token], head: Token) -> bool:
 
 
 def _person_in_phrase(ctx: ArticleContext, token: Token) -> Entity | None:
+    """The person a description names beside it: in apposition ("the MP, Ann Lee,"), as
+    a compound, or as a second subject of the same verb that the parser made of an
+    apposition ("The MP, Mr Ann Lee, who ..., urged": two subjects of "urged")."""
     for child in token.children:
         if child.dep_ in ("appos", "compound") and ctx.entities.person_at(child):
             return ctx.entities.person_at(child)
+    if token.dep_ in ("nsubj", "nsubjpass"):
+        for sibling in token.head.children:
+            if sibling.dep_ != token.dep_ or sibling.i <= token.i:
+                continue
+            between = ctx.doc[token.i + 1 : sibling.left_edge.i]
+            if [t.text for t in between] == [","] and ctx.entities.person_at(sibling):
+                return ctx.entities.person_at(sibling)
     return None
 
 
