@@ -210,6 +210,19 @@ def test_a_title_the_article_gives_in_apposition_is_a_role_when_used_again(extra
     assert [(q.speaker.name, q.sieves[-1]) for q in quotes] == [("Tom Hale", "speaker:role_holder")]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Northwind Power said in a statement that parts of the valley would lose power on Tuesday.",
+        "Ana Lopez told reporters at a briefing that parts of the valley would lose power on "
+        "Tuesday.",
+    ],
+)
+def test_a_that_clause_hung_on_the_statement_is_what_was_said(extract, text):
+    (quote,) = extract(text)
+    assert quote.text == "parts of the valley would lose power on Tuesday"
+
+
 def test_according_to_around_a_report_relays_it(extract):
     text = (
         "“The border must stay open to trade,” Minister Karl Berg told his counterpart, "

@@ -428,6 +428,9 @@ def _content(verb: Token, in_quote: list[int] | None, lex: Lexicon) -> tuple[int
     if clauses:
         best = max(clauses, key=lambda c: c.right_edge.i - c.left_edge.i)
         return _trim(verb.doc, (best.left_edge.i, best.right_edge.i + 1), verb)
+    clause = _clause_under_adjunct(verb)
+    if clause is not None:
+        return _trim(verb.doc, clause, verb)
     if lemma in lex.content_object_verbs:
         for child in verb.children:
             if child.dep_ == "dobj" and not _is_person_like(child, lex):
@@ -517,6 +520,30 @@ def quoted_characterisation(
         inside = sum(1 for t in words if in_quote[t.i] >= 0)
         if words and inside >= 0.5 * len(words):
             return _trim(verb.doc, span, verb)
+    return None
+
+
+def _clause_under_adjunct(verb: Token) -> tuple[int, int] | None:
+    """A that-clause the parser hung on the noun of a phrase between the verb and it:
+    "said in a statement that ...", "told reporters at a briefing that ...". The clause
+    is what was said, not a description of the statement.
+
+    Returns the clause's token range, or None."""
+    doc = verb.doc
+    for prep in verb.children:
+        if prep.i < verb.i or prep.dep_ != "prep" or prep.i > verb.i + 4 or prep.lower_ == "as":
+            continue
+        for noun in (c for c in prep.children if c.dep_ == "pobj"):
+            for clause in noun.children:
+                mark = doc[clause.left_edge.i]
+                # "that" as the clause's mark, not its subject or object: a complement,
+                # whatever label the parser gave the clause
+                if (
+                    clause.dep_ in ("acl", "relcl")
+                    and mark.lower_ == "that"
+                    and mark.dep_ == "mark"
+                ):
+                    return clause.left_edge.i, clause.right_edge.i + 1
     return None
 
 

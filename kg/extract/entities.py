@@ -798,7 +798,7 @@ class EntityTable:
     def _outlet_like(self, mention: EntityMention) -> bool:
         """An organisation mention that can be "the newspaper": named like an outlet
         ("Daily Herald") or reporting ("reports UNB")."""
-        if is_media_name(self.doc.text[mention.start : mention.end], self.lexicon):
+        if is_media_name(self.layout.text[mention.start : mention.end], self.lexicon):
             return True
         span = self.doc.char_span(mention.start, mention.end)
         root = span.root if span is not None else None
@@ -847,7 +847,7 @@ class EntityTable:
                 break
             if quoted[m.start]:
                 continue
-            if not is_media_name(self.doc.text[m.start : m.end], self.lexicon):
+            if not is_media_name(self.layout.text[m.start : m.end], self.lexicon):
                 return m
         return None
 
