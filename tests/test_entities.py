@@ -146,3 +146,30 @@ def test_a_name_inside_the_clause_of_the_pronoun_before_is_not_its_referent(tabl
     he = [tok for tok in t.doc if tok.text == "He"][1]
     assert t.pronoun_candidates(he) == ()
     assert t.reference_at(he).entity is None
+
+
+def test_a_name_the_tagger_cut_comes_out_whole(table):
+    t = table(
+        "Union Trade Minister Shri Harish Chandra Rawat said on Sunday.\n\n"
+        "In Manila, Senator Maria Lourdes dela Cruz welcomed the deal.\n\n"
+        "Philippine President Ramon “Bong” Villarosa said it would help."
+    )
+    names = {p.name for p in t.people}
+    assert {"Harish Chandra Rawat", "Maria Lourdes dela Cruz", "Ramon Villarosa"} <= names
+
+
+def test_a_title_or_apposition_at_a_bare_surname_picks_the_namesake(table):
+    t = table(
+        "Councillor Emeka Okafor backs the quarry. His brother, Chidi Okafor, a teacher, "
+        "opposes it.\n\nCouncillor Okafor has said he will not step aside.\n\n"
+        "Mr Okafor, the teacher, said the campaign would go on."
+    )
+    councillor = _token(t, "Okafor", 2)
+    teacher = _token(t, "Okafor", 3)
+    assert t.person_at(councillor).name == "Emeka Okafor"
+    assert t.person_at(teacher).name == "Chidi Okafor"
+
+
+def test_a_name_before_its_own_acronym_is_an_organisation(table):
+    t = table("Rashtriya Jan Morcha (RJM) chief Shri Ajay Kushwaha said the process was rigged.")
+    assert [p.name for p in t.people] == ["Ajay Kushwaha"]

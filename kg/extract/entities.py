@@ -54,7 +54,14 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extract.layout import Layout
 from kg.extract.lexicon import Lexicon, load_lexicon
-from kg.extract.people import clean_name, is_media_name, role_words, strip_article
+from kg.extract.people import (
+    clean_name,
+    is_media_name,
+    nickname,
+    role_head,
+    role_words,
+    strip_article,
+)
 
 ROLE_DEPS = frozenset(
     ["compound", "amod", "nmod", "poss", "npadvmod", "appos", "attr", "pobj", "prep"]
@@ -67,6 +74,7 @@ PASSES = (
     "mislabelled_names",
     "bare_surnames",
     "roles",
+    "namesakes",
     "organisation_names",
     "organisation_variants",
     "references",
@@ -83,6 +91,7 @@ FIRST_PERSON = frozenset(["i", "we", "me", "us"])
 # Small words a name's initials skip: "Bank of England" is "BoE", "World Health
 # Organization" is "WHO".
 ACRONYM_SKIPS = frozenset(["of", "the", "and", "for", "&", "in", "on", "de"])
+HYPHENS = frozenset(["-", "‐", "‑"])
 
 
 @dataclass
@@ -102,6 +111,9 @@ class Entity:
     first_char: int = 0
     mentions: list[int] = field(default_factory=list)
     spans: dict[int, int] = field(default_factory=dict)  # mention start -> end
+    # the titles written at the person's mentions ("Councillor" in "Councillor Emeka
+    # Okafor"), as role heads: what tells one namesake from another at a bare surname
+    titles: set[str] = field(default_factory=set)
 
     @property
     def tokens(self) -> list[str]:
@@ -173,6 +185,10 @@ class EntityTable:
         self._by_role: dict[str, list[Entity]] = {}
         self.article_roles: set[str] = set()  # title words the article gives in apposition
         self._name_spans: list[Span] = []
+        # one-word names as written (start token, end token, word, gender, titles): who
+        # bears a shared surname is decided again once every full name is known
+        self._surname_mentions: list[tuple[int, int, str, str | None, set[str]]] = []
+        self._unspanned: set[int] = set()
         self._ent_of = {i: ent for ent in doc.ents for i in range(ent.start, ent.end)}
         self._pass_person_names()
         self._pass_untagged_names()
@@ -180,7 +196,7 @@ class EntityTable:
         self._pass_name_variants()
         self._pass_mislabelled_names()
         self._pass_bare_surnames()
-        self._pass_roles()
+        self._pass_roles()  # and `_pass_namesakes`, between full names' roles and the rest
         self.mentions: list[EntityMention] = self._mention_list()
         self._mention_starts = [m.start for m in self.mentions]
         self._pass_organisation_names()
@@ -191,7 +207,7 @@ class EntityTable:
     # -- passes ---------------------------------------------------------------------------
     def _pass_person_names(self) -> None:
         for ent in self.doc.ents:
-            if ent.label_ == "PERSON":
+            if ent.label_ == "PERSON" and ent.start not in self.mention_at:
                 self._add_name(ent)
 
     def _pass_untagged_names(self) -> None:
@@ -203,17 +219,13 @@ class EntityTable:
                 continue
             j = i
             while j + 1 < len(doc) and doc[j + 1].sent.start == doc[i].sent.start:
-                nxt = doc[j + 1]
-                if j + 1 not in self.mention_at and _name_word(nxt, lex):
+                if j + 1 not in self.mention_at and _name_word(doc[j + 1], lex):
                     j += 1
-                elif (
-                    nxt.lower_ in lex.name_particles
-                    and j + 2 < len(doc)
-                    and _name_word(doc[j + 2], lex)
-                ):
-                    j += 2
-                else:
+                    continue
+                end = self._name_continues(j + 1)
+                if end is None:
                     break
+                j = end - 1
             run = doc[i : j + 1]
             i = j + 1
             name_span = self._untagged_person(run)
@@ -251,6 +263,9 @@ class EntityTable:
             if _is_title_word(self.doc[k], lex):
                 start, titled = k + 1, True
                 break
+        portfolio = self._after_portfolio_title(run)
+        if portfolio is not None:
+            return portfolio
         before = self.doc[run.start - 1] if run.start > 0 else None
         if before is not None and (
             before.lower_.rstrip(".") in lex.honorifics
@@ -273,7 +288,171 @@ class EntityTable:
             return name
         if len(name) >= 2 and _plain(words[0]) in lex.given_names and not self._org_entity(name):
             return name
+        if (
+            2 <= len(name) <= 3
+            and words[-1] in self._lone_surnames
+            and not self._by_token.get(words[-1])  # a known surname needs a known given name
+            and name.root.dep_ != "poss"
+            and not (words[0].endswith("ing") and _plain(words[0]) not in lex.given_names)
+            and not self._org_entity(name)
+        ):
+            # "Fergus Dunleavy kept the light ... Dunleavy laughs.", not "Injecting
+            # Clinton's troubles into the race"
+            return name
         return None
+
+    @functools.cached_property
+    def _lone_surnames(self) -> frozenset[str]:
+        """Capitalised words the article writes alone mid-sentence, as it writes a
+        surname after the full name ("Asked again, Dunleavy laughs"): no other proper
+        noun beside it, no article before it, no place."""
+        doc = self.doc
+        out = set()
+        for t in doc:
+            if t.pos_ not in ("PROPN", "NOUN", "ADJ") or not t.is_title or not t.is_alpha:
+                continue  # the tagger calls a surname it does not know many things
+            if t.is_sent_start:
+                continue
+            if t.ent_type_ in ("GPE", "LOC", "NORP", "FAC") or t.ent_type_ in NOT_NAME_ENTS:
+                continue
+            before = doc[t.i - 1]
+            after = doc[t.i + 1] if t.i + 1 < len(doc) else None
+            if before.pos_ in ("PROPN", "DET") or (after is not None and after.pos_ == "PROPN"):
+                continue
+            out.add(t.lower_)
+        return frozenset(out)
+
+    def _name_continues(self, i: int, tagged: bool = False) -> int | None:
+        """Where a name that ends before token `i` really ends, when what follows is more
+        of it: a particle and a name ("Maria dela Cruz", "Annelie van der Merwe"), the
+        other half of a hyphenated surname ("Adeyemi-Bello"), a nickname in quotes and the
+        surname after it (Ramon “Bong” Villarosa); with `tagged`, also a name the tagger
+        cut in two ("Shri Harish" + "Chandra Rawat"). None when the name ends there."""
+        doc, lex = self.doc, self.lexicon
+        if i >= len(doc) or i == 0 or doc[i].sent.start != doc[i - 1].sent.start:
+            return None
+        token = doc[i]
+        glued = not doc[i - 1].whitespace_
+        ent = self._ent_of.get(i)
+        if tagged and not glued and ent is not None and ent.label_ == "PERSON" and ent.start == i:
+            return ent.end if i not in self.mention_at else None
+        if token.text in HYPHENS and glued and not token.whitespace_:
+            nxt = i + 1
+            return nxt + 1 if nxt < len(doc) and _name_word(doc[nxt], lex) else None
+        k = i
+        while k < len(doc) and k - i < 3 and doc[k].is_lower and doc[k].text in lex.name_particles:
+            k += 1
+        if k > i:
+            return k + 1 if k < len(doc) and _name_word(doc[k], lex) else None
+        if token.is_quote and not glued:
+            k = i + 1
+            while k < len(doc) and k - i <= 3 and doc[k].is_title and doc[k].is_alpha:
+                k += 1
+            if (
+                i + 1 < k < len(doc)
+                and doc[k].is_quote
+                and doc[k].whitespace_
+                and k + 1 < len(doc)
+                and _name_word(doc[k + 1], lex)
+            ):
+                return k + 2
+        return None
+
+    def _whole_name(self, ent: Span) -> Span:
+        """A tagged name widened to the words the tagger left out: the rest of it on the
+        right (see `_name_continues`) and a given name on the left ("Deputy Aoife" +
+        "Nic Giolla Phádraig"), never over a title, a place or another entity."""
+        doc, lex = self.doc, self.lexicon
+        start, end = ent.start, ent.end
+        while end - start > 1 and doc[end - 1].is_quote:
+            end -= 1  # "Ramon “": the tagger stopped at a nickname's opening mark
+        while (grown := self._name_continues(end, tagged=True)) is not None:
+            end = grown
+        for _ in range(2):
+            k = start - 1
+            if k < 0 or doc[k].sent.start != doc[start].sent.start or not doc[k].whitespace_:
+                break
+            t = doc[k]
+            if (
+                not _name_word(t, lex)
+                or _is_title_word(t, lex)
+                or _is_title_word(t, lex, t.lemma_.lower())
+                or k in self.mention_at
+                or k in self._ent_of
+                or t.lower_ in self._place_words
+            ):
+                break
+            # a name begins after a title, a mark or at the sentence's start, and a
+            # sentence's first word is a given name only if it is a known one
+            # ("Pensioner Margaret ...", "... and Protections Alison McGovern" are not)
+            if t.is_sent_start or k == 0:
+                if _plain(t.lower_) not in lex.given_names:
+                    break
+            elif not (doc[k - 1].is_punct or _is_title_word(doc[k - 1], lex)):
+                break
+            start = k
+        return doc[start:end] if (start, end) != (ent.start, ent.end) else ent
+
+    def _before_own_acronym(self, name: Span) -> bool:
+        """Whether a name is followed by its own initials in brackets, as an organisation
+        is and a person is not: "Rashtriya Jan Morcha (RJM)" (the tagger may have taken
+        only "Jan Morcha", and "Jan" is a given name)."""
+        doc = self.doc
+        end = name.end
+        if end + 2 >= len(doc) or doc[end].text != "(" or doc[end + 2].text != ")":
+            return False
+        acronym = doc[end + 1].text
+        if not (acronym.isupper() and acronym.isalpha() and 2 <= len(acronym) <= 8):
+            return False
+        first = max(name.sent.start, name.start - 4)
+        for s in range(name.start, first - 1, -1):
+            if s < name.start and not (doc[s].is_title or doc[s].lower_ in ACRONYM_SKIPS):
+                break
+            if initials(doc[s:end].text).upper() == acronym:
+                return True
+        return False
+
+    def _mention_titles(self, ent: Span, name: str) -> set[str]:
+        """The titles written at a name's mention, inside it or just before it, as role
+        heads: "Councillor Okafor" -> {"councillor"}; an honorific of gender alone ("Mr")
+        is not a title."""
+        lex = self.lexicon
+        own = set(name.lower().split())
+        words = [t for t in ent if t.lower_ not in own]
+        k = ent.start - 1
+        while k >= 0 and k >= ent.start - 3 and _is_title_word(self.doc[k], lex):
+            words.append(self.doc[k])
+            k -= 1
+        out = set()
+        for t in words:
+            word = t.lower_.rstrip(".")
+            if word in lex.honorifics and lex.honorifics[word] and word not in lex.role_nouns:
+                continue
+            if _is_title_word(t, lex):
+                out.add(role_head(word, lex))
+        return out
+
+    def _after_portfolio_title(self, run: Span) -> Span | None:
+        """The name ending a title's portfolio: "Minister for Housing Declan Mac Aodha",
+        "Secretary of State Ana Lopez" give "Declan Mac Aodha", "Ana Lopez": the surname
+        with its particles and the given names before it, the portfolio left out."""
+        doc, lex = self.doc, self.lexicon
+        if run.start < 2 or len(run) < 3 or doc[run.start - 1].lower_ not in ("for", "of"):
+            return None
+        if not _is_title_word(doc[run.start - 2], lex):
+            return None
+        start = run.end - 1
+        while start - 1 > run.start and doc[start - 1].lower_ in lex.name_particles:
+            start -= 1
+        start -= 1  # the given name
+        while start - 1 > run.start and _plain(doc[start - 1].lower_) in lex.given_names:
+            start -= 1
+        if start <= run.start or _is_title_word(doc[start], lex):
+            return None
+        name = doc[start : run.end]
+        if any(t.lower_ in lex.organization_nouns or t.lower_ in lex.media_words for t in name):
+            return None
+        return name
 
     def _without_verbs(self, ent: Span) -> Span | None:
         """A tagged name cut before a verb the tagger ran into it, as in a Title Case
@@ -291,9 +470,16 @@ class EntityTable:
 
     def _without_leading_verb(self, ent: Span) -> Span:
         """A tagged name without the verb of a verb-first cue the tagger ran into it
-        ("Said Lindqvist: ..." gives "Lindqvist")."""
-        if len(ent) >= 2 and ent[0].lower_ in ("said", "says") and ent[0].is_sent_start:
-            return self.doc[ent.start + 1 : ent.end]
+        ("Said Lindqvist: ..." gives "Lindqvist"), or the capitalised first word of a
+        sentence that is no name ("Beyond Trump's finances", "Injecting Clinton's ...")."""
+        first = ent[0]
+        opens = first.is_sent_start or first.i == 0 or self.doc[first.i - 1].is_space
+        if len(ent) >= 2 and opens:
+            if first.lower_ in ("said", "says") or (
+                first.pos_ in ("ADP", "VERB", "ADV", "SCONJ", "CCONJ", "DET")
+                and _plain(first.lower_) not in self.lexicon.given_names
+            ):
+                return self.doc[ent.start + 1 : ent.end]
         return ent
 
     def _without_leading_place(self, ent: Span) -> Span:
@@ -326,6 +512,9 @@ class EntityTable:
         if ent is None:
             return
         ent = self._without_leading_place(self._without_leading_verb(ent))
+        ent = self._whole_name(ent)
+        if self._before_own_acronym(ent):
+            return  # an organisation's name, whatever the tagger said
         name, gender = clean_name(ent.text, self.lexicon)
         if not name or name.lower() in self.lexicon.not_names:
             return
@@ -335,7 +524,11 @@ class EntityTable:
             return  # "Harsh? He doesn't think so.": a word asked as a sentence, not a name
         if len(name.split()) == 1 and _after_the(ent):
             return  # "the Taoiseach", "the Speaker": a title the tagger took for a name
-        person = self.find_name(name, ent.start_char)
+        before = self.doc[ent.start - 1] if ent.start > 0 else None
+        if before is not None:  # "Ms Ana Lopez" with the honorific outside the name
+            gender = gender or self.lexicon.honorifics.get(before.lower_.rstrip("."))
+        titles = self._mention_titles(ent, name)
+        person = self.find_name(name, ent.start_char, gender, titles)
         if person is None:
             person = Entity(name=name, first_char=ent.start_char)
             self.people.append(person)
@@ -343,17 +536,21 @@ class EntityTable:
             person.name = name
         person.variants.add(name)
         self._by_variant.setdefault(name.lower(), person)
-        before = self.doc[ent.start - 1] if ent.start > 0 else None
-        if before is not None:  # "Ms Ana Lopez" with the honorific outside the name
-            gender = gender or self.lexicon.honorifics.get(before.lower_.rstrip("."))
-        person.gender = person.gender or gender
+        if len(name.split()) > 1:  # a bare surname's evidence waits for `_pass_namesakes`
+            person.titles |= titles
+            person.gender = person.gender or gender
         words = name.lower().split()
         if len(words) >= 2 and person.name_gender is None:
             person.name_gender = self.lexicon.given_names.get(_plain(words[0]))
         self._name_spans.append(ent)
+        if len(name.split()) == 1:
+            self._surname_mentions.append((ent.start, ent.end, name.lower(), gender, titles))
         person.mentions.append(ent.start_char)
         person.spans[ent.start_char] = ent.end_char
-        for word in name.lower().split():
+        nick = nickname(ent.text)
+        if nick:  # "Bong" alone is Ramon “Bong” Villarosa too
+            person.variants.add(nick)
+        for word in f"{name} {nick or ''}".lower().split():
             bucket = self._by_token.setdefault(word, [])
             if person not in bucket:
                 bucket.append(person)
@@ -390,6 +587,7 @@ class EntityTable:
             target.spans.update(person.spans)
             target.gender = target.gender or person.gender
             target.name_gender = target.name_gender or person.name_gender
+            target.titles |= person.titles
             target.first_char = min(target.first_char, person.first_char)
             owner[id(person)] = target
         if owner:
@@ -407,6 +605,37 @@ class EntityTable:
                     if person not in bucket:
                         bucket.append(person)
 
+    def _pass_namesakes(self) -> None:
+        """A bare surname that two people of the article bear ("Councillor Okafor" when
+        both Emeka and Chidi Okafor are named) is decided once every full name and its
+        roles are known, by the evidence at the mention: the title or honorific written
+        with it, a role in apposition ("Mr Okafor, the teacher"), then the namesake
+        mentioned or referred to by title last (see `bearer_before`). The tagger's order
+        of names is not the article's. The mention's roles then go to the one chosen."""
+        lex = self.lexicon
+        once = {m[0]: m for m in reversed(self._surname_mentions)}  # the first record wins
+        for start, end, word, gender, titles in sorted(once.values(), key=lambda m: m[0]):
+            current = self.mention_at.get(start)
+            if current is None:
+                continue
+            span = self.doc[start:end]
+            roles, role_gender = self._roles_at(current, span)
+            char = span.start_char
+            evidence = titles | {r for r in roles if r in lex.role_nouns}
+            chosen = self.bearer_before(word, char, gender or role_gender, evidence) or current
+            if chosen is not current:
+                current.mentions.remove(char)
+                current.spans.pop(char, None)
+                chosen.mentions.append(char)
+                chosen.spans[char] = span.end_char
+                for i in range(start, end):
+                    if self.mention_at.get(i) is current:
+                        self.mention_at[i] = chosen
+            chosen.titles |= titles
+            chosen.gender = chosen.gender or gender
+            if start not in self._unspanned:
+                self._learn_roles(chosen, span)
+
     def _pass_mislabelled_names(self) -> None:
         """A surname the tagger once called a place ("Blinken" as GPE) is still the person."""
         for ent in self.doc.ents:
@@ -419,6 +648,10 @@ class EntityTable:
                     self.mention_at[i] = person
                 person.mentions.append(ent.start_char)
                 person.spans[ent.start_char] = ent.end_char
+                if len(name.split()) == 1:
+                    self._surname_mentions.append(
+                        (ent.start, ent.end, name.lower(), None, self._mention_titles(ent, name))
+                    )
 
     def _pass_bare_surnames(self) -> None:
         """A surname standing alone that the tagger did not mark ("Evans read the letter")
@@ -439,19 +672,33 @@ class EntityTable:
             self.mention_at[token.i] = owner
             owner.mentions.append(token.idx)
             owner.spans[token.idx] = token.idx + len(token)
+            before = self.doc[token.i - 1] if token.i else None
+            gender = self.lexicon.honorifics.get(before.lower_.rstrip(".")) if before else None
+            titles = self._mention_titles(self.doc[token.i : token.i + 1], token.text)
+            self._surname_mentions.append((token.i, token.i + 1, token.lower_, gender, titles))
+            self._unspanned.add(token.i)  # no tagged span: its roles were never read
 
     def _pass_roles(self) -> None:
         spans = list(self._name_spans)
         spans += [e for e in self.doc.ents if e.label_ != "PERSON" and e.start in self.mention_at]
+        bare = {start for start, *_ in self._surname_mentions}
         for span in spans:
             person = self.mention_at.get(span.start)
-            if person is not None:
+            if person is not None and span.start not in bare:
                 self._learn_roles(person, span)
+        self._pass_namesakes()
         for person in self.people:
             for role in person.roles:
                 self._by_role.setdefault(role, []).append(person)
 
     def _learn_roles(self, person: Entity, ent: Span) -> None:
+        words, gender = self._roles_at(person, ent)
+        person.roles |= words
+        person.gender = person.gender or gender
+
+    def _roles_at(self, person: Entity, ent: Span) -> tuple[set[str], str | None]:
+        """The role words a mention gives its person (titles before it, appositions,
+        copulas) and the gender its role words say, if the person has none yet."""
         lex = self.lexicon
         head = ent.root
         doc = self.doc
@@ -477,17 +724,15 @@ class EntityTable:
                 if child.dep_ == "attr":
                     words |= role_words(list(child.subtree), lex)
         words -= set(person.tokens) | set(lex.honorifics) - set(lex.role_nouns)
-        person.roles |= words
-        if person.gender is None:
-            # the words as written: "spokeswoman" says more than the role "spokesperson"
-            for token in left + [t for c in head.children if c.dep_ == "appos" for t in c.subtree]:
-                gender = lex.role_gender.get(token.lower_)
-                if gender:
-                    person.gender = gender
-                    break
-            for word in words:
-                if word in lex.role_gender and person.gender is None:
-                    person.gender = lex.role_gender[word]
+        # the words as written: "spokeswoman" says more than the role "spokesperson"
+        for token in left + [t for c in head.children if c.dep_ == "appos" for t in c.subtree]:
+            gender = lex.role_gender.get(token.lower_)
+            if gender:
+                return words, gender
+        for word in sorted(words):
+            if word in lex.role_gender:
+                return words, lex.role_gender[word]
+        return words, None
 
     def _mention_list(self) -> list[EntityMention]:
         """One entry per mention (the first token of a run of one entity's tokens)."""
@@ -732,22 +977,31 @@ class EntityTable:
         return self.references.get(token.i)
 
     # -- lookups --------------------------------------------------------------------------
-    def find_name(self, name: str, before: int | None = None) -> Entity | None:
+    def find_name(
+        self,
+        name: str,
+        before: int | None = None,
+        gender: str | None = None,
+        titles: set[str] | frozenset[str] = frozenset(),
+    ) -> Entity | None:
         """The person a name refers to: same full name, or one of its words.
 
         A one-word mention matches a longer name's last or first word ("Qin" in "Qin Gang");
-        when several people bear it, the one mentioned last before `before`.
+        when several people bear it, the one the evidence at the mention picks (see
+        `bearer_before`: the `gender` of an honorific, the `titles` written with it).
         """
         words = name.lower().split()
         if not words:
             return None
         exact = self._by_variant.get(name.lower())
-        if exact is not None:
+        if exact is not None and (len(words) > 1 or before is None):
             return exact
         if len(words) == 1:
             bucket = self._by_token.get(words[0], [])
             if len(bucket) > 1 and before is not None:
-                return self.bearer_before(words[0], before) or bucket[-1]
+                return self.bearer_before(words[0], before, gender, titles) or bucket[-1]
+            if exact is not None:
+                return exact
             return bucket[0] if len(bucket) == 1 else (bucket[-1] if bucket else None)
         last = self._by_token.get(words[-1], [])
         for person in last:
@@ -757,14 +1011,49 @@ class EntityTable:
                 return person  # "Paul Smith" is not "Ann Smith", though both are Smiths
         return None
 
-    def bearer_before(self, word: str, char: int) -> Entity | None:
-        """Of the people whose surname is `word`, the one mentioned last before `char`."""
+    def bearer_before(
+        self,
+        word: str,
+        char: int,
+        gender: str | None = None,
+        titles: set[str] | frozenset[str] = frozenset(),
+    ) -> Entity | None:
+        """Of the people whose surname is `word`, the one a bare surname at `char` names.
+
+        The evidence at the mention decides first: a title written with it
+        ("Councillor Okafor") picks the namesake who holds that title or role, an
+        honorific's gender ("Mr", "Ms") rules out a namesake of the other. Only when
+        nothing tells them apart does the one mentioned last before `char` win. A
+        hyphenated surname ("Dunleavy-Reid") is not the bare one ("Dunleavy").
+        """
         owners = [p for p in self._by_token.get(word, []) if p.tokens[-1] == word]
         if len(owners) == 1:
             return owners[0]
+        owners = _namesakes_agreeing(owners, gender, titles)
         recent = [(max((m for m in p.mentions if m < char), default=-1), p) for p in owners]
+        for at, title in self._title_references:
+            if at >= char:
+                break
+            holders = [i for i, (_, p) in enumerate(recent) if title in p.titles]
+            if len(holders) == 1:  # "the councillor" when one namesake is the councillor
+                i = holders[0]
+                recent[i] = (max(recent[i][0], at), recent[i][1])
         recent = [r for r in recent if r[0] >= 0]
         return max(recent, key=lambda r: r[0])[1] if recent else None
+
+    @functools.cached_property
+    def _title_references(self) -> list[tuple[int, str]]:
+        """Where the article refers to someone by a definite title ("the councillor"),
+        in order, with the title as a role head."""
+        lex = self.lexicon
+        return [
+            (t.idx, role_head(t.lower_, lex))
+            for t in self.doc
+            if t.pos_ == "NOUN"
+            and t.lemma_.lower() in lex.role_nouns
+            and t.i > 0
+            and self.doc[t.i - 1].lower_ == "the"
+        ]
 
     def person_at(self, token: Token) -> Entity | None:
         return self.mention_at.get(token.i)
@@ -821,6 +1110,29 @@ class EntityTable:
         return max(counts, key=lambda c: c[:2])[2] if counts else None
 
 
+def _namesakes_agreeing(
+    owners: list[Entity], gender: str | None, titles: set[str] | frozenset[str]
+) -> list[Entity]:
+    """The namesakes a mention's evidence allows: those holding its title, then those not
+    of the other gender; all of them when the evidence rules out everyone.
+
+    >>> a = Entity("Emeka Okafor", titles={"councillor"}, gender="m")
+    >>> b = Entity("Chidi Okafor", roles={"teacher"}, gender="m")
+    >>> [p.name for p in _namesakes_agreeing([a, b], "m", {"councillor"})]
+    ['Emeka Okafor']
+    >>> c = Entity("Ngozi Okafor", gender="f")
+    >>> [p.name for p in _namesakes_agreeing([a, c], "f", set())]
+    ['Ngozi Okafor']
+    """
+    if titles:
+        holding = [p for p in owners if titles & (p.titles | p.roles)]
+        owners = holding or owners
+    if gender in ("m", "f"):
+        agreeing = [p for p in owners if (p.gender or p.name_gender) in (None, gender)]
+        owners = agreeing or owners
+    return owners
+
+
 def _vocative(token: Token) -> bool:
     """Whether a noun opens a question as the title it addresses someone by, not as a
     description of the name beside it: "Prime Minister, Ana Ruiz, what did she do wrong?"
@@ -874,9 +1186,10 @@ def _name_word(token: Token, lex: Lexicon) -> bool:
     return (token.is_title and text.isalpha()) or ("-" in text and text[:1].isupper())
 
 
-def _is_title_word(token: Token, lex: Lexicon) -> bool:
-    """A capitalised title before a name: "Mayor", "Sen.", "Coach", "Dr"."""
-    word = token.lower_.rstrip(".")
+def _is_title_word(token: Token, lex: Lexicon, word: str | None = None) -> bool:
+    """A capitalised title before a name: "Mayor", "Sen.", "Coach", "Dr" (or `word`, the
+    token's lemma, as given)."""
+    word = (word or token.lower_).rstrip(".")
     return word in lex.honorifics or word in lex.role_nouns or word in lex.role_abbreviations
 
 
