@@ -173,3 +173,8 @@ def test_a_title_or_apposition_at_a_bare_surname_picks_the_namesake(table):
 def test_a_name_before_its_own_acronym_is_an_organisation(table):
     t = table("Rashtriya Jan Morcha (RJM) chief Shri Ajay Kushwaha said the process was rigged.")
     assert [p.name for p in t.people] == ["Ajay Kushwaha"]
+
+
+def test_a_gerund_opening_a_sentence_is_no_part_of_the_name_after_it(table):
+    t = table("Ana Lopez spoke. Injecting Lopez's troubles into the race was a mistake.")
+    assert [p.name for p in t.people] == ["Ana Lopez"]

@@ -475,9 +475,11 @@ class EntityTable:
         first = ent[0]
         opens = first.is_sent_start or first.i == 0 or self.doc[first.i - 1].is_space
         if len(ent) >= 2 and opens:
+            verbal = first.pos_ in ("ADP", "VERB", "ADV", "SCONJ", "CCONJ", "DET") or (
+                first.tag_ == "VBG" or (len(first) > 5 and first.lower_.endswith("ing"))
+            )  # a gerund opening the sentence, whatever tag it got: "Injecting Clinton's"
             if first.lower_ in ("said", "says") or (
-                first.pos_ in ("ADP", "VERB", "ADV", "SCONJ", "CCONJ", "DET")
-                and _plain(first.lower_) not in self.lexicon.given_names
+                verbal and _plain(first.lower_) not in self.lexicon.given_names
             ):
                 return self.doc[ent.start + 1 : ent.end]
         return ent
