@@ -247,6 +247,25 @@ def test_a_role_with_the_name_beside_it_in_commas_is_that_person(extract, text):
     assert [q.speaker.name for q in extract(text)] == ["Callum Jeffries"]
 
 
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        (
+            "Mr Lim will visit the port later this year, the Prime Minister's Office said.",
+            "Prime Minister's Office",
+        ),
+        (
+            "The cut will cost the Treasury two billion, the nonpartisan Congressional Budget "
+            "Office said on Monday.",
+            "Congressional Budget Office",
+        ),
+    ],
+)
+def test_a_body_keeps_its_whole_name_and_is_a_body(extract, text, name):
+    (quote,) = extract(text)
+    assert (quote.speaker.name, quote.speaker.kind) == (name, "organization")
+
+
 def test_according_to_around_a_report_relays_it(extract):
     text = (
         "“The border must stay open to trade,” Minister Karl Berg told his counterpart, "

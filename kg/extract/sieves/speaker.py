@@ -385,7 +385,8 @@ def body_noun(ctx, mention, claim, discourse, avoid) -> Decision | None:
     if lemma in lex.organization_nouns and named_by_modifier(token):
         phrase = strip_article(ctx.phrase_text(token))
         return Decision(
-            Speaker(phrase, phrase, "organization"), note="a body named by its modifier"
+            Speaker(_without_epithets(ctx, token, phrase), phrase, "organization"),
+            note="a body named by its modifier",
         )
     if lemma in lex.document_nouns and lemma not in lex.organization_nouns:
         issuer = issuer_of_document_before(ctx, token)
@@ -706,6 +707,19 @@ def role_of_speaker(ctx, mention, claim, discourse, avoid) -> Decision | None:
     return _person_just_named(ctx, token, avoid)
 
 
+def _without_epithets(ctx: ArticleContext, token: Token, phrase: str) -> str:
+    """A body's name without the lowercase adjectives that describe it: "the nonpartisan
+    Congressional Budget Office" is the Congressional Budget Office."""
+    start, _ = ctx.phrase_bounds(token)
+    words = ctx.doc[start : token.i + 1]
+    cut = 0
+    while cut < len(words) - 1 and words[cut].pos_ == "ADJ" and words[cut].is_lower:
+        cut += 1
+    if cut == 0:
+        return phrase
+    return strip_article(phrase[words[cut].idx - words[0].idx :])
+
+
 def _names_a_post(ctx: ArticleContext, token: Token) -> bool:
     """Whether a role word names a post ("the official", "the counsel") rather than
     describing a person ("the teenager", "the skipper", "the Scot")."""
@@ -744,7 +758,8 @@ def _person_just_named(ctx: ArticleContext, token: Token, avoid) -> Decision | N
 @sieve(
     "speaker",
     "proper_noun",
-    "a capitalised proper noun the tagger missed is taken as a person's name",
+    "a capitalised proper noun the tagger missed is taken as a person's name (a body's when "
+    "it ends in an organisation noun: “the Prime Minister's Office”)",
     examples=[
         ("Okonkwo argued that the plan was far too costly.", "too costly", "speaker.kind", "person")
     ],
@@ -756,6 +771,10 @@ def proper_noun(ctx, mention, claim, discourse, avoid) -> Decision | None:
     if _role_tokens(ctx, token) is not None:
         return None  # "the Minister": a title written with a capital, not a name
     phrase = ctx.phrase_text(token)
+    if token.lemma_.lower() in ctx.lexicon.organization_nouns:
+        # "the Prime Minister's Office": a body's name, never a person's
+        name = strip_article(phrase)
+        return Decision(Speaker(name, phrase, "organization"), note="an untagged body")
     name, _ = clean_name(phrase, ctx.lexicon)
     return Decision(Speaker(name or phrase, phrase, "person"), note="an untagged name")
 
