@@ -266,6 +266,14 @@ def test_a_body_keeps_its_whole_name_and_is_a_body(extract, text, name):
     assert (quote.speaker.name, quote.speaker.kind) == (name, "organization")
 
 
+def test_a_question_put_to_the_speaker_is_not_their_words(extract):
+    quotes = extract(
+        "Asked whether the mayor had full confidence in her deputy, the spokesman said: "
+        "“Of course.”"
+    )
+    assert [q.text for q in quotes] == ["Of course."]
+
+
 def test_according_to_around_a_report_relays_it(extract):
     text = (
         "“The border must stay open to trade,” Minister Karl Berg told his counterpart, "

@@ -216,6 +216,8 @@ def _verb_cue(verb: Token, in_quote: list[int], lex: Lexicon) -> Cue | None:
         # "Lee never claimed that ...", "did not say whether ...": no words of Lee's; inside
         # another's report ("Ana says Lee never claimed ...") the words are Ana's
         return None
+    if _put_to_the_subject(verb, lex):
+        return None
     speaker = subject_of(verb, 0, lex)
     if in_quote[verb.i] < 0 and (speaker is None or in_quote[speaker.i] >= 0):
         if _participle(verb):
@@ -601,6 +603,29 @@ def _quoted_object(verb: Token, in_quote: list[int] | None, lex: Lexicon) -> tup
         if inside and inside >= (0.3 if child.dep_ == "dobj" else 0.6) * (span[1] - span[0]):
             return _trim(verb.doc, span, verb)
     return None
+
+
+def _put_to_the_subject(verb: Token, lex: Lexicon) -> bool:
+    """A passive participle opening a clause ("Asked whether the deal was dead, Lee said
+    ..."): the question was put to the clause's subject; its words are nobody's report.
+
+    >>> import spacy
+    >>> from spacy.tokens import Doc
+    >>> words = ["Asked", "whether", "it", "ended", ",", "Lee", "said", "no", "."]
+    >>> doc = Doc(spacy.blank("en").vocab, words=words, heads=[6, 3, 3, 0, 6, 6, 6, 6, 6],
+    ...           deps=["advcl", "mark", "nsubj", "ccomp", "punct", "nsubj", "ROOT", "dobj", "punct"],
+    ...           tags=["VBN", "IN", "PRP", "VBD", ",", "NNP", "VBD", "UH", "."],
+    ...           lemmas=["ask", "whether", "it", "end", ",", "Lee", "say", "no", "."])
+    >>> _put_to_the_subject(doc[0], load_lexicon()), _put_to_the_subject(doc[6], load_lexicon())
+    (True, False)
+    """
+    return (
+        verb.tag_ == "VBN"
+        and verb.dep_ in ("advcl", "ccomp", "dep")
+        and verb.i < verb.head.i
+        and verb_lemma(verb) in lex.addressee_object_verbs
+        and not any(c.dep_ in SUBJECT_DEPS or c.dep_ == "agent" for c in verb.children)
+    )
 
 
 def _thing_subject_of_participle(verb: Token, subject: Token | None, lex: Lexicon) -> bool:
