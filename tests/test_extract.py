@@ -274,6 +274,20 @@ def test_a_question_put_to_the_speaker_is_not_their_words(extract):
     assert [q.text for q in quotes] == ["Of course."]
 
 
+@pytest.mark.parametrize(
+    "dateline",
+    ["LAKESIDE: ", "Lakeside (Northshire) [Freeland], June 14 (KNA): "],
+)
+def test_a_dateline_with_a_colon_is_not_a_speaker_label(extract, dateline):
+    quotes = extract(
+        f"{dateline}Prime Minister Ana Ruiz on Thursday directed the provinces to act, "
+        "saying the government would not allow hoarders to hold the nation hostage."
+    )
+    assert [(q.text, q.speaker.name) for q in quotes] == [
+        ("the government would not allow hoarders to hold the nation hostage", "Ana Ruiz")
+    ]
+
+
 def test_according_to_around_a_report_relays_it(extract):
     text = (
         "“The border must stay open to trade,” Minister Karl Berg told his counterpart, "
