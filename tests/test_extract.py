@@ -288,6 +288,14 @@ def test_a_dateline_with_a_colon_is_not_a_speaker_label(extract, dateline):
     ]
 
 
+def test_police_name_a_body_of_their_own_after_another_body_spoke(extract):
+    quotes = extract(
+        "14:50\nThe Weather Office has extended its red warning by two hours.\n14:32\n"
+        "Police say a man in his 70s has died after a tree fell onto his car."
+    )
+    assert [(q.speaker.name, q.speaker.kind) for q in quotes] == [("Police", "organization")]
+
+
 def test_according_to_around_a_report_relays_it(extract):
     text = (
         "“The border must stay open to trade,” Minister Karl Berg told his counterpart, "

@@ -395,14 +395,18 @@ def body_noun(ctx, mention, claim, discourse, avoid) -> Decision | None:
         # a document is not whichever body was named last ("Acme holds $2bn, and the
         # report says ..." is not Acme's report): only one quoted just before speaks
         return organisation_before(ctx, token, discourse, quoted_only=True)
-    organisation = organisation_before(ctx, token, discourse)
-    if organisation is not None:
-        return organisation
+    bare = not any(c.dep_ in ("det", "poss") for c in token.children)
+    if not (lemma in lex.collective_bodies and bare):  # "Police say": the force, not the last body
+        organisation = organisation_before(ctx, token, discourse)
+        if organisation is not None:
+            return organisation
     if lemma in lex.organization_nouns:  # "police said": a body, even unnamed
         phrase = ctx.phrase_text(token)
         if phrase.isupper():  # "POLICE say ...": a lead's capitals, not an acronym
             phrase = phrase.capitalize()
-        return Decision(Speaker(phrase, phrase, "organization"), note="an unnamed body")
+        # one name for the body, however the sentence opened: "Police said", "police said"
+        name = phrase[:1].upper() + phrase[1:] if len(phrase.split()) == 1 else phrase
+        return Decision(Speaker(name, phrase, "organization"), note="an unnamed body")
     return None
 
 
