@@ -178,3 +178,15 @@ def test_a_name_before_its_own_acronym_is_an_organisation(table):
 def test_a_gerund_opening_a_sentence_is_no_part_of_the_name_after_it(table):
     t = table("Ana Lopez spoke. Injecting Lopez's troubles into the race was a mistake.")
     assert [p.name for p in t.people] == ["Ana Lopez"]
+
+
+def test_a_deputy_does_not_hold_the_plain_post(table):
+    t = table(
+        "Deputy Chief Minister Tom Hale spoke on Friday. Chief Minister Ana Ruiz chaired "
+        "a meeting. The chief minister left early."
+    )
+    hale = next(p for p in t.people if p.name == "Tom Hale")
+    assert hale.qualified == {"minister"}
+    found = t.by_role({"chief", "minister"}, "minister")
+    assert found is not None and found.name == "Ana Ruiz"
+    assert t.by_role({"deputy", "chief", "minister"}, "minister").name == "Tom Hale"

@@ -114,6 +114,7 @@ class Entity:
     # the titles written at the person's mentions ("Councillor" in "Councillor Emeka
     # Okafor"), as role heads: what tells one namesake from another at a bare surname
     titles: set[str] = field(default_factory=set)
+    qualified: set[str] = field(default_factory=set)  # posts held as deputy, vice, shadow...
 
     @property
     def tokens(self) -> list[str]:
@@ -697,6 +698,28 @@ class EntityTable:
         words, gender = self._roles_at(person, ent)
         person.roles |= words
         person.gender = person.gender or gender
+        person.qualified |= self._qualified_heads(self.doc[ent.root.left_edge.i : ent.start])
+
+    def _qualified_heads(self, title: Span) -> set[str]:
+        """The posts a title names with a qualifier ("Deputy Chief Minister" -> "minister",
+        "Shadow Secretary for Health" -> "secretary"): their holder does not hold the
+        plain post, which "the chief minister" names."""
+        lex = self.lexicon
+        out: set[str] = set()
+        qualified = False
+        for token in title:
+            word = token.lower_.rstrip(".")
+            if word in lex.role_qualifiers:
+                qualified = True
+            elif qualified and token.lemma_.lower() in lex.role_nouns:
+                head = role_head(word, lex)
+                if (
+                    token.i + 1 == title.end
+                    or self.doc[token.i + 1].lower_.rstrip(".") not in lex.role_nouns
+                ):
+                    out.add(head)
+                    qualified = False
+        return out
 
     def _roles_at(self, person: Entity, ent: Span) -> tuple[set[str], str | None]:
         """The role words a mention gives its person (titles before it, appositions,
@@ -1083,7 +1106,10 @@ class EntityTable:
         person named before that offset comes ahead of one named only after it.
         """
         best: tuple[tuple[int, int, float, int], Entity] | None = None
+        qualifiers = self.lexicon.role_qualifiers
         for person in self._by_role.get(head, ()):
+            if head in person.qualified and not words & qualifiers:
+                continue  # a deputy chief minister is not "the chief minister"
             overlap = len(words & person.roles)
             recent = max((m for m in person.mentions if before is None or m < before), default=-1)
             introduced = int(before is None or recent >= 0)  # named before the role: preferred

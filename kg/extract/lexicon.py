@@ -67,6 +67,7 @@ class Lexicon:
     not_names: frozenset[str]
     name_particles: frozenset[str]
     indefinite: frozenset[str]
+    role_qualifiers: frozenset[str]
     title_small_words: frozenset[str]
     question_labels: frozenset[str]
     page_labels: frozenset[str]
@@ -133,6 +134,7 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
         not_names=frozenset(lists.get("not_names", [])),
         name_particles=frozenset(lists.get("name_particles", [])),
         indefinite=frozenset(lists.get("indefinite", [])),
+        role_qualifiers=frozenset(lists.get("role_qualifiers", [])),
         title_small_words=frozenset(lists.get("title_small_words", [])),
         question_labels=frozenset(lists.get("question_labels", [])),
         page_labels=frozenset(lists.get("page_labels", [])),

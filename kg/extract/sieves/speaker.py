@@ -706,6 +706,9 @@ def role_of_speaker(ctx, mention, claim, discourse, avoid) -> Decision | None:
         own = role_head(token.lower_, ctx.lexicon)
         if heads & ctx.lexicon.role_nouns and own not in heads and _names_a_post(ctx, token):
             return None  # the last speaker holds another role: "the counsel" is not the judge
+        qualified = any(t.lower_ in ctx.lexicon.role_qualifiers for t in tokens)
+        if person is not None and own in person.qualified and not qualified:
+            return None  # a deputy minister is not "the minister"
         speaker = Speaker(spoken.speaker.name, ctx.phrase_text(token), "person")
         return Decision(speaker, antecedent=spoken.mention, note="the speaker just quoted")
     return _person_just_named(ctx, token, avoid)
