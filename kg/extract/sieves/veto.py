@@ -69,9 +69,14 @@ def commitment(ctx: ArticleContext, claim: Claim) -> str | None:
     if claim.kind != "indirect":
         return None
     span = ctx.doc.char_span(claim.start, claim.start + 2, alignment_mode="expand")
-    if span is None or span[0].lower_ != "to" or span[0].i + 1 >= len(ctx.doc):
+    if span is None:
         return None
-    return "an infinitive: a commitment" if ctx.doc[span[0].i + 1].tag_ == "VB" else None
+    first = span[0]
+    if first.lower_ == "not" and first.i + 1 < len(ctx.doc):
+        first = ctx.doc[first.i + 1]  # "asked not to be named", "vowed not to resign"
+    if first.lower_ != "to" or first.i + 1 >= len(ctx.doc):
+        return None
+    return "an infinitive: a commitment" if ctx.doc[first.i + 1].tag_ == "VB" else None
 
 
 @sieve(
