@@ -298,6 +298,29 @@ def test_police_name_a_body_of_their_own_after_another_body_spoke(extract):
     assert [(q.speaker.name, q.speaker.kind) for q in quotes] == [("Police", "organization")]
 
 
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        # what a thing "acknowledges" is the speaker's own statement
+        (
+            "Treaty Minister Ana Ruiz said the agreement acknowledged “a long and painful "
+            "history of broken promises”.",
+            "the agreement acknowledged",
+        ),
+        # a plan to ask is no report of asking
+        (
+            "Consumer advocate Ana Ruiz of the Ratepayers League said her group would ask the "
+            "state commission to delay the increase.",
+            "her group would ask",
+        ),
+    ],
+)
+def test_a_report_inside_a_report_that_relays_nothing_stays_the_speakers(extract, text, words):
+    (quote,) = extract(text)
+    assert quote.speaker.name == "Ana Ruiz" and quote.via is None
+    assert quote.text.startswith(words)
+
+
 def test_according_to_around_a_report_relays_it(extract):
     text = (
         "“The border must stay open to trade,” Minister Karl Berg told his counterpart, "

@@ -64,7 +64,7 @@ class ArticleContext:
         self.entity_at = {i: ent for ent in self.doc.ents for i in range(ent.start, ent.end)}
         self.people = frozenset(self.entities.mention_at)  # tokens that name a person
         self.cues: list[Cue] = list(find_cues(self.doc, self.in_quote, self.lexicon, self.people))
-        self.nesting = cue_nesting(self.doc, self.cues)
+        self.nesting = cue_nesting(self.doc, self.cues, self.lexicon)
         self.cue_index = {id(cue): i for i, cue in enumerate(self.cues)}
         self._cues_by_sentence: dict[int, list[Cue]] = {}
         for cue in self.cues:

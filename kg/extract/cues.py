@@ -893,8 +893,9 @@ class CueNesting:
         return frozenset(self.outer_of.values())
 
 
-def cue_nesting(doc: Doc, cues: list[Cue]) -> CueNesting:
+def cue_nesting(doc: Doc, cues: list[Cue], lex: Lexicon | None = None) -> CueNesting:
     """The nesting of `cues` (in text order), looking only at cues inside each content."""
+    lex = lex or load_lexicon()
     positions = [c.token.i for c in cues]
     outer_of: dict[int, int] = {}
     buried: set[int] = set()
@@ -908,11 +909,32 @@ def cue_nesting(doc: Doc, cues: list[Cue]) -> CueNesting:
             inner = cues[i]
             if i == o or inner.speaker is None or inner.content is None:
                 continue
-            if inner.token == head and not _past_perfect(inner.token):
+            if inner.token == head and _relays(inner, lex):
                 outer_of[i] = o
             else:
                 buried.add(i)
     return CueNesting(outer_of, frozenset(buried))
+
+
+def _relays(inner: Cue, lex: Lexicon) -> bool:
+    """Whether a report heading another's content is words the outer speaker passes on
+    ("Lee said Ruiz told him ..."), not part of the outer speaker's own statement: an
+    earlier exchange they recount ("had told"), a plan ("her group would ask the board to
+    ..."), or what a thing says ("the agreement acknowledged ...") are the outer's words."""
+    verb, subject = inner.token, inner.speaker
+    if _past_perfect(verb) or any(
+        c.dep_ == "aux" and c.tag_ == "MD" and c.lower_ != "can" for c in verb.children
+    ):
+        return False
+    if subject is None or subject.pos_ in ("PRON", "PROPN") or subject.ent_type_:
+        return True
+    lemma = subject.lemma_.lower()
+    return (
+        _is_person_like(subject, lex)
+        or lemma in lex.organization_nouns
+        or lemma in lex.document_nouns
+        or lemma in lex.collective_bodies
+    )
 
 
 def _past_perfect(verb: Token) -> bool:
