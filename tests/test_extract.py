@@ -321,6 +321,15 @@ def test_a_report_inside_a_report_that_relays_nothing_stays_the_speakers(extract
     assert quote.text.startswith(words)
 
 
+def test_who_after_a_title_ending_in_a_body_is_the_person(extract):
+    quotes = extract(
+        "“Our elders have waited their whole lives for clean water,” said Tom Hale, chairman "
+        "of the Mesa Council, who testified at the hearing. “Washington keeps telling us "
+        "next year.”"
+    )
+    assert [q.speaker.name for q in quotes] == ["Tom Hale", "Tom Hale"]
+
+
 def test_according_to_around_a_report_relays_it(extract):
     text = (
         "“The border must stay open to trade,” Minister Karl Berg told his counterpart, "

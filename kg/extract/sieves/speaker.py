@@ -153,10 +153,24 @@ def relative_who(ctx, mention, claim, discourse, avoid) -> Decision | None:
     token = _token(mention)
     if token is None or token.tag_ != "WP" or token.head.dep_ != "relcl":
         return None
-    noun = _antecedent(token.head.head)
+    noun = token.head.head
+    if token.lower_ == "who" and not _can_be_who(ctx, noun):
+        # "Harold Ode, chairman of the Mesa Chapter, who testified": "who" is a person,
+        # so the clause tells of the man whose title ends in the body's name
+        while noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head != noun.head:
+            noun = noun.head.head
+    noun = _antecedent(noun)
     if noun is None or noun.pos_ not in ("PROPN", "NOUN"):
         return None
     return Decision(redirect=noun, note="the noun the relative clause hangs on")
+
+
+def _can_be_who(ctx: ArticleContext, noun: Token) -> bool:
+    """Whether "who" can stand for a noun: not a body named as one, nor a thing that is
+    the complement of a person's title ("chairman of the Mesa Chapter")."""
+    if noun.ent_type_ in ("ORG", "GPE", "FAC", "LOC"):
+        return noun.dep_ != "pobj"
+    return True
 
 
 # -- organisations and pronouns -------------------------------------------------------------
