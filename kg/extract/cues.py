@@ -761,6 +761,8 @@ def _content_from_head(verb: Token) -> tuple[int, int] | None:
         return None  # "it was revealed the state reported ...": itself what was reported
     if _is_infinitive(verb) or any(c.dep_ == "mark" for c in verb.children):
         return None  # "... since the US accused Beijing": a subordinate clause, no report
+    if verb.tag_ == "VBG" and verb.dep_ == "advcl":
+        return None  # "profits fell, blaming cocoa prices": the clause it hangs on is narrative
     head = verb.head
     if head.i > verb.i:
         if verb.dep_ != "parataxis":
