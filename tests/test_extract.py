@@ -335,6 +335,17 @@ def test_who_after_a_title_ending_in_a_body_is_the_person(extract):
     assert [q.speaker.name for q in quotes] == ["Tom Hale", "Tom Hale"]
 
 
+def test_an_opening_participle_the_parser_made_the_subject_is_neither_speaker_nor_words(
+    extract,
+):
+    (quote,) = extract(
+        "Talking to ANI, a senior official of the Water Resources Department said that the "
+        "remaining work was held up."
+    )
+    assert quote.text == "the remaining work was held up"
+    assert quote.speaker.name.endswith("official of the Water Resources Department")
+
+
 def test_according_to_around_a_report_relays_it(extract):
     text = (
         "“The border must stay open to trade,” Minister Karl Berg told his counterpart, "

@@ -219,6 +219,13 @@ def _verb_cue(verb: Token, in_quote: list[int], lex: Lexicon) -> Cue | None:
     if _put_to_the_subject(verb, lex):
         return None
     speaker = subject_of(verb, 0, lex)
+    if speaker is not None and speaker.dep_ == "csubj" and speaker.tag_ == "VBG":
+        # "Talking to ANI, a senior official said": the parser made the opening participle
+        # the subject and the speaker an apposition inside it
+        speaker = next(
+            (t for t in speaker.subtree if t.dep_ == "appos" and t.pos_ in ("NOUN", "PROPN")),
+            None,
+        )
     if in_quote[verb.i] < 0 and (speaker is None or in_quote[speaker.i] >= 0):
         if _participle(verb):
             # "..., Ortiz said, going on to say ...": the parser hung the participle on a
@@ -423,6 +430,7 @@ def _content(verb: Token, in_quote: list[int] | None, lex: Lexicon) -> tuple[int
         c
         for c in verb.children
         if c.dep_ in ("ccomp", "csubj")
+        and not (c.dep_ == "csubj" and c.tag_ == "VBG")  # "Talking to ANI, X said": no content
         and not (
             c.lemma_.lower() in lex.relay_verbs and any(g.dep_ in SUBJECT_DEPS for g in c.children)
         )
