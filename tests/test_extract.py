@@ -346,6 +346,22 @@ def test_an_opening_participle_the_parser_made_the_subject_is_neither_speaker_no
     assert quote.speaker.name.endswith("official of the Water Resources Department")
 
 
+def test_a_body_named_by_its_owner_is_not_the_body_quoted_before(extract):
+    quotes = extract(
+        "The Harbour Nurses Union said the talks had failed.\n\nMr Lim will visit the port "
+        "later this year, the Prime Minister's Office said."
+    )
+    assert quotes[-1].speaker.name == "Prime Minister's Office"
+
+
+def test_the_premier_is_the_prime_minister(extract):
+    quotes = extract(
+        "Prime Minister Ana Ruiz met the governors on Monday.\n\nThe premier said the "
+        "federal government had enough wheat and there was no reason to raise prices."
+    )
+    assert [q.speaker.name for q in quotes] == ["Ana Ruiz"]
+
+
 def test_according_to_around_a_report_relays_it(extract):
     text = (
         "“The border must stay open to trade,” Minister Karl Berg told his counterpart, "

@@ -1120,11 +1120,13 @@ def looks_personal(ctx: ArticleContext, name: str) -> bool:
 
 def named_by_modifier(token: Token) -> bool:
     """Whether a place, people or name before an organisation noun makes it a name of its
-    own ("the US government", "the Chinese ministry") rather than a reference back."""
+    own ("the US government", "the Chinese ministry", "the Prime Minister's Office")
+    rather than a reference back."""
     return any(
-        child.dep_ in ("compound", "amod", "nmod")
+        child.dep_ in ("compound", "amod", "nmod", "poss")
         and child.i < token.i
         and (child.ent_type_ in ("GPE", "NORP", "ORG") or child.pos_ == "PROPN")
+        and (child.dep_ != "poss" or token.is_title)  # "the Prime Minister's Office"
         for child in token.children
     )
 
