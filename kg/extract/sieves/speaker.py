@@ -80,7 +80,8 @@ def relative_which(ctx, mention, claim, discourse, avoid) -> Decision | None:
 @sieve(
     "speaker",
     "named_as",
-    "“a spokesperson named X”, “a man identified as X”: the description is X",
+    "“a spokesperson named X”, “a man identified as X”, “its largest shareholder, the X "
+    "foundation,”: the description is X",
     examples=[
         (
             "A company spokesperson named Ana Lopez said the data had not been sold.",
@@ -88,12 +89,29 @@ def relative_which(ctx, mention, claim, discourse, avoid) -> Decision | None:
             "speaker",
             "Ana Lopez",
         ),
+        (
+            "Shares fell on Monday. The company's largest shareholder, the Halvorsen family "
+            "foundation, said it continued to support management.",
+            "continued to support",
+            "speaker",
+            "Halvorsen family foundation",
+        ),
     ],
 )
 def named_as(ctx, mention, claim, discourse, avoid) -> Decision | None:
     token = _token(mention)
     if token is None or token.pos_ not in ("NOUN", "PROPN"):
         return None
+    lex = ctx.lexicon
+    if token.pos_ == "NOUN":
+        for body in token.children:
+            # "The company's largest shareholder, the Halvorsen family foundation, said"
+            if (
+                body.dep_ == "appos"
+                and body.i > token.i
+                and (body.ent_type_ == "ORG" or body.lemma_.lower() in lex.organization_nouns)
+            ):
+                return Decision(redirect=body, note=f"{token.text}, {body.text}")
     for verb in token.children:
         if verb.dep_ != "acl" or verb.lemma_.lower() not in ("name", "call", "identify"):
             continue
