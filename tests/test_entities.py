@@ -190,3 +190,9 @@ def test_a_deputy_does_not_hold_the_plain_post(table):
     found = t.by_role({"chief", "minister"}, "minister")
     assert found is not None and found.name == "Ana Ruiz"
     assert t.by_role({"deputy", "chief", "minister"}, "minister").name == "Tom Hale"
+
+
+def test_a_capitalised_title_just_before_a_name_gives_its_roles(table):
+    t = table("Minister for Housing Declan Roe spoke on Monday about rents in the towns.")
+    roe = next(p for p in t.people if p.name.endswith("Roe"))
+    assert {"minister", "housing"} <= roe.roles

@@ -696,9 +696,32 @@ class EntityTable:
 
     def _learn_roles(self, person: Entity, ent: Span) -> None:
         words, gender = self._roles_at(person, ent)
+        words |= self._title_run_before(ent) - set(person.tokens)
         person.roles |= words
         person.gender = person.gender or gender
         person.qualified |= self._qualified_heads(self.doc[ent.root.left_edge.i : ent.start])
+
+    def _title_run_before(self, ent: Span) -> set[str]:
+        """The role words of a capitalised title written just before a name, whatever
+        the parser made of it: "Minister for Housing Declan Roe" is a minister even when
+        the parse hangs the name inside "for Housing"."""
+        lex = self.lexicon
+        run: list[Token] = []
+        i = ent.start - 1
+        while i >= ent.sent.start:
+            token = self.doc[i]
+            if token.is_title and token.pos_ in ("PROPN", "NOUN"):
+                run.insert(0, token)
+            elif token.lower_ in ("for", "of", "and") and run:
+                run.insert(0, token)
+            else:
+                break
+            i -= 1
+        while run and not run[0].is_title:
+            run.pop(0)
+        if not any(t.lemma_.lower() in lex.role_nouns or t.lower_ in lex.role_nouns for t in run):
+            return set()
+        return role_words([t for t in run if t.is_title], lex)
 
     def _qualified_heads(self, title: Span) -> set[str]:
         """The posts a title names with a qualifier ("Deputy Chief Minister" -> "minister",
