@@ -710,12 +710,10 @@ class EntityTable:
         i = ent.start - 1
         while i >= ent.sent.start:
             token = self.doc[i]
-            if token.is_title and token.pos_ in ("PROPN", "NOUN"):
-                run.insert(0, token)
-            elif token.lower_ in ("for", "of", "and") and run:
-                run.insert(0, token)
-            else:
+            capitalised = token.is_title and token.pos_ in ("PROPN", "NOUN")
+            if not (capitalised or (token.lower_ in ("for", "of", "and") and run)):
                 break
+            run.insert(0, token)
             i -= 1
         while run and not run[0].is_title:
             run.pop(0)
