@@ -9,6 +9,8 @@ in the third person, the person it is said to).
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Token
 
 from kg.extract.context import ArticleContext, TextSpan
@@ -891,12 +893,28 @@ def _continues(ctx, claim: Claim, discourse: Discourse) -> Decision | None:
 @sieve(
     "speaker",
     "interviewee",
-    "an interview answer is the person quoted most before the questions start",
-    examples=[INTERVIEW_EXAMPLE],
+    "an interview answer is the person its question addresses (“Q: Minister, ...”), else "
+    "the person quoted most before the questions start",
+    examples=[
+        INTERVIEW_EXAMPLE,
+        (
+            "Health Minister Farah Siddiqui and union leader Robert Kane spoke.\n\n"
+            "KANE: The hubs will be separate, so operations are not cancelled.\n\n"
+            "KANE: Around 3,800, mostly nurses.\n\n"
+            "Q: Minister, will you resign if the target is missed?\n\n"
+            "A: I am not going to answer hypothetical questions.",
+            "answer hypothetical questions",
+            "speaker",
+            "Farah Siddiqui",
+        ),
+    ],
 )
 def interviewee(ctx, mention, claim, discourse, avoid) -> Decision | None:
     if not claim.answer:
         return None
+    addressed = _addressed_by_question(ctx, claim.start)
+    if addressed is not None:
+        return addressed
     starts = [q.start for q, _ in ctx.interview]
     starts += [label.start for label in ctx.labels if label.question]
     first_question = min(starts, default=claim.start)
@@ -914,6 +932,44 @@ def interviewee(ctx, mention, claim, discourse, avoid) -> Decision | None:
     chosen = max(names, key=lambda n: (names.count(n), -names[::-1].index(n)))
     spoken = next(s for s in before if s.speaker.name == chosen)
     return Decision(spoken.speaker, antecedent=spoken.mention, note="the interviewee")
+
+
+_VOCATIVE = re.compile(r"\s*((?:[A-Z][\w.'’-]*\s?){1,4}),")
+
+
+def _addressed_by_question(ctx: ArticleContext, answer_start: int) -> Decision | None:
+    """The person the question just before an answer addresses by name or title ("Q: Mr
+    Kane, how many ...?", "Q: Minister, will you resign?"): the answer is theirs."""
+    questions = [label for label in ctx.labels if label.question and label.end <= answer_start]
+    if not questions:
+        return None
+    question = questions[-1]
+    between = ctx.text[question.end : answer_start]
+    if between.strip() and ctx.prose(answer_start) - ctx.prose(question.end) > 1:
+        return None
+    match = _VOCATIVE.match(ctx.text, question.label_end + 1)
+    if match is None:
+        return None
+    words = match.group(1).strip()
+    name, _ = clean_name(words, ctx.lexicon)
+    person = ctx.entities.find_name(name, answer_start) if name else None
+    if person is None:
+        head = words.split()[-1].lower().rstrip(".")
+        if head in ctx.lexicon.role_nouns or head in ctx.lexicon.role_abbreviations:
+            tokens = set(
+                role_words(
+                    list(ctx.doc.char_span(*match.span(1), alignment_mode="expand") or []),
+                    ctx.lexicon,
+                )
+            )
+            person = ctx.entities.by_role(tokens, role_head(head, ctx.lexicon), answer_start)
+    if person is None:
+        return None
+    return Decision(
+        Speaker(person.name, words, person.kind),
+        antecedent=_person_span(person, answer_start),
+        note="the person the question addresses",
+    )
 
 
 # -- helpers shared with the link and relay sieves -------------------------------------------
