@@ -362,6 +362,14 @@ def test_the_premier_is_the_prime_minister(extract):
     assert [q.speaker.name for q in quotes] == ["Ana Ruiz"]
 
 
+def test_a_role_whose_phrase_runs_into_the_name_is_that_person(extract):
+    quotes = extract(
+        "Union spokesperson Tom Hale said the strike would go on. Party spokesperson on "
+        "electricity Annelie van der Berg said the announcement was a welcome step."
+    )
+    assert [q.speaker.name for q in quotes] == ["Tom Hale", "Annelie van der Berg"]
+
+
 def test_according_to_around_a_report_relays_it(extract):
     text = (
         "“The border must stay open to trade,” Minister Karl Berg told his counterpart, "

@@ -1230,8 +1230,13 @@ def _person_in_phrase(ctx: ArticleContext, token: Token) -> Entity | None:
         for sibling in token.head.children:
             if sibling.dep_ != token.dep_ or sibling.i <= token.i:
                 continue
-            between = ctx.doc[token.i + 1 : sibling.left_edge.i]
-            if [t.text for t in between] == [","] and ctx.entities.person_at(sibling):
+            # "The MP, Ann Lee, ...": a comma between; "DA spokesperson on energy Ann Lee
+            # said": the role's own phrase runs straight into the name
+            between = [t.text for t in ctx.doc[token.i + 1 : sibling.left_edge.i]]
+            phrase_end = token.right_edge.i + 1
+            if (between == [","] or phrase_end == sibling.left_edge.i) and ctx.entities.person_at(
+                sibling
+            ):
                 return ctx.entities.person_at(sibling)
     return None
 
