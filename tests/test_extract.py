@@ -370,6 +370,15 @@ def test_a_role_whose_phrase_runs_into_the_name_is_that_person(extract):
     assert [q.speaker.name for q in quotes] == ["Tom Hale", "Annelie van der Berg"]
 
 
+def test_a_mother_of_two_described_after_her_name_is_her(extract):
+    quotes = extract(
+        "Flowers gone\n\nKelly Marsh, 34, found the flowers dumped in a skip on Monday.\n"
+        "The heartbroken mum-of-two told the Daily Beacon: “I came home from work and it was "
+        "just gone.”"
+    )
+    assert [q.speaker.name for q in quotes] == ["Kelly Marsh"]
+
+
 def test_according_to_around_a_report_relays_it(extract):
     text = (
         "“The border must stay open to trade,” Minister Karl Berg told his counterpart, "

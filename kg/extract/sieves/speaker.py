@@ -722,8 +722,13 @@ def holds_other_office(ctx: ArticleContext, person: Entity, head: Token) -> bool
 )
 def role_of_speaker(ctx, mention, claim, discourse, avoid) -> Decision | None:
     token = _token(mention)
-    tokens = _role_tokens(ctx, token) if token is not None else None
-    dets = [c.lower_ for c in token.children if c.dep_ == "det"] if token is not None else []
+    if token is None:
+        return None
+    dets = [c.lower_ for c in token.children if c.dep_ == "det"]
+    counted = _counted_noun(token)
+    if counted is not None:  # "the mum-of-two": the noun before "-of-two" describes
+        token = counted
+    tokens = _role_tokens(ctx, token)
     # "the minister", and "the Minister" the tagger reads as a proper noun
     if tokens is None or dets != ["the"] or token.tag_ not in ("NN", "NNP"):
         return None
@@ -746,6 +751,23 @@ def role_of_speaker(ctx, mention, claim, discourse, avoid) -> Decision | None:
         speaker = Speaker(spoken.speaker.name, ctx.phrase_text(token), "person")
         return Decision(speaker, antecedent=spoken.mention, note="the speaker just quoted")
     return _person_just_named(ctx, token, avoid)
+
+
+def _counted_noun(token: Token) -> Token | None:
+    """The noun of a hyphenated "mother-of-two", "father-of-three", which the parser
+    heads with the number: "the heartbroken mum-of-two told ...".
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("the mum-of-two said")
+    >>> _counted_noun(doc[5]).text, _counted_noun(doc[1])
+    ('mum', None)
+    """
+    doc, i = token.doc, token.i
+    if not token.like_num or i < 4:
+        return None
+    if doc[i - 1].text == "-" and doc[i - 2].lower_ == "of" and doc[i - 3].text == "-":
+        return doc[i - 4]
+    return None
 
 
 def _without_epithets(ctx: ArticleContext, token: Token, phrase: str) -> str:
@@ -774,7 +796,9 @@ def _person_just_named(ctx: ArticleContext, token: Token, avoid) -> Decision | N
     """With nobody quoted just before, the most salient person named in this or the
     paragraph before whose gender the description allows and who holds no other post:
     "Kwame Mensah scored the winner. ... the teenager said"."""
-    if token.right_edge.i != token.i:
+    noun = _counted_noun(token.head)
+    counted = noun is not None and noun.i == token.i
+    if token.right_edge.i != token.i and not counted:
         return None  # "the head of the agency": a description of its own, maybe a newcomer
     if _names_a_post(ctx, token):
         return None  # "the official": a post somebody else may hold, not a description
