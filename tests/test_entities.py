@@ -196,3 +196,14 @@ def test_a_capitalised_title_just_before_a_name_gives_its_roles(table):
     t = table("Minister for Housing Declan Roe spoke on Monday about rents in the towns.")
     roe = next(p for p in t.people if p.name.endswith("Roe"))
     assert {"minister", "housing"} <= roe.roles
+
+
+def test_two_names_the_parser_joins_in_apposition_keep_their_own_roles(table):
+    t = table(
+        "The conference was given by Health Minister Dr. Farah Siddiqui and the chief "
+        "executive of the National Hospitals Authority, Robert Kane, on Tuesday."
+    )
+    roles = {p.name: p.roles for p in t.people}
+    assert "minister" in roles["Farah Siddiqui"]
+    assert not roles["Farah Siddiqui"] & {"robert", "kane"}
+    assert not roles["Robert Kane"] & {"farah", "siddiqui", "minister"}

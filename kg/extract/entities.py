@@ -753,13 +753,24 @@ class EntityTable:
             for t in doc[head.left_edge.i : ent.start]
             if t.dep_ in ROLE_DEPS or t.pos_ in ("NOUN", "ADJ", "PROPN")
         ]
-        words = role_words(left, lex)
+
+        def own(tokens) -> list[Token]:
+            # another person's name is no role of this one: "Dr Ana Ruiz and the chief
+            # executive, Tom Hale," parsed as one apposition must not swap their words
+            return [t for t in tokens if self.mention_at.get(t.i) in (None, person)]
+
+        words = role_words(own(left), lex)
         for child in head.children:
-            if child.dep_ == "appos" and child.i > head.i:
-                words |= role_words(list(child.subtree), lex)
-        if head.dep_ == "appos" and head.head.i < ent.start and not _vocative(head.head):
+            if child.dep_ == "appos" and child.i > head.i and child.i not in self.mention_at:
+                words |= role_words(own(child.subtree), lex)
+        if (
+            head.dep_ == "appos"
+            and head.head.i < ent.start
+            and not _vocative(head.head)
+            and head.head.i not in self.mention_at
+        ):
             subtree = list(head.head.subtree)[: head.head.i - head.head.left_edge.i + 1]
-            words |= role_words(subtree, lex)
+            words |= role_words(own(subtree), lex)
             title = head.head
             if _definite(title) and title.lemma_.lower() not in lex.organization_nouns:
                 # "The Taoiseach, Mr Ahern, ...": the article itself says it is a title,
