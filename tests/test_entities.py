@@ -207,3 +207,9 @@ def test_two_names_the_parser_joins_in_apposition_keep_their_own_roles(table):
     assert "minister" in roles["Farah Siddiqui"]
     assert not roles["Farah Siddiqui"] & {"robert", "kane"}
     assert not roles["Robert Kane"] & {"farah", "siddiqui", "minister"}
+
+
+def test_the_words_between_commas_after_a_definite_role_are_a_name(table):
+    t = table("The minister, Conor Fitzmaurice, later told reporters the summit was off.")
+    assert [p.name for p in t.people] == ["Conor Fitzmaurice"]
+    assert "minister" in t.people[0].roles

@@ -252,6 +252,23 @@ class EntityTable:
                 role = next((c for c in root.children if c.dep_ == "appos"), None)
             if role is not None and role.pos_ == "NOUN" and role.lemma_.lower() in roles:
                 self._add_name(ent)
+        # "The Tánaiste, Conor Fitzmaurice, said": the words between the commas after a
+        # definite role, whatever the tagger and parser made of them
+        doc = self.doc
+        for token in doc:
+            word = token.lower_.rstrip(".")
+            if word not in roles or token.i + 3 >= len(doc) or doc[token.i + 1].text != ",":
+                continue
+            if not any(c.lower_ == "the" or c.dep_ == "poss" for c in doc[token.i - 2 : token.i]):
+                continue
+            end = token.i + 2
+            while end < len(doc) and _name_word(doc[end], self.lexicon):
+                end += 1
+            run = doc[token.i + 2 : end]
+            closes = end < len(doc) and doc[end].text in (",", ")")
+            if len(run) >= 2 and closes and run.start not in self.mention_at:
+                if not any(t.ent_type_ in ("GPE", "LOC", "NORP") for t in run):
+                    self._add_name(run)
 
     def _untagged_person(self, run: Span) -> Span | None:
         """The part of a capitalised run that names a person, or None."""
