@@ -654,6 +654,9 @@ def epithet(ctx, mention, claim, discourse, avoid) -> Decision | None:
     person = _only_person_earlier_in_sentence(ctx, token, avoid, gender)
     note = "named earlier in the sentence"
     if person is None:
+        person = _quoted_just_before(ctx, token, discourse, avoid, gender)
+        note = "the speaker just quoted"
+    if person is None:
         person = ctx.entities.most_mentioned(token.idx, exclude=avoid, gender=gender)
         note = "most mentioned"
     if person is None:
@@ -662,6 +665,27 @@ def epithet(ctx, mention, claim, discourse, avoid) -> Decision | None:
         return Decision(rejected=(f"{person.name}: holds another office",))
     speaker = Speaker(person.name, ctx.phrase_text(token), "person")
     return Decision(speaker, antecedent=_person_span(person, token.idx), note=note)
+
+
+def _quoted_just_before(
+    ctx: ArticleContext, token: Token, discourse: Discourse, avoid, gender: str | None
+) -> Entity | None:
+    """The person quoted in this or the paragraph before, when their gender allows the
+    description: "“That is on me,” Marsh said. The former Wales international said ..."."""
+    para = ctx.prose(token.idx)
+    for spoken in discourse.latest_first():
+        if spoken.end > token.idx:
+            continue
+        if ctx.prose(spoken.end) < para - 1:
+            return None
+        if spoken.speaker.kind != "person" or spoken.speaker.name in avoid:
+            return None
+        person = ctx.entities.find_name(spoken.speaker.name)
+        if person is None:
+            return None
+        known = discourse.gender_of(person.name, person.gender or person.name_gender)
+        return person if gender is None or known in (None, gender) else None
+    return None
 
 
 def _only_person_earlier_in_sentence(
