@@ -388,6 +388,14 @@ def test_an_epithet_right_after_a_quote_is_the_speaker_just_quoted(extract):
     assert [q.speaker.name for q in quotes][-1] == "Elaine Marsh"
 
 
+def test_the_name_a_source_gave_is_theirs(extract):
+    (quote,) = extract(
+        "Another resident, who simply gave her name as Mama Bisi, said her two "
+        "grandchildren were among those rescued."
+    )
+    assert quote.speaker.name == "Mama Bisi"
+
+
 def test_according_to_around_a_report_relays_it(extract):
     text = (
         "“The border must stay open to trade,” Minister Karl Berg told his counterpart, "

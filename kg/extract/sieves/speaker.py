@@ -82,8 +82,8 @@ def relative_which(ctx, mention, claim, discourse, avoid) -> Decision | None:
 @sieve(
     "speaker",
     "named_as",
-    "“a spokesperson named X”, “a man identified as X”, “its largest shareholder, the X "
-    "foundation,”: the description is X",
+    "“a spokesperson named X”, “a man identified as X”, “who gave her name as X”, “its "
+    "largest shareholder, the X foundation,”: the description is X",
     examples=[
         (
             "A company spokesperson named Ana Lopez said the data had not been sold.",
@@ -115,11 +115,22 @@ def named_as(ctx, mention, claim, discourse, avoid) -> Decision | None:
             ):
                 return Decision(redirect=body, note=f"{token.text}, {body.text}")
     for verb in token.children:
-        if verb.dep_ != "acl" or verb.lemma_.lower() not in ("name", "call", "identify"):
+        naming = verb.dep_ == "acl" and verb.lemma_.lower() in ("name", "call", "identify")
+        # "a resident, who gave her name as Mama Bisi,": the name she gave is hers
+        gave_name = (
+            verb.dep_ == "relcl"
+            and verb.lemma_.lower() == "give"
+            and any(c.dep_ == "dobj" and c.lemma_.lower() == "name" for c in verb.children)
+        )
+        if not (naming or gave_name):
             continue
         for child in verb.subtree:
-            if child != verb and ctx.entities.person_at(child) is not None:
+            if child.i == verb.i:
+                continue
+            if ctx.entities.person_at(child) is not None:
                 return Decision(redirect=child, note=f"{verb.text} {child.text}")
+            if gave_name and child.dep_ == "pobj" and child.head.lower_ == "as" and child.is_title:
+                return Decision(redirect=child, note=f"gave the name {child.text}")
     return None
 
 
