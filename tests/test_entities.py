@@ -213,3 +213,9 @@ def test_the_words_between_commas_after_a_definite_role_are_a_name(table):
     t = table("The minister, Conor Fitzmaurice, later told reporters the summit was off.")
     assert [p.name for p in t.people] == ["Conor Fitzmaurice"]
     assert "minister" in t.people[0].roles
+
+
+def test_a_name_in_apposition_to_the_subject_is_a_subject_mention(table):
+    t = table("Our correspondent Nia Howells is in Pentmouth, where the sea wall has broken.")
+    (mention,) = [m for m in t.mentions if m.entity.name == "Nia Howells"]
+    assert mention.is_subject

@@ -826,7 +826,7 @@ class EntityTable:
                     person,
                     # the name's head is its last word: "Matthew Miller" is the subject
                     # when "Miller" is, even if "Matthew" hangs off it as a compound
-                    any(t.dep_ in ("nsubj", "nsubjpass") for t in (token, last)),
+                    any(_subject(t) for t in (token, last)),
                 )
             )
         out.sort(key=lambda m: m.start)
@@ -1229,6 +1229,14 @@ def _vocative(token: Token) -> bool:
     if any(t.is_punct for t in first) or token.i + 1 >= len(doc):
         return False
     return doc[token.i + 1].text == "," and any(t.text == "?" for t in doc[token.i : end])
+
+
+def _subject(token: Token) -> bool:
+    """A clause's subject, or a name in apposition to one ("Our correspondent Nia Roe
+    is in town": Roe is as much the subject as the role beside her)."""
+    if token.dep_ in ("nsubj", "nsubjpass"):
+        return True
+    return token.dep_ == "appos" and token.head.dep_ in ("nsubj", "nsubjpass")
 
 
 def _after_the(ent: Span) -> bool:
