@@ -15,7 +15,7 @@ from spacy.tokens import Token
 
 from kg.extract.context import ArticleContext, TextSpan
 from kg.extract.cues import passive_agent
-from kg.extract.entities import FIRST_PERSON, Entity, compatible
+from kg.extract.entities import FIRST_PERSON, Entity, compatible, role_owner
 from kg.extract.model import Speaker
 from kg.extract.people import clean_name, is_media_name, role_head, role_words, strip_article
 from kg.extract.sieves.base import Claim, Decision, Discourse, Mention
@@ -618,7 +618,8 @@ def role_holder(ctx, mention, claim, discourse, avoid) -> Decision | None:
     if tokens is None:
         return None
     lex = ctx.lexicon
-    person = ctx.entities.by_role(role_words(tokens, lex), role_head(token.lower_, lex), token.idx)
+    head = role_head(token.lower_, lex)
+    person = ctx.entities.by_role(role_words(tokens, lex), head, token.idx, role_owner(token))
     if person is None:
         return None
     speaker = Speaker(person.name, ctx.phrase_text(token), "person")
