@@ -16,8 +16,13 @@ multi-pass coreference sieve):
 3. ``mislabelled_names``: a surname the tagger called a place or body is still the person;
 4. ``bare_surnames``: a surname standing alone that the tagger missed;
 5. ``roles``: titles, appositions and copulas give each entity its role words
-   ("X, the spokesman", "X is the coach") and, where a role or honorific says so, a gender;
-   a given name gives a weaker hint of gender (``name_gender``) that stronger evidence beats;
+   ("X, the spokesman", "X is the coach"), each post's owner ("Quebec's minister") and
+   the posts it holds only as deputy, vice or shadow, and, where a role or honorific says
+   so, a gender; a given name gives a weaker hint of gender (``name_gender``) that
+   stronger evidence beats; a title given in apposition ("The Provost, Tom Hale,") is
+   learnt as a role word of the article;
+   ``namesakes``: a bare surname two people share goes to the one its title, apposition
+   or honorific fits ("Councillor Okafor"), else the one named last;
 6. ``organisation_names``: every organisation the tagger names, outside a wire dateline;
 7. ``organisation_variants``: an acronym and its long form, a short form and the name it
    opens, become one organisation ("WHO" / "World Health Organization");
