@@ -1262,7 +1262,7 @@ def _vocative(token: Token) -> bool:
 def role_owner(role: Token) -> str | None:
     """Whose post a role noun names, when the words say: a possessive ("Quebec's
     minister"), an "of" phrase ("the coach of Real Madrid") or a place or body before it
-    ("the Quebec immigration minister"); lowercase, without "the".
+    ("the Quebec immigration minister", not a party: "Tory MP"); lowercase, without "the".
 
     >>> import spacy
     >>> from spacy.tokens import Doc
@@ -1281,9 +1281,9 @@ def role_owner(role: Token) -> str | None:
         if (
             child.i < role.i
             and child.dep_ in ("compound", "nmod", "amod")
-            and child.ent_type_ in ("GPE", "ORG", "NORP")
+            and child.ent_type_ in ("GPE", "ORG")
         ):
-            return _owner_text(child)
+            return _owner_text(child)  # "the Quebec minister"; a party ("Tory MP") is none
     return None
 
 

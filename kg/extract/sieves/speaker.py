@@ -871,6 +871,10 @@ def proper_noun(ctx, mention, claim, discourse, avoid) -> Decision | None:
         return None
     if _role_tokens(ctx, token) is not None:
         return None  # "the Minister": a title written with a capital, not a name
+    role = next((c for c in token.children if c.dep_ == "conj"), None)
+    if role is not None and _role_tokens(ctx, role) is not None and role.i == token.right_edge.i:
+        # "The Central Suffolk and North Ipswich MP": a constituency the parser split
+        return Decision(redirect=role, note=f"the {role.text} of a place")
     phrase = ctx.phrase_text(token)
     if token.lemma_.lower() in ctx.lexicon.organization_nouns:
         # "the Prime Minister's Office": a body's name, never a person's
