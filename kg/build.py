@@ -724,7 +724,6 @@ def _store_quotes(
 ) -> dict:
     """Add each article's quotations, people and topics to its graph where they changed."""
     from kg.extract.topics import default_taxonomy
-    from kg.rdf.ntriples import TripleSet
     from kg.rdf.triples import article_iri, article_triples, graph_iri
 
     taxonomy = default_taxonomy(options.topics, options.topic_keywords)
@@ -759,7 +758,6 @@ def _store_quotes(
             conflicting=reduced.resolution.conflicting,
             same_text=reduced.same_text.get(info.id, []),
             include_source=False,
-            graph=TripleSet(),
         ).serialize(format="nt")
         digest = _digest(ntriples)
         source_digest, _, old = manifest.get(name, "").partition(" ")
