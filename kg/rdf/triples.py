@@ -229,11 +229,13 @@ def article_triples(
                 g.add(merge, T.spelling, literal(other))
                 for rule in rules[other]:
                     g.add(merge, T.rule, literal(rule))
-    for statement, others in (conflicting or {}).items():
+    # the article's own statements are looked up, not every conflict of the corpus (that
+    # made the store pass quadratic: each article walked them all)
+    conflicting = conflicting or {}
+    for statement in sorted({q.statement for q in quotes if q.statement in conflicting}):
         node = iri(f"{STATEMENT}{statement}")
-        if (node, T.type, T.Statement) in g:
-            for other in others:
-                g.add(node, T.conflictingAttribution, iri(f"{STATEMENT}{other}"))
+        for other in conflicting[statement]:
+            g.add(node, T.conflictingAttribution, iri(f"{STATEMENT}{other}"))
     return g
 
 
