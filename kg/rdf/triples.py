@@ -160,8 +160,9 @@ def agent_iri(name: str) -> URIRef:
     return AGENT[slug(name)]
 
 
-# caches of what repeats between articles, bounded (an agent's lines are ~1 KB)
-@lru_cache(maxsize=50_000)
+# caches of what repeats between articles (the most quoted agents), bounded: an agent's
+# lines are about 1 KB
+@lru_cache(maxsize=32_768)
 def _agent_term(name: str) -> str:
     return iri(f"{AGENT}{slug(name)}")
 
@@ -370,7 +371,7 @@ def _agent(g: NTriples, name: str, kind: str, wikidata: dict[str, str], named: s
     return _agent_term(name)
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=8192)
 def _agent_lines(name: str, role: str, qid: str | None) -> tuple[str, ...]:
     """The triples an agent brings to every graph that names it, written once: for a
     speaker, relay or addressee (`role` "speaker:KIND", KIND person, organization,
@@ -402,7 +403,7 @@ def _agent_lines(name: str, role: str, qid: str | None) -> tuple[str, ...]:
     return tuple(lines)
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=8192)
 def _key_lines(node: str, name: str, person: bool) -> tuple[str, ...]:
     """`kg:nameKey` triples of one spelling of an agent (`kg.names.name_keys`)."""
     return lines_of([(node, T.nameKey, literal(key)) for key in name_keys(name, person)])
