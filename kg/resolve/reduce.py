@@ -21,7 +21,7 @@ articles again on each call), and steps 1 and 2, which depend on one article and
 per name, are redone on each reading instead of being kept. What stays resident is
 corpus-wide and small: counts, spellings and merges per distinct name, and per quote a
 few integers in arrays (`_QuoteTable`: its speaker, its article, its offsets, its
-content words and figures as ids into a vocabulary) — about 60 bytes per quote, where a
+content words and figures as ids into a vocabulary) — about 70 bytes per quote, where a
 quote object with its word set took about 2 KB. `ReduceState.decide` then hands back, an
 article at a time, what was decided for each quote; `resolve_quotes` does the same over
 quotes in memory and applies the decisions in place.
@@ -308,7 +308,7 @@ def _to_canonical(a: _Agents, canonical: Mapping[str, str]) -> None:
 class _QuoteTable:
     """Per quote, what statements and conflicts need, as integers in arrays: its article,
     offsets, speaker and relay (ids into `names`), whether the speaker is named, and its
-    content words and figures (`WordSets`). About 60 bytes a quote.
+    content words and figures (`WordSets`). About 70 bytes a quote.
     """
 
     def __init__(self) -> None:
