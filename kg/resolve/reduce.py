@@ -34,11 +34,13 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from rapidfuzz.distance import Indel
 
-from kg.names import fold, looks_like_name
+from kg.names import fold
+from kg.names import looks_like_name as _name_test
 from kg.resolve.aliases import AliasTable
 from kg.resolve.people import (
     MIN_TYPO_LENGTH,
@@ -73,6 +75,9 @@ CONFLICT_MIN_SHARED = 4
 # words that more speakers than this say are a formula (an oath, a pledge, a slogan, a
 # template), not one statement given to the wrong person
 CONFLICT_MAX_SPEAKERS = 4
+
+# every reading asks this of the same names again
+looks_like_name = lru_cache(maxsize=65_536)(_name_test)
 
 # one article as the reduce reads it: its id, its quotes, its people (name -> spellings)
 ArticleRecord = tuple[str, Sequence["Quote"], Mapping[str, Sequence[str]]]

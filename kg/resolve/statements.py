@@ -90,8 +90,7 @@ def _need(size: int, overlap: float, min_shared: int) -> int:
 class WordSets(Sequence[frozenset[int]]):
     """Many small sets of word ids, packed in two flat arrays of integers: about 4 bytes
     per word and 4 per set, where a frozenset of strings costs hundreds of bytes. A set is
-    unpacked when it is read (the last two read are kept, since a candidate check reads
-    one set many times against others).
+    unpacked when it is read.
 
     >>> sets = WordSets()
     >>> sets.add([3, 1]); sets.add([]); sets.add([2, 3])
@@ -102,7 +101,6 @@ class WordSets(Sequence[frozenset[int]]):
     def __init__(self) -> None:
         self.words = array("I")
         self.ends = array("I")
-        self._recent: dict[int, frozenset[int]] = {}
 
     def add(self, ids: Iterable[int]) -> None:
         self.words.extend(ids)
@@ -112,13 +110,7 @@ class WordSets(Sequence[frozenset[int]]):
         return len(self.ends)
 
     def __getitem__(self, k: int) -> frozenset[int]:  # type: ignore[override]
-        found = self._recent.get(k)
-        if found is None:
-            found = frozenset(self.words[self.ends[k - 1] if k else 0 : self.ends[k]])
-            if len(self._recent) >= 2:
-                del self._recent[next(iter(self._recent))]
-            self._recent[k] = found
-        return found
+        return frozenset(self.words[self.ends[k - 1] if k else 0 : self.ends[k]])
 
     def size(self, k: int) -> int:
         return self.ends[k] - (self.ends[k - 1] if k else 0)
@@ -137,7 +129,6 @@ class WordSets(Sequence[frozenset[int]]):
     def renumber(self, new_id: Sequence[int]) -> None:
         """Give every word the id `new_id[old]`."""
         self.words = array("I", map(new_id.__getitem__, self.words))
-        self._recent.clear()
 
 
 class Vocabulary:
@@ -210,18 +201,19 @@ def similar_pairs(
     >>> sorted(similar_pairs(sets))
     [(0, 1), (0, 3), (1, 3)]
     """
-    for i, j in _prefix_candidates(sets, overlap, min_shared):
-        if _share_enough(sets[j], sets[i], overlap, min_shared):
+    for i, j, words in _prefix_candidates(sets, overlap, min_shared):
+        if _share_enough(words, sets[i], overlap, min_shared):
             yield (i, j) if i < j else (j, i)
 
 
 def _prefix_candidates(
-    sets: Sequence[frozenset[str]], share: float, min_shared: int
-) -> Iterator[tuple[int, int]]:
+    sets: Sequence[frozenset], share: float, min_shared: int
+) -> Iterator[tuple[int, int, frozenset]]:
     """Each pair ``(i, j)`` of sets where set ``j`` holds a word of the prefix of an
-    earlier set ``i`` (sets visited from the smallest), once: the only pairs that can
-    share `share` of the smaller set's words. A set's prefix is indexed after its pairs
-    are yielded, so a caller sees every pair before the later sets."""
+    earlier set ``i`` (sets visited from the smallest), once, with set ``j`` (read once
+    for all its pairs): the only pairs that can share `share` of the smaller set's words.
+    A set's prefix is indexed after its pairs are yielded, so a caller sees every pair
+    before the later sets."""
     rank, common = _rarest_first(sets)
     # integers in arrays, not lists: the index of a corpus-wide block holds a few
     # entries per set
@@ -239,7 +231,7 @@ def _prefix_candidates(
             for i in index.get(word, ()):
                 if stamp[i] != j:
                     stamp[i] = j
-                    yield i, j
+                    yield i, j, words
         for word in sorted(words, key=rank.__getitem__)[: len(words) - need + 1]:
             if word not in common:
                 index[word].append(j)
@@ -270,11 +262,11 @@ def similar_components(
             i = parent[i]
         return i
 
-    for i, j in _prefix_candidates(sets, overlap, min_shared):
+    for i, j, words in _prefix_candidates(sets, overlap, min_shared):
         root_i, root_j = find(i), find(j)
         if root_i == root_j:
             continue  # already one statement: no need to compare
-        if _share_enough(sets[j], sets[i], overlap, min_shared):
+        if _share_enough(words, sets[i], overlap, min_shared):
             parent[max(root_i, root_j)] = min(root_i, root_j)
     return [find(i) for i in range(len(sets))]
 
@@ -291,8 +283,8 @@ def near_duplicates(
     >>> sorted(near_duplicates(sets, 0.8, 4, [0, 1, 0, 2]))
     [(0, 1), (1, 2)]
     """
-    for i, j in _prefix_candidates(sets, share, min_shared):
-        if groups[i] != groups[j] and _share_enough(sets[j], sets[i], share, min_shared):
+    for i, j, words in _prefix_candidates(sets, share, min_shared):
+        if groups[i] != groups[j] and _share_enough(words, sets[i], share, min_shared):
             yield (i, j) if i < j else (j, i)
 
 
