@@ -22,6 +22,9 @@ SETS = {
     "pages": (EVAL / "dev" / "pages" / "docs", EVAL / "dev" / "pages" / "gold.jsonl"),
     "pages2": (EVAL / "dev" / "pages2" / "docs", EVAL / "dev" / "pages2" / "gold.jsonl"),
     "polnear": (EVAL / "dev" / "polnear" / "docs", EVAL / "dev" / "polnear" / "gold.jsonl"),
+    # invented articles in the house styles of many countries, written and annotated by
+    # the project (bench/styles/README.md): kept in the repository
+    "styles": (ROOT / "bench" / "styles" / "docs", ROOT / "bench" / "styles" / "gold.jsonl"),
 }
 
 

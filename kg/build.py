@@ -31,6 +31,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import queue
 import sys
 import threading
@@ -186,6 +187,22 @@ def _warm(options: MapOptions) -> None:
     sieve_pipeline(options.pipeline, options.disable)
 
 
+def _workers_import_this_kg() -> None:
+    """Make the worker processes started from here import this `kg`, whatever the
+    current directory holds. A worker starts as `python -c ...`, which puts the current
+    directory first on its path, so a folder there named "kg" (a build's output, a
+    checkout) would shadow the package and every worker would die on import. Python
+    3.11+ leaves the directory out (PYTHONSAFEPATH); before that, this package's parent
+    on PYTHONPATH makes the real package win over a bare folder."""
+    import kg
+
+    os.environ["PYTHONSAFEPATH"] = "1"
+    home = str(Path(kg.__file__).resolve().parent.parent)
+    paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
+    if home not in paths:
+        os.environ["PYTHONPATH"] = os.pathsep.join([home, *[p for p in paths if p]])
+
+
 # -- engines: each yields (partition number, MapResult), every partition once ----------------
 def run_inline(partitions: list[list[Source]], options: MapOptions, extractor=None):
     for number, part in enumerate(partitions):
@@ -202,6 +219,7 @@ def run_processes(
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
+    _workers_import_this_kg()
     context = mp.get_context("forkserver")
     context.set_forkserver_preload(["kg._forkserver"])
 
@@ -254,6 +272,7 @@ def run_dask(
         ) from None
     cluster = None
     if address == "local":
+        _workers_import_this_kg()
         cluster = LocalCluster(
             n_workers=workers,
             threads_per_worker=1,

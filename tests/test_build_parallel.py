@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -104,6 +106,29 @@ def test_an_article_that_fails_is_reported_and_the_batch_goes_on(corpus, tmp_pat
     assert report["articles_read"] == 23 and result.reduced.articles == 23
     docs = {json.loads(line)["doc"] for line in (out / "quotes.jsonl").open(encoding="utf-8")}
     assert FAILING_DOC not in docs and len(docs) == 23
+
+
+@pytest.mark.parametrize("shadow", ["", "raise SystemExit('the wrong kg')\n"])
+def test_a_folder_named_kg_where_the_user_stands_does_not_kill_the_workers(
+    corpus, tmp_path, shadow
+):
+    # a previous build's output, or a checkout, named "kg" in the current directory
+    (tmp_path / "kg").mkdir()
+    if shadow:
+        (tmp_path / "kg" / "__init__.py").write_text(shadow)
+    source, _ = corpus
+    script = Path(sys.executable).parent / "kg"  # as users run it (`python -m` reads cwd first)
+    run = subprocess.run(
+        [str(script), "quotes", str(source), "--workers", "2", "--format", "jsonl"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=600,
+        check=True,
+    )
+    assert "worker process died" not in run.stderr
+    serial = kg("quotes", str(source), "--workers", "1", "--format", "jsonl")
+    assert run.stdout == serial.stdout and run.stdout.strip()
 
 
 def test_workers_zero_and_more_than_the_cores_get_clear_messages(tmp_path):

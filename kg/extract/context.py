@@ -9,14 +9,14 @@ whatever changes while quotes are attributed.
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract.cues import Cue, cue_nesting, find_cues, token_quote_index
+from kg.extract.cues import Cue, cue_nesting, find_cues
 from kg.extract.entities import EntityTable
+from kg.extract.layout import Layout
 from kg.extract.lexicon import Lexicon, load_lexicon
 from kg.extract.transcript import (
     Labelled,
@@ -26,10 +26,9 @@ from kg.extract.transcript import (
     speaker_labels,
 )
 from kg.nlp.marks import QuotedSpan
-from kg.nlp.pipeline import DATELINE, ParsedArticle
+from kg.nlp.pipeline import ParsedArticle
 
 _WORD = re.compile(r"\w+")
-_HEADLINE_ENDINGS = ".!?\"”’'…:)]"
 
 
 @dataclass(frozen=True)
@@ -50,23 +49,22 @@ class ArticleContext:
         self.doc: Doc = parsed.doc
         self.text: str = self.doc.text
         self.quoted: list[QuotedSpan] = self.doc._.quoted or []
-        self._quote_starts = [q.outer_start for q in self.quoted]
-        self._quote_max_end = _running_max([q.outer_end for q in self.quoted])
-        self.in_quote = token_quote_index(self.doc)
-        self.entities = EntityTable(self.doc, self.lexicon)
+        self.layout = layout = Layout(self.doc, self.quoted, self.lexicon)
+        self.in_quote = layout.in_quote
+        # the layout's lookups, read by every sieve
+        self.paragraph = layout.paragraph
+        self.paragraph_start = layout.paragraph_start
+        self.paragraph_end = layout.paragraph_end
+        self.prose = layout.prose
+        self.starts_paragraph = layout.starts_paragraph
+        self.is_headline = layout.is_headline
+        self.quotes_overlapping = layout.quotes_overlapping
+        self.breaks, self.starts = layout.breaks, layout.starts
+        self.entities = EntityTable(self.doc, self.lexicon, layout)
         self.entity_at = {i: ent for ent in self.doc.ents for i in range(ent.start, ent.end)}
-        self._org_ents = [
-            e for e in self.doc.ents if e.label_ == "ORG" and not self._in_dateline(e)
-        ]
-        self._org_starts = [e.start for e in self._org_ents]
-        # a run of blank lines is one break: double-spaced text has no more paragraphs
-        runs = list(re.finditer(r"\n\s*", self.text))
-        self.breaks = [m.start() for m in runs]
-        self.starts = [m.end() for m in runs]
-        self._prose_rank = self._rank_prose_paragraphs()
         self.people = frozenset(self.entities.mention_at)  # tokens that name a person
         self.cues: list[Cue] = list(find_cues(self.doc, self.in_quote, self.lexicon, self.people))
-        self.nesting = cue_nesting(self.doc, self.cues)
+        self.nesting = cue_nesting(self.doc, self.cues, self.lexicon)
         self.cue_index = {id(cue): i for i, cue in enumerate(self.cues)}
         self._cues_by_sentence: dict[int, list[Cue]] = {}
         for cue in self.cues:
@@ -75,72 +73,10 @@ class ArticleContext:
         self.label_lines = list(label_lines(self.text))
         self.interview: list[tuple[Paragraph, Paragraph]] = interview_answers(self.text)
 
-    def _in_dateline(self, ent: Span) -> bool:
-        """Whether an entity is part of a wire dateline opening its sentence ("MONTREAL -",
-        "PARIS, Feb 27 (AFP) -"): a place and an agency, not a body that speaks."""
-        sent = ent.sent
-        first = next((t for t in sent if not t.is_space), sent[0])
-        lead = DATELINE.match(self.text, first.idx)
-        return lead is not None and ent.start_char < lead.end()
-
-    # -- layout ---------------------------------------------------------------------------
-    def paragraph(self, char: int) -> int:
-        """The number of the paragraph `char` lies in (0 for the first)."""
-        return bisect.bisect_right(self.breaks, char)
-
-    def paragraph_start(self, char: int) -> int:
-        """Offset of the first character after the line breaks that open `char`'s paragraph
-        (0 for the first)."""
-        number = self.paragraph(char)
-        return self.starts[number - 1] if number else 0
-
-    def paragraph_end(self, char: int) -> int:
-        """Offset of the line break that closes `char`'s paragraph (the text's end for the last)."""
-        number = self.paragraph(char)
-        return self.breaks[number] if number < len(self.breaks) else len(self.text)
-
-    def prose(self, char: int) -> int:
-        """The number of prose paragraphs up to `char`'s: distances in the story skip
-        headlines, captions and "READ MORE" lines, which interrupt it without moving it on."""
-        return self._prose_rank[self.paragraph(char)]
-
-    def _rank_prose_paragraphs(self) -> list[int]:
-        ranks, count = [], 0
-        bounds = zip([0, *self.starts], [*self.breaks, len(self.text)])
-        for start, end in bounds:
-            line = self.text[start:end].strip()
-            words = line.split()
-            label = line.split(":", 1)[0].strip().lower() if ":" in line[:40] else ""
-            furniture = (len(words) <= 20 and line[-1:] not in _HEADLINE_ENDINGS) or (
-                label in self.lexicon.page_labels
-            )
-            count += 0 if furniture or not line else 1
-            ranks.append(count)
-        return ranks
-
-    def starts_paragraph(self, char: int) -> bool:
-        return not self.text[self.paragraph_start(char) : char].strip()
-
-    def is_headline(self, char: int) -> bool:
-        """Whether `char` lies in a short line with no closing punctuation: a headline,
-        a caption or a navigation line, whose words repeat or label the story."""
-        line = self.text[self.paragraph_start(char) : self.paragraph_end(char)].strip()
-        return len(line.split()) <= 20 and line[-1:] not in _HEADLINE_ENDINGS
-
     def words(self, start: int, end: int) -> list[str]:
         return _WORD.findall(self.text[start:end])
 
     # -- quotes and cues ------------------------------------------------------------------
-    def quotes_overlapping(self, start: int, end: int) -> list[int]:
-        """Indices of the quoted spans (marks included) that overlap ``[start, end)``."""
-        hi = bisect.bisect_left(self._quote_starts, end)
-        lo = bisect.bisect_right(self._quote_max_end, start)
-        return [
-            i
-            for i in range(lo, hi)
-            if self.quoted[i].outer_start < end and start < self.quoted[i].outer_end
-        ]
-
     def cues_in_sentence(self, sent: Span) -> list[Cue]:
         return self._cues_by_sentence.get(sent.start, [])
 
@@ -209,16 +145,3 @@ class ArticleContext:
     def phrase_span(self, token: Token) -> TextSpan:
         start, end = self.phrase_bounds(token)
         return self.char_span((start, end))
-
-    def organisations_before(self, token: Token) -> list[Span]:
-        """ORG entities that start before `token`, nearest last."""
-        return self._org_ents[: bisect.bisect_left(self._org_starts, token.i)]
-
-
-def _running_max(values: list[int]) -> list[int]:
-    """Prefix maxima, so a bisect finds the first span that can still reach an offset."""
-    out, best = [], -1
-    for v in values:
-        best = max(best, v)
-        out.append(best)
-    return out

@@ -49,19 +49,6 @@ class Cue:
         return self.token.text
 
 
-def token_quote_index(doc: Doc) -> list[int]:
-    """For each token, the index of the quoted span (``doc._.quoted``) it lies in, or -1."""
-    quoted = doc._.quoted or []
-    index = [-1] * len(doc)
-    q = 0
-    for token in doc:
-        while q < len(quoted) and quoted[q].outer_end <= token.idx:
-            q += 1
-        if q < len(quoted) and quoted[q].start <= token.idx < quoted[q].end:
-            index[token.i] = q
-    return index
-
-
 @dataclass(frozen=True)
 class ArticleWords:
     """The lexicon, plus the tokens the article's entity table knows to name people (the
@@ -229,7 +216,16 @@ def _verb_cue(verb: Token, in_quote: list[int], lex: Lexicon) -> Cue | None:
         # "Lee never claimed that ...", "did not say whether ...": no words of Lee's; inside
         # another's report ("Ana says Lee never claimed ...") the words are Ana's
         return None
+    if _put_to_the_subject(verb, lex):
+        return None
     speaker = subject_of(verb, 0, lex)
+    if speaker is not None and speaker.dep_ == "csubj" and speaker.tag_ == "VBG":
+        # "Talking to ANI, a senior official said": the parser made the opening participle
+        # the subject and the speaker an apposition inside it
+        speaker = next(
+            (t for t in speaker.subtree if t.dep_ == "appos" and t.pos_ in ("NOUN", "PROPN")),
+            None,
+        )
     if in_quote[verb.i] < 0 and (speaker is None or in_quote[speaker.i] >= 0):
         if _participle(verb):
             # "..., Ortiz said, going on to say ...": the parser hung the participle on a
@@ -434,6 +430,7 @@ def _content(verb: Token, in_quote: list[int] | None, lex: Lexicon) -> tuple[int
         c
         for c in verb.children
         if c.dep_ in ("ccomp", "csubj")
+        and not (c.dep_ == "csubj" and c.tag_ == "VBG")  # "Talking to ANI, X said": no content
         and not (
             c.lemma_.lower() in lex.relay_verbs and any(g.dep_ in SUBJECT_DEPS for g in c.children)
         )
@@ -441,6 +438,9 @@ def _content(verb: Token, in_quote: list[int] | None, lex: Lexicon) -> tuple[int
     if clauses:
         best = max(clauses, key=lambda c: c.right_edge.i - c.left_edge.i)
         return _trim(verb.doc, (best.left_edge.i, best.right_edge.i + 1), verb)
+    clause = _clause_under_adjunct(verb)
+    if clause is not None:
+        return _trim(verb.doc, clause, verb)
     if lemma in lex.content_object_verbs:
         for child in verb.children:
             if child.dep_ == "dobj" and not _is_person_like(child, lex):
@@ -514,7 +514,7 @@ def quoted_characterisation(
         return None
     obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
     if obj is None:
-        return None
+        return _label_before_object(verb, in_quote)
     lemma = verb_lemma(verb)
     allowed = {"as"}
     if lemma in lex.target_object_verbs:
@@ -531,6 +531,45 @@ def quoted_characterisation(
         if words and inside >= 0.5 * len(words):
             return _trim(verb.doc, span, verb)
     return None
+
+
+def _clause_under_adjunct(verb: Token) -> tuple[int, int] | None:
+    """A that-clause the parser hung on the noun of a phrase between the verb and it:
+    "said in a statement that ...", "told reporters at a briefing that ...". The clause
+    is what was said, not a description of the statement.
+
+    Returns the clause's token range, or None."""
+    doc = verb.doc
+    for prep in verb.children:
+        if prep.i < verb.i or prep.dep_ != "prep" or prep.i > verb.i + 4 or prep.lower_ == "as":
+            continue
+        for noun in (c for c in prep.children if c.dep_ == "pobj"):
+            for clause in noun.children:
+                mark = doc[clause.left_edge.i]
+                # "that" as the clause's mark, not its subject or object: a complement,
+                # whatever label the parser gave the clause
+                if (
+                    clause.dep_ in ("acl", "relcl")
+                    and mark.lower_ == "that"
+                    and mark.dep_ == "mark"
+                ):
+                    return clause.left_edge.i, clause.right_edge.i + 1
+    return None
+
+
+def _label_before_object(verb: Token, in_quote: list[int]) -> tuple[int, int] | None:
+    """A quoted label put before a long object ("dismissing as “absurd” reports that she
+    was sidelined"): the parser reads the object as the label's noun, so the phrase after
+    "as" is the label and the object it gives it, and it opens with the quoted label.
+    """
+    doc = verb.doc
+    prep = next((c for c in verb.children if c.dep_ == "prep" and c.i == verb.i + 1), None)
+    if prep is None or prep.lower_ != "as" or prep.i + 2 >= len(doc):
+        return None
+    first = next((t for t in doc[prep.i + 1 : prep.right_edge.i + 1] if not t.is_punct), None)
+    if first is None or in_quote[first.i] < 0:
+        return None
+    return _trim(doc, (prep.i + 1, prep.right_edge.i + 1), verb)
 
 
 def _label_phrases(verb: Token, obj: Token, preps: set[str]) -> Iterator[tuple[int, int]]:
@@ -572,6 +611,29 @@ def _quoted_object(verb: Token, in_quote: list[int] | None, lex: Lexicon) -> tup
         if inside and inside >= (0.3 if child.dep_ == "dobj" else 0.6) * (span[1] - span[0]):
             return _trim(verb.doc, span, verb)
     return None
+
+
+def _put_to_the_subject(verb: Token, lex: Lexicon) -> bool:
+    """A passive participle opening a clause ("Asked whether the deal was dead, Lee said
+    ..."): the question was put to the clause's subject; its words are nobody's report.
+
+    >>> import spacy
+    >>> from spacy.tokens import Doc
+    >>> words = ["Asked", "whether", "it", "ended", ",", "Lee", "said", "no", "."]
+    >>> doc = Doc(spacy.blank("en").vocab, words=words, heads=[6, 3, 3, 0, 6, 6, 6, 6, 6],
+    ...           deps=["advcl", "mark", "nsubj", "ccomp", "punct", "nsubj", "ROOT", "dobj", "punct"],
+    ...           tags=["VBN", "IN", "PRP", "VBD", ",", "NNP", "VBD", "UH", "."],
+    ...           lemmas=["ask", "whether", "it", "end", ",", "Lee", "say", "no", "."])
+    >>> _put_to_the_subject(doc[0], load_lexicon()), _put_to_the_subject(doc[6], load_lexicon())
+    (True, False)
+    """
+    return (
+        verb.tag_ == "VBN"
+        and verb.dep_ in ("advcl", "ccomp", "dep")
+        and verb.i < verb.head.i
+        and verb_lemma(verb) in lex.addressee_object_verbs
+        and not any(c.dep_ in SUBJECT_DEPS or c.dep_ == "agent" for c in verb.children)
+    )
 
 
 def _thing_subject_of_participle(verb: Token, subject: Token | None, lex: Lexicon) -> bool:
@@ -707,6 +769,8 @@ def _content_from_head(verb: Token) -> tuple[int, int] | None:
         return None  # "it was revealed the state reported ...": itself what was reported
     if _is_infinitive(verb) or any(c.dep_ == "mark" for c in verb.children):
         return None  # "... since the US accused Beijing": a subordinate clause, no report
+    if verb.tag_ == "VBG" and verb.dep_ == "advcl":
+        return None  # "profits fell, blaming cocoa prices": the clause it hangs on is narrative
     head = verb.head
     if head.i > verb.i:
         if verb.dep_ != "parataxis":
@@ -839,8 +903,9 @@ class CueNesting:
         return frozenset(self.outer_of.values())
 
 
-def cue_nesting(doc: Doc, cues: list[Cue]) -> CueNesting:
+def cue_nesting(doc: Doc, cues: list[Cue], lex: Lexicon | None = None) -> CueNesting:
     """The nesting of `cues` (in text order), looking only at cues inside each content."""
+    lex = lex or load_lexicon()
     positions = [c.token.i for c in cues]
     outer_of: dict[int, int] = {}
     buried: set[int] = set()
@@ -854,11 +919,32 @@ def cue_nesting(doc: Doc, cues: list[Cue]) -> CueNesting:
             inner = cues[i]
             if i == o or inner.speaker is None or inner.content is None:
                 continue
-            if inner.token == head and not _past_perfect(inner.token):
+            if inner.token == head and _relays(inner, lex):
                 outer_of[i] = o
             else:
                 buried.add(i)
     return CueNesting(outer_of, frozenset(buried))
+
+
+def _relays(inner: Cue, lex: Lexicon) -> bool:
+    """Whether a report heading another's content is words the outer speaker passes on
+    ("Lee said Ruiz told him ..."), not part of the outer speaker's own statement: an
+    earlier exchange they recount ("had told"), a plan ("her group would ask the board to
+    ..."), or what a thing says ("the agreement acknowledged ...") are the outer's words."""
+    verb, subject = inner.token, inner.speaker
+    if _past_perfect(verb) or any(
+        c.dep_ == "aux" and c.tag_ == "MD" and c.lower_ != "can" for c in verb.children
+    ):
+        return False
+    if subject is None or subject.pos_ in ("PRON", "PROPN") or subject.ent_type_:
+        return True
+    lemma = subject.lemma_.lower()
+    return (
+        _is_person_like(subject, lex)
+        or lemma in lex.organization_nouns
+        or lemma in lex.document_nouns
+        or lemma in lex.collective_bodies
+    )
 
 
 def _past_perfect(verb: Token) -> bool:

@@ -50,6 +50,7 @@ class Lexicon:
     issuing_verbs: frozenset[str]
     likening_verbs: frozenset[str]
     role_nouns: frozenset[str]
+    description_nouns: frozenset[str]
     office_nouns: frozenset[str]
     organization_nouns: frozenset[str]
     collective_bodies: frozenset[str]
@@ -66,6 +67,7 @@ class Lexicon:
     not_names: frozenset[str]
     name_particles: frozenset[str]
     indefinite: frozenset[str]
+    role_qualifiers: frozenset[str]
     title_small_words: frozenset[str]
     question_labels: frozenset[str]
     page_labels: frozenset[str]
@@ -115,6 +117,7 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
         issuing_verbs=_having(verbs, "issues_document"),
         likening_verbs=_having(verbs, "likening"),
         role_nouns=_having(nouns, "role"),
+        description_nouns=_having(nouns, "description"),
         office_nouns=_having(nouns, "office"),
         organization_nouns=_having(nouns, "organization"),
         collective_bodies=_having(nouns, "collective"),
@@ -131,6 +134,7 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
         not_names=frozenset(lists.get("not_names", [])),
         name_particles=frozenset(lists.get("name_particles", [])),
         indefinite=frozenset(lists.get("indefinite", [])),
+        role_qualifiers=frozenset(lists.get("role_qualifiers", [])),
         title_small_words=frozenset(lists.get("title_small_words", [])),
         question_labels=frozenset(lists.get("question_labels", [])),
         page_labels=frozenset(lists.get("page_labels", [])),

@@ -17,10 +17,24 @@ _NAME_JUNK = re.compile(r"(?:['’]s|['’])$")
 
 
 _INNER_APOSTROPHE = re.compile(r"(?<=\w)[’‘ʼ`´](?=\w)")
+# a nickname in quotes inside a name: Ramon “Bong” Villarosa, Dwayne "The Rock" Johnson
+_NICKNAME = re.compile(r"(?<=\S)\s+[“\"‘'«]([^“”\"‘’'«»]{1,30})[”\"’'»]\s+(?=\S)")
+_POSSESSIVE_WORD = re.compile(r"\w['’]s?$")
+
+
+def nickname(text: str) -> str | None:
+    """The nickname written in quotes inside a name, if any.
+
+    >>> nickname("Ramon “Bong” Villarosa"), nickname("Ana Lopez")
+    ('Bong', None)
+    """
+    found = _NICKNAME.search(text)
+    return found.group(1).strip() if found else None
 
 
 def clean_name(text: str, lexicon: Lexicon | None = None) -> tuple[str, str | None]:
-    """Strip honorifics, possessives and stray marks from a name; return it and a gender hint.
+    """Strip honorifics, titles, possessives, a quoted nickname and stray marks from a
+    name; return it and a gender hint.
 
     >>> clean_name("Mr. Blinken’s")
     ('Blinken', 'm')
@@ -30,14 +44,37 @@ def clean_name(text: str, lexicon: Lexicon | None = None) -> tuple[str, str | No
     (('Ana Lopez', None), ('van der Berg', None))
     >>> clean_name("Sean O’Neill")  # one spelling of the apostrophe, whatever the font
     ("Sean O'Neill", None)
+    >>> clean_name("Shri Harish Chandra Rawat"), clean_name("Tan Sri Ahmad Zaki")
+    (('Harish Chandra Rawat', 'm'), ('Ahmad Zaki', 'm'))
+    >>> clean_name("CS Wanjiru"), clean_name("Ramon “Bong” Villarosa")
+    (('Wanjiru', None), ('Ramon Villarosa', None))
+
+    A title that owns what follows is part of a body's name, not an honorific:
+
+    >>> clean_name("Prime Minister’s Office")
+    ("Prime Minister's Office", None)
     """
     lex = lexicon or load_lexicon()
-    text = _INNER_APOSTROPHE.sub("'", text)
+    text = _NICKNAME.sub(" ", _INNER_APOSTROPHE.sub("'", text))
     words = [w for w in re.split(r"\s+", text.strip(" \t\n“”\"'‘’,.;:()")) if w]
+    if any(_owning_title(w, lex) for w in words[:-1]):
+        # "Prime Minister's Office", "Chief Minister's Office": a body named after an
+        # office; cutting its titles would leave only "Office"
+        return " ".join(words), None
     gender = None
-    while len(words) > 1 and words[0].lower().rstrip(".") in lex.honorifics:
-        gender = gender or lex.honorifics[words[0].lower().rstrip(".")]
-        words.pop(0)
+    while len(words) > 1:
+        pair = " ".join(words[:2]).lower().replace(".", "")
+        first = words[0].lower().rstrip(".")
+        if len(words) > 2 and pair in lex.honorifics:
+            gender = gender or lex.honorifics[pair]
+            del words[:2]
+        elif first in lex.honorifics:
+            gender = gender or lex.honorifics[first]
+            words.pop(0)
+        elif words[0].isupper() and first in lex.role_abbreviations:
+            words.pop(0)  # "CS Wanjiru", "PM Modi": an office written as initials
+        else:
+            break
     while len(words) > 1 and words[0].islower() and words[0] not in lex.name_particles:
         if not any(w[:1].isupper() for w in words[1:]):
             break
@@ -48,6 +85,14 @@ def clean_name(text: str, lexicon: Lexicon | None = None) -> tuple[str, str | No
     if words and all(w.islower() for w in words):
         words = [w[:1].upper() + w[1:] for w in words]
     return " ".join(words), gender
+
+
+def _owning_title(word: str, lex: Lexicon) -> bool:
+    """A title in the possessive: "Minister's" in "Prime Minister's Office"."""
+    if not _POSSESSIVE_WORD.search(word):
+        return False
+    bare = re.sub(r"['’]s?$", "", word).lower()
+    return bare in lex.honorifics or bare in lex.role_nouns
 
 
 def role_words(tokens: list[Token], lexicon: Lexicon | None = None) -> set[str]:

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kg.extract.lexicon import Lexicon, load_lexicon
+from kg.nlp.pipeline import DATELINE
 
 MAX_LABEL_WORDS = 8
 MAX_QUESTION_WORDS = 30
@@ -73,8 +74,8 @@ def speaker_labels(text: str, lexicon: Lexicon | None = None) -> Iterator[Labell
     for para in paragraphs(text):
         line = para.text(text)
         match = _LABEL.match(line)
-        if match is None:
-            continue
+        if match is None or DATELINE.match(line):
+            continue  # "Margao (Goa) [India]: ...": a wire dateline, not a speaker
         label = match.group("label").strip()
         words = label.split()
         if not words or len(words) > MAX_LABEL_WORDS or label[-1:] in ".!?,":

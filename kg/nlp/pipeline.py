@@ -50,7 +50,9 @@ DATELINE = re.compile(
     r"|[A-Z][A-Za-z .'-]{1,40}(?=\s*\())"
     r"(?:\s*\([A-Za-z .]{2,30}\))?\s*[–—-]{1,2}\s+"
     # "Margao (Goa) [India]:": place, region and country in brackets, then a colon
-    r"|[A-Z][A-Za-z .'-]{1,40}\s*\([A-Za-z .]{2,30}\)\s*\[[A-Za-z .]{2,30}\]\s*:\s+"
+    # (and "Patna (Bihar) [India], June 14 (ANI):", with the date and the agency)
+    r"|[A-Z][A-Za-z .'-]{1,40}\s*\([A-Za-z .]{2,30}\)\s*\[[A-Za-z .]{2,30}\]"
+    rf"(?:,\s*{_MONTH}\s+\d{{1,2}}(?:\s*\([A-Z][A-Za-z]{{1,10}}\))?)?\s*:\s+"
     # "Lakeside, Sep 4 (KNA) The council ...": wire copy with the agency and no dash
     rf"|[A-Z][A-Za-z .'-]{{1,40}},\s*{_MONTH}\s+\d{{1,2}}\s*\([A-Z][A-Za-z]{{1,10}}\)\s+)"
 )

@@ -209,9 +209,12 @@ def _clean_gap(gap: str) -> bool:
     ],
 )
 def speaker_label(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
+    turns = [label for label in ctx.labels if not label.question]
     for label in ctx.labels:
         if label.question:
             continue
+        if len(turns) == 1 and _opens_the_story(ctx, label):
+            continue  # "ISLAMABAD: The prime minister ...": a dateline, not a turn
         answer = ctx.text[label.label_start : label.label_end].lower() in ctx.lexicon.answer_labels
         if not answer and label_speaker(ctx, label.label_start, label.label_end) is None:
             continue
@@ -235,6 +238,13 @@ def speaker_label(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
             paragraph_voice=True,
             answer=answer,
         )
+
+
+def _opens_the_story(ctx: ArticleContext, label) -> bool:
+    """A label in capitals opening the story's first paragraph of prose: where a wire
+    dateline stands ("ISLAMABAD: ..."), a transcript has more than one turn."""
+    text = ctx.text[label.label_start : label.label_end]
+    return text.isupper() and len(text.split()) <= 3 and ctx.prose(label.start) <= 1
 
 
 def _has_verb(ctx: ArticleContext, start: int, end: int) -> bool:

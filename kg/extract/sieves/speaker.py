@@ -9,20 +9,19 @@ in the third person, the person it is said to).
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Token
 
 from kg.extract.context import ArticleContext, TextSpan
 from kg.extract.cues import passive_agent
-from kg.extract.entities import Person
+from kg.extract.entities import FIRST_PERSON, Entity, compatible
 from kg.extract.model import Speaker
 from kg.extract.people import clean_name, is_media_name, role_head, role_words, strip_article
 from kg.extract.sieves.base import Claim, Decision, Discourse, Mention
 from kg.extract.sieves.registry import sieve
 
 PRONOUN_REACH_PARAGRAPHS = 2  # a speaker quoted this many paragraphs back is still "he"
-MENTION_REACH_PARAGRAPHS = 3  # a person named this many paragraphs back is still "he"
-OBJECT_PENALTY_CHARS = 150  # a subject mention beats a nearer object mention by this much
-FIRST_PERSON = ("i", "we", "me", "us")
 # cases decided by a link sieve and a speaker sieve together (both name them)
 INTERVIEW_EXAMPLE = (
     "Coach Maria Santos said her team had played well. “We never gave up,” Santos said.\n\n"
@@ -46,7 +45,7 @@ def _token(mention: Mention | None) -> Token | None:
     return None if mention is None or mention.label else mention.token
 
 
-def _person_span(person: Person, before: int) -> TextSpan | None:
+def _person_span(person: Entity, before: int) -> TextSpan | None:
     span = person.mention_before(before + 1) or (
         (person.first_char, person.spans.get(person.first_char, person.first_char))
         if person.mentions
@@ -83,7 +82,8 @@ def relative_which(ctx, mention, claim, discourse, avoid) -> Decision | None:
 @sieve(
     "speaker",
     "named_as",
-    "“a spokesperson named X”, “a man identified as X”: the description is X",
+    "“a spokesperson named X”, “a man identified as X”, “its largest shareholder, the X "
+    "foundation,”: the description is X",
     examples=[
         (
             "A company spokesperson named Ana Lopez said the data had not been sold.",
@@ -91,12 +91,29 @@ def relative_which(ctx, mention, claim, discourse, avoid) -> Decision | None:
             "speaker",
             "Ana Lopez",
         ),
+        (
+            "Shares fell on Monday. The company's largest shareholder, the Halvorsen family "
+            "foundation, said it continued to support management.",
+            "continued to support",
+            "speaker",
+            "Halvorsen family foundation",
+        ),
     ],
 )
 def named_as(ctx, mention, claim, discourse, avoid) -> Decision | None:
     token = _token(mention)
     if token is None or token.pos_ not in ("NOUN", "PROPN"):
         return None
+    lex = ctx.lexicon
+    if token.pos_ == "NOUN":
+        for body in token.children:
+            # "The company's largest shareholder, the Halvorsen family foundation, said"
+            if (
+                body.dep_ == "appos"
+                and body.i > token.i
+                and (body.ent_type_ == "ORG" or body.lemma_.lower() in lex.organization_nouns)
+            ):
+                return Decision(redirect=body, note=f"{token.text}, {body.text}")
     for verb in token.children:
         if verb.dep_ != "acl" or verb.lemma_.lower() not in ("name", "call", "identify"):
             continue
@@ -156,10 +173,24 @@ def relative_who(ctx, mention, claim, discourse, avoid) -> Decision | None:
     token = _token(mention)
     if token is None or token.tag_ != "WP" or token.head.dep_ != "relcl":
         return None
-    noun = _antecedent(token.head.head)
+    noun = token.head.head
+    if token.lower_ == "who" and not _can_be_who(ctx, noun):
+        # "Harold Ode, chairman of the Mesa Chapter, who testified": "who" is a person,
+        # so the clause tells of the man whose title ends in the body's name
+        while noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head != noun.head:
+            noun = noun.head.head
+    noun = _antecedent(noun)
     if noun is None or noun.pos_ not in ("PROPN", "NOUN"):
         return None
     return Decision(redirect=noun, note="the noun the relative clause hangs on")
+
+
+def _can_be_who(ctx: ArticleContext, noun: Token) -> bool:
+    """Whether "who" can stand for a noun: not a body named as one, nor a thing that is
+    the complement of a person's title ("chairman of the Mesa Chapter")."""
+    if noun.ent_type_ in ("ORG", "GPE", "FAC", "LOC"):
+        return noun.dep_ != "pobj"
+    return True
 
 
 # -- organisations and pronouns -------------------------------------------------------------
@@ -236,33 +267,25 @@ def pronoun_salience(ctx, mention, claim, discourse, avoid) -> Decision | None:
             best = (spoken.end, spoken.speaker, spoken.mention)
             break
         rejected.append(f"{spoken.speaker.name}: does not agree with {token.text!r}")
-    own_sentence = token.sent.start_char
-    for m in ctx.entities.mentions_back_from(here):
-        if ctx.prose(m.start) < para - MENTION_REACH_PARAGRAPHS:
-            break
-        score = m.start - (0 if m.is_subject else OBJECT_PENALTY_CHARS)
-        if m.is_subject and m.start < own_sentence and not ctx.quotes_overlapping(m.start, m.end):
-            # the narrative subject of an earlier sentence is as salient as anything later
-            # in it: "Adler spoke of the statue of Berg. He said ..." is Adler
-            words = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
-            if words is not None and len(words):
-                score = max(score, min(words[0].sent.end_char, own_sentence) - 1)
+    for candidate in ctx.entities.pronoun_candidates(token):
+        score, m = candidate.salience, candidate.mention
         if best is not None and score <= best[0]:
+            break  # the candidates come most salient first
+        if m.entity.name in avoid:
             continue
-        if m.person.name in avoid:
-            continue
-        person_gender = discourse.gender_of(m.person.name, m.person.gender)
-        if compatible(gender, person_gender, m.person.kind):
-            candidate = (
+        person_gender = discourse.gender_of(m.entity.name, m.entity.gender)
+        if compatible(gender, person_gender, m.entity.kind):
+            found = (
                 score,
-                Speaker(m.person.name, token.text, m.person.kind),
+                Speaker(m.entity.name, token.text, m.entity.kind),
                 TextSpan(m.start, m.end),
             )
-            if person_gender is None and not _hint_agrees(ctx, gender, m.person.name):
+            if person_gender is None and not _hint_agrees(ctx, gender, m.entity.name):
                 if hinted is None or score > hinted[0]:
-                    hinted = candidate
+                    hinted = found
                 continue
-            best = candidate
+            best = found
+            break
     best = best or hinted
     if best is None:
         return Decision(rejected=tuple(rejected)) if rejected else None
@@ -304,6 +327,36 @@ def pronoun_mistranslated(ctx, mention, claim, discourse, avoid) -> Decision | N
                 speaker, antecedent=spoken.mention, note="gender disagrees", gender=gender
             )
     return None
+
+
+@sieve(
+    "speaker",
+    "pronoun_named_later",
+    "he/she opening a story before anyone is named is the first person of that gender "
+    "named in the next two paragraphs and again later (a delayed identification)",
+    examples=[
+        (
+            "“We did everything we could,” he told reporters after the final whistle.\n\n"
+            "Coach Tom Hale watched his side lose 3-0 on Saturday. Hale has lost four games "
+            "in a row.",
+            "did everything we could",
+            "speaker",
+            "Tom Hale",
+        ),
+    ],
+)
+def pronoun_named_later(ctx, mention, claim, discourse, avoid) -> Decision | None:
+    token = _token(mention)
+    if token is None or discourse.last() is not None:
+        return None
+    reference = ctx.entities.reference_at(token)
+    later = reference.named_after if reference is not None else None
+    if later is None or later.entity.name in avoid:
+        return None
+    speaker = Speaker(later.entity.name, token.text, later.entity.kind)
+    return Decision(
+        speaker, antecedent=TextSpan(later.start, later.end), note="named after the pronoun"
+    )
 
 
 @sieve(
@@ -366,7 +419,8 @@ def body_noun(ctx, mention, claim, discourse, avoid) -> Decision | None:
     if lemma in lex.organization_nouns and named_by_modifier(token):
         phrase = strip_article(ctx.phrase_text(token))
         return Decision(
-            Speaker(phrase, phrase, "organization"), note="a body named by its modifier"
+            Speaker(_without_epithets(ctx, token, phrase), phrase, "organization"),
+            note="a body named by its modifier",
         )
     if lemma in lex.document_nouns and lemma not in lex.organization_nouns:
         issuer = issuer_of_document_before(ctx, token)
@@ -375,14 +429,18 @@ def body_noun(ctx, mention, claim, discourse, avoid) -> Decision | None:
         # a document is not whichever body was named last ("Acme holds $2bn, and the
         # report says ..." is not Acme's report): only one quoted just before speaks
         return organisation_before(ctx, token, discourse, quoted_only=True)
-    organisation = organisation_before(ctx, token, discourse)
-    if organisation is not None:
-        return organisation
+    bare = not any(c.dep_ in ("det", "poss") for c in token.children)
+    if not (lemma in lex.collective_bodies and bare):  # "Police say": the force, not the last body
+        organisation = organisation_before(ctx, token, discourse)
+        if organisation is not None:
+            return organisation
     if lemma in lex.organization_nouns:  # "police said": a body, even unnamed
         phrase = ctx.phrase_text(token)
         if phrase.isupper():  # "POLICE say ...": a lead's capitals, not an acronym
             phrase = phrase.capitalize()
-        return Decision(Speaker(phrase, phrase, "organization"), note="an unnamed body")
+        # one name for the body, however the sentence opened: "Police said", "police said"
+        name = phrase[:1].upper() + phrase[1:] if len(phrase.split()) == 1 else phrase
+        return Decision(Speaker(name, phrase, "organization"), note="an unnamed body")
     return None
 
 
@@ -454,13 +512,21 @@ def official_of_body(ctx, mention, claim, discourse, avoid) -> Decision | None:
 @sieve(
     "speaker",
     "named_organisation",
-    "a mention the tagger calls an organisation, place or group is that body",
+    "a mention the tagger calls an organisation, place or group is that body, by the "
+    "fullest name the article gives it",
     examples=[
         (
             "Northwind Airlines said the storm had grounded its fleet.",
             "storm had grounded",
             "speaker.kind",
             "organization",
+        ),
+        (  # one name per organisation: its acronym is the same body
+            "The World Health Organization issued new advice on Monday. Doctors welcomed "
+            "the advice. Later the WHO said the advice would be reviewed within a month.",
+            "advice would be reviewed",
+            "speaker",
+            "World Health Organization",
         ),
     ],
 )
@@ -470,6 +536,9 @@ def named_organisation(ctx, mention, claim, discourse, avoid) -> Decision | None
         return None
     if _role_tokens(ctx, token) is not None:
         return None  # "Justice", "the CM": a title the tagger took for a body
+    body = ctx.entities.organisation_at.get(token.i)
+    if body is not None:  # one name per organisation: "the WHO" is the World Health Organization
+        return Decision(Speaker(body.name, ctx.phrase_text(token), "organization"))
     ent = ctx.entity_at.get(token.i)
     name = ent.text if ent is not None else token.text
     return Decision(Speaker(strip_article(name), ctx.phrase_text(token), "organization"))
@@ -477,8 +546,20 @@ def named_organisation(ctx, mention, claim, discourse, avoid) -> Decision | None
 
 def _role_tokens(ctx: ArticleContext, token: Token) -> list[Token] | None:
     lex = ctx.lexicon
-    if token.lemma_.lower() not in lex.role_nouns and token.lower_ not in lex.role_abbreviations:
-        return None
+    lemma = token.lemma_.lower()
+    if token.ent_type_ in ("NORP", "PERSON", "") and token.tag_ in ("NN", "NNP"):
+        dets = [c.lower_ for c in token.children if c.dep_ == "det"]
+        # "the Scot", "the Australian": a people's name for one of them, which the
+        # tagger may call a person's name
+        if dets == ["the"] and token.is_title and ctx.entities.person_at(token) is None:
+            if token.ent_type_ == "NORP" or ctx.entity_at.get(token.i) is not None:
+                return list(ctx.doc[token.left_edge.i : token.i + 1])
+    if lemma not in lex.role_nouns and token.lower_ not in lex.role_abbreviations:
+        # a title the article gave someone in apposition ("The Taoiseach, Mr Ahern"), used
+        # again as a definite description ("the Taoiseach said")
+        dets = [c.lower_ for c in token.children if c.dep_ == "det"]
+        if lemma not in ctx.entities.article_roles or dets != ["the"]:
+            return None
     return list(ctx.doc[token.left_edge.i : token.i + 1])
 
 
@@ -507,8 +588,9 @@ def indefinite_source(ctx, mention, claim, discourse, avoid) -> Decision | None:
 @sieve(
     "speaker",
     "role_holder",
-    "a definite role (“the minister”, “the FM”) is the person the article gave that role, "
-    "preferring one named before it",
+    "a definite role (“the minister”, “the FM”, or a title the article gave in apposition: "
+    "“The Provost, Tom Hale, ...”) is the person the article gave that role, preferring "
+    "one named before it",
     examples=[
         (
             "Health Minister Joan Carter visited the ward. The minister said the hospital "
@@ -584,7 +666,7 @@ def epithet(ctx, mention, claim, discourse, avoid) -> Decision | None:
 
 def _only_person_earlier_in_sentence(
     ctx: ArticleContext, token: Token, avoid, gender: str | None
-) -> Person | None:
+) -> Entity | None:
     """The one person named before a description in its own sentence, outside quotation
     marks ("As for whether Ruiz will run, the Ohio senator said ..."), or None when there
     are none or several."""
@@ -592,19 +674,19 @@ def _only_person_earlier_in_sentence(
     mentions = [
         m
         for m in ctx.entities.mentions_between(start, token.idx)
-        if m.person.kind == "person"
-        and m.person.name not in avoid
+        if m.entity.kind == "person"
+        and m.entity.name not in avoid
         and not ctx.quotes_overlapping(m.start, m.end)
-        and (gender is None or (m.person.gender or m.person.name_gender) in (None, gender))
+        and (gender is None or (m.entity.gender or m.entity.name_gender) in (None, gender))
     ]
     for group in (mentions, [m for m in mentions if m.is_subject]):
-        people = {m.person.name: m.person for m in group}
+        people = {m.entity.name: m.entity for m in group}
         if len(people) == 1:  # one named, or one of them the subject of a clause
             return next(iter(people.values()))
     return None
 
 
-def holds_other_office(ctx: ArticleContext, person: Person, head: Token) -> bool:
+def holds_other_office(ctx: ArticleContext, person: Entity, head: Token) -> bool:
     """Whether a description names an office ("the foreign minister") and the person holds
     a different one (a secretary of state): one person, one post at a time."""
     lex = ctx.lexicon
@@ -618,8 +700,9 @@ def holds_other_office(ctx: ArticleContext, person: Person, head: Token) -> bool
 @sieve(
     "speaker",
     "role_of_speaker",
-    "a definite role nobody in the article was given (“the minister said”) is the person "
-    "quoted just before: news names its speaker once, then varies the reference",
+    "a definite role nobody was given (“the minister”, “the teenager”, “the Scot”) is the "
+    "person quoted just before, else the person just named: news names its speaker once, "
+    "then varies the reference",
     examples=[
         (
             "Tom Reyes replied: “We protected the hospitals.”\n\n"
@@ -628,12 +711,26 @@ def holds_other_office(ctx: ArticleContext, person: Person, head: Token) -> bool
             "speaker",
             "Tom Reyes",
         ),
+        (  # nobody quoted yet: the person just named
+            "Tom Hale scored the winner on Saturday. He joined the academy at nine.\n\n"
+            "“I just attacked the ball,” the teenager said.",
+            "attacked the ball",
+            "speaker",
+            "Tom Hale",
+        ),
     ],
 )
 def role_of_speaker(ctx, mention, claim, discourse, avoid) -> Decision | None:
     token = _token(mention)
-    tokens = _role_tokens(ctx, token) if token is not None else None
-    if tokens is None or not definite_singular(token, ("the",)):
+    if token is None:
+        return None
+    dets = [c.lower_ for c in token.children if c.dep_ == "det"]
+    counted = _counted_noun(token)
+    if counted is not None:  # "the mum-of-two": the noun before "-of-two" describes
+        token = counted
+    tokens = _role_tokens(ctx, token)
+    # "the minister", and "the Minister" the tagger reads as a proper noun
+    if tokens is None or dets != ["the"] or token.tag_ not in ("NN", "NNP"):
         return None
     para = ctx.prose(token.idx)
     for spoken in discourse.latest_first():
@@ -646,17 +743,88 @@ def role_of_speaker(ctx, mention, claim, discourse, avoid) -> Decision | None:
         person = ctx.entities.find_name(spoken.speaker.name)
         heads = {role_head(r, ctx.lexicon) for r in person.roles} if person else set()
         own = role_head(token.lower_, ctx.lexicon)
-        if heads & ctx.lexicon.role_nouns and own not in heads:
-            return None  # the last speaker holds another role: "the minister" is not them
+        if heads & ctx.lexicon.role_nouns and own not in heads and _names_a_post(ctx, token):
+            return None  # the last speaker holds another role: "the counsel" is not the judge
+        qualified = any(t.lower_ in ctx.lexicon.role_qualifiers for t in tokens)
+        if person is not None and own in person.qualified and not qualified:
+            return None  # a deputy minister is not "the minister"
         speaker = Speaker(spoken.speaker.name, ctx.phrase_text(token), "person")
         return Decision(speaker, antecedent=spoken.mention, note="the speaker just quoted")
+    return _person_just_named(ctx, token, avoid)
+
+
+def _counted_noun(token: Token) -> Token | None:
+    """The noun of a hyphenated "mother-of-two", "father-of-three", which the parser
+    heads with the number: "the heartbroken mum-of-two told ...".
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("the mum-of-two said")
+    >>> _counted_noun(doc[5]).text, _counted_noun(doc[1])
+    ('mum', None)
+    """
+    doc, i = token.doc, token.i
+    if not token.like_num or i < 4:
+        return None
+    if doc[i - 1].text == "-" and doc[i - 2].lower_ == "of" and doc[i - 3].text == "-":
+        return doc[i - 4]
+    return None
+
+
+def _without_epithets(ctx: ArticleContext, token: Token, phrase: str) -> str:
+    """A body's name without the lowercase adjectives that describe it: "the nonpartisan
+    Congressional Budget Office" is the Congressional Budget Office."""
+    start, _ = ctx.phrase_bounds(token)
+    words = ctx.doc[start : token.i + 1]
+    cut = 0
+    while cut < len(words) - 1 and words[cut].pos_ == "ADJ" and words[cut].is_lower:
+        cut += 1
+    if cut == 0:
+        return phrase
+    return strip_article(phrase[words[cut].idx - words[0].idx :])
+
+
+def _names_a_post(ctx: ArticleContext, token: Token) -> bool:
+    """Whether a role word names a post ("the official", "the counsel") rather than
+    describing a person ("the teenager", "the skipper", "the Scot")."""
+    lex = ctx.lexicon
+    word, lemma = token.lower_, token.lemma_.lower()
+    listed = lemma in lex.role_nouns or word in lex.role_abbreviations
+    return listed and lemma not in lex.description_nouns and word not in lex.description_nouns
+
+
+def _person_just_named(ctx: ArticleContext, token: Token, avoid) -> Decision | None:
+    """With nobody quoted just before, the most salient person named in this or the
+    paragraph before whose gender the description allows and who holds no other post:
+    "Kwame Mensah scored the winner. ... the teenager said"."""
+    noun = _counted_noun(token.head)
+    counted = noun is not None and noun.i == token.i
+    if token.right_edge.i != token.i and not counted:
+        return None  # "the head of the agency": a description of its own, maybe a newcomer
+    if _names_a_post(ctx, token):
+        return None  # "the official": a post somebody else may hold, not a description
+    gender = ctx.lexicon.role_gender.get(token.lower_)
+    para = ctx.prose(token.idx)
+    for candidate in ctx.entities.pronoun_candidates(token):
+        m = candidate.mention
+        if ctx.prose(m.start) < para - 1 or ctx.is_headline(m.start):
+            continue
+        entity = m.entity
+        if entity.name in avoid or not compatible(gender, entity.gender, entity.kind):
+            continue
+        if gender is not None and entity.name_gender not in (None, gender):
+            continue
+        if holds_other_office(ctx, entity, token):
+            return None
+        speaker = Speaker(entity.name, ctx.phrase_text(token), "person")
+        return Decision(speaker, antecedent=TextSpan(m.start, m.end), note="the person just named")
     return None
 
 
 @sieve(
     "speaker",
     "proper_noun",
-    "a capitalised proper noun the tagger missed is taken as a person's name",
+    "a capitalised proper noun the tagger missed is taken as a person's name (a body's when "
+    "it ends in an organisation noun: “the Prime Minister's Office”)",
     examples=[
         ("Okonkwo argued that the plan was far too costly.", "too costly", "speaker.kind", "person")
     ],
@@ -665,7 +833,13 @@ def proper_noun(ctx, mention, claim, discourse, avoid) -> Decision | None:
     token = _token(mention)
     if token is None or token.pos_ != "PROPN" or not token.is_title:
         return None
+    if _role_tokens(ctx, token) is not None:
+        return None  # "the Minister": a title written with a capital, not a name
     phrase = ctx.phrase_text(token)
+    if token.lemma_.lower() in ctx.lexicon.organization_nouns:
+        # "the Prime Minister's Office": a body's name, never a person's
+        name = strip_article(phrase)
+        return Decision(Speaker(name, phrase, "organization"), note="an untagged body")
     name, _ = clean_name(phrase, ctx.lexicon)
     return Decision(Speaker(name or phrase, phrase, "person"), note="an untagged name")
 
@@ -743,12 +917,28 @@ def _continues(ctx, claim: Claim, discourse: Discourse) -> Decision | None:
 @sieve(
     "speaker",
     "interviewee",
-    "an interview answer is the person quoted most before the questions start",
-    examples=[INTERVIEW_EXAMPLE],
+    "an interview answer is the person its question addresses (“Q: Minister, ...”), else "
+    "the person quoted most before the questions start",
+    examples=[
+        INTERVIEW_EXAMPLE,
+        (
+            "Health Minister Farah Siddiqui and union leader Robert Kane spoke.\n\n"
+            "KANE: The hubs will be separate, so operations are not cancelled.\n\n"
+            "KANE: Around 3,800, mostly nurses.\n\n"
+            "Q: Minister, will you resign if the target is missed?\n\n"
+            "A: I am not going to answer hypothetical questions.",
+            "answer hypothetical questions",
+            "speaker",
+            "Farah Siddiqui",
+        ),
+    ],
 )
 def interviewee(ctx, mention, claim, discourse, avoid) -> Decision | None:
     if not claim.answer:
         return None
+    addressed = _addressed_by_question(ctx, claim.start)
+    if addressed is not None:
+        return addressed
     starts = [q.start for q, _ in ctx.interview]
     starts += [label.start for label in ctx.labels if label.question]
     first_question = min(starts, default=claim.start)
@@ -766,6 +956,44 @@ def interviewee(ctx, mention, claim, discourse, avoid) -> Decision | None:
     chosen = max(names, key=lambda n: (names.count(n), -names[::-1].index(n)))
     spoken = next(s for s in before if s.speaker.name == chosen)
     return Decision(spoken.speaker, antecedent=spoken.mention, note="the interviewee")
+
+
+_VOCATIVE = re.compile(r"\s*((?:[A-Z][\w.'’-]*\s?){1,4}),")
+
+
+def _addressed_by_question(ctx: ArticleContext, answer_start: int) -> Decision | None:
+    """The person the question just before an answer addresses by name or title ("Q: Mr
+    Kane, how many ...?", "Q: Minister, will you resign?"): the answer is theirs."""
+    questions = [label for label in ctx.labels if label.question and label.end <= answer_start]
+    if not questions:
+        return None
+    question = questions[-1]
+    between = ctx.text[question.end : answer_start]
+    if between.strip() and ctx.prose(answer_start) - ctx.prose(question.end) > 1:
+        return None
+    match = _VOCATIVE.match(ctx.text, question.label_end + 1)
+    if match is None:
+        return None
+    words = match.group(1).strip()
+    name, _ = clean_name(words, ctx.lexicon)
+    person = ctx.entities.find_name(name, answer_start) if name else None
+    if person is None:
+        head = words.split()[-1].lower().rstrip(".")
+        if head in ctx.lexicon.role_nouns or head in ctx.lexicon.role_abbreviations:
+            tokens = set(
+                role_words(
+                    list(ctx.doc.char_span(*match.span(1), alignment_mode="expand") or []),
+                    ctx.lexicon,
+                )
+            )
+            person = ctx.entities.by_role(tokens, role_head(head, ctx.lexicon), answer_start)
+    if person is None:
+        return None
+    return Decision(
+        Speaker(person.name, words, person.kind),
+        antecedent=_person_span(person, answer_start),
+        note="the person the question addresses",
+    )
 
 
 # -- helpers shared with the link and relay sieves -------------------------------------------
@@ -844,7 +1072,7 @@ def _is_initials(label: str) -> bool:
     return 2 <= len(letters) <= 3 and letters.isalpha() and letters.isupper()
 
 
-def _person_with_initials(ctx: ArticleContext, label: str) -> Person | None:
+def _person_with_initials(ctx: ArticleContext, label: str) -> Entity | None:
     """The one person of the article whose initials the label gives, or failing that the
     one whose surname it ends with ("KB" for a Bell the article calls Katherine)."""
     letters = label.replace(".", "").strip().lower()
@@ -877,20 +1105,11 @@ def organisation_before(
             return Decision(speaker, antecedent=spoken.mention, note="quoted just before")
     if quoted_only:
         return None
-    for ent in reversed(ctx.organisations_before(token)):
-        near = wants_outlet or ctx.prose(ent.start_char) >= para - 2
-        if not near:
-            break
-        if ctx.in_quote[ent.start] >= 0 or ent.start in ctx.entities.mention_at:
-            continue
-        # an outlet is named like one ("Daily Herald") or reports ("reports UNB")
-        reports = ent.root.dep_ == "nsubj" and ent.root.head.lemma_ in ("report", "say")
-        if (is_media_name(ent.text, lex) or (wants_outlet and reports)) == wants_outlet:
-            speaker = Speaker(strip_article(ent.text), token.text, "organization")
-            return Decision(
-                speaker, antecedent=TextSpan(ent.start_char, ent.end_char), note="named before"
-            )
-    return None
+    named = ctx.entities.body_named_before(token)
+    if named is None:
+        return None
+    speaker = Speaker(named.entity.name, token.text, "organization")
+    return Decision(speaker, antecedent=TextSpan(named.start, named.end), note="named before")
 
 
 DOCUMENT_LOOKBACK = 400  # tokens: a document named further back is another story's
@@ -983,21 +1202,6 @@ def _hint_agrees(ctx: ArticleContext, pronoun: str | None, name: str) -> bool:
     return hint is None or hint == pronoun
 
 
-def compatible(pronoun: str | None, gender: str | None, kind: str) -> bool:
-    """Whether a pronoun of this gender/number can stand for an entity of that kind.
-
-    >>> compatible("f", "m", "person"), compatible("f", None, "person"), compatible("m", None, "organization")
-    (False, True, False)
-    """
-    if pronoun == "p":
-        return kind in ("organization", "anonymous", "unknown") or gender == "p"
-    if pronoun == "n":
-        return kind == "organization"
-    if kind == "organization":
-        return False
-    return gender is None or pronoun is None or gender == pronoun
-
-
 def looks_personal(ctx: ArticleContext, name: str) -> bool:
     """Whether a name the tagger called an organisation reads like a person's: two or
     three capitalised words, none of them an organisation word ("Leyla Karimova", not
@@ -1014,11 +1218,13 @@ def looks_personal(ctx: ArticleContext, name: str) -> bool:
 
 def named_by_modifier(token: Token) -> bool:
     """Whether a place, people or name before an organisation noun makes it a name of its
-    own ("the US government", "the Chinese ministry") rather than a reference back."""
+    own ("the US government", "the Chinese ministry", "the Prime Minister's Office")
+    rather than a reference back."""
     return any(
-        child.dep_ in ("compound", "amod", "nmod")
+        child.dep_ in ("compound", "amod", "nmod", "poss")
         and child.i < token.i
         and (child.ent_type_ in ("GPE", "NORP", "ORG") or child.pos_ == "PROPN")
+        and (child.dep_ != "poss" or token.is_title)  # "the Prime Minister's Office"
         for child in token.children
     )
 
@@ -1037,10 +1243,25 @@ def _is_epithet(tokens: list[Token], head: Token) -> bool:
     )
 
 
-def _person_in_phrase(ctx: ArticleContext, token: Token) -> Person | None:
+def _person_in_phrase(ctx: ArticleContext, token: Token) -> Entity | None:
+    """The person a description names beside it: in apposition ("the MP, Ann Lee,"), as
+    a compound, or as a second subject of the same verb that the parser made of an
+    apposition ("The MP, Mr Ann Lee, who ..., urged": two subjects of "urged")."""
     for child in token.children:
         if child.dep_ in ("appos", "compound") and ctx.entities.person_at(child):
             return ctx.entities.person_at(child)
+    if token.dep_ in ("nsubj", "nsubjpass"):
+        for sibling in token.head.children:
+            if sibling.dep_ != token.dep_ or sibling.i <= token.i:
+                continue
+            # "The MP, Ann Lee, ...": a comma between; "DA spokesperson on energy Ann Lee
+            # said": the role's own phrase runs straight into the name
+            between = [t.text for t in ctx.doc[token.i + 1 : sibling.left_edge.i]]
+            phrase_end = token.right_edge.i + 1
+            if (between == [","] or phrase_end == sibling.left_edge.i) and ctx.entities.person_at(
+                sibling
+            ):
+                return ctx.entities.person_at(sibling)
     return None
 
 

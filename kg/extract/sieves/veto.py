@@ -40,12 +40,13 @@ def headline(ctx: ArticleContext, claim: Claim) -> str | None:
 @sieve(
     "veto",
     "short_report",
-    "a cue content of fewer than four words (two when quoted) reports nothing: “agreed to meet”",
+    "a cue content of fewer than four words (two when partly quoted, one when wholly quoted: "
+    "called them “crooks”) reports nothing: “agreed to meet”",
     examples=[("Ana Lopez said she agreed.", "agreed", "quote", None)],
     applies_to=("cue_content",),
 )
 def short_report(ctx: ArticleContext, claim: Claim) -> str | None:
-    least = 2 if claim.kind in ("direct", "mixed") else MIN_REPORTED_WORDS
+    least = 1 if claim.kind == "direct" else 2 if claim.kind == "mixed" else MIN_REPORTED_WORDS
     words = len(ctx.words(claim.start, claim.end))
     return f"{words} words: too short to be a report" if words < least else None
 
@@ -68,9 +69,14 @@ def commitment(ctx: ArticleContext, claim: Claim) -> str | None:
     if claim.kind != "indirect":
         return None
     span = ctx.doc.char_span(claim.start, claim.start + 2, alignment_mode="expand")
-    if span is None or span[0].lower_ != "to" or span[0].i + 1 >= len(ctx.doc):
+    if span is None:
         return None
-    return "an infinitive: a commitment" if ctx.doc[span[0].i + 1].tag_ == "VB" else None
+    first = span[0]
+    if first.lower_ == "not" and first.i + 1 < len(ctx.doc):
+        first = ctx.doc[first.i + 1]  # "asked not to be named", "vowed not to resign"
+    if first.lower_ != "to" or first.i + 1 >= len(ctx.doc):
+        return None
+    return "an infinitive: a commitment" if ctx.doc[first.i + 1].tag_ == "VB" else None
 
 
 @sieve(
