@@ -158,7 +158,7 @@ class Vocabulary:
         return len(self._ids)
 
     def string_order(self) -> array:
-        new_id = array("I", bytes(4 * len(self._ids)))
+        new_id = array("I", [0]) * len(self._ids)
         for rank, word in enumerate(sorted(self._ids)):
             new_id[self._ids[word]] = rank
         return new_id
