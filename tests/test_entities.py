@@ -213,3 +213,19 @@ def test_the_words_between_commas_after_a_definite_role_are_a_name(table):
     t = table("The minister, Conor Fitzmaurice, later told reporters the summit was off.")
     assert [p.name for p in t.people] == ["Conor Fitzmaurice"]
     assert "minister" in t.people[0].roles
+
+
+def test_a_name_in_apposition_to_the_subject_is_a_subject_mention(table):
+    t = table("Our correspondent Nia Howells is in Pentmouth, where the sea wall has broken.")
+    (mention,) = [m for m in t.mentions if m.entity.name == "Nia Howells"]
+    assert mention.is_subject
+
+
+def test_a_post_keeps_its_owner_and_anothers_post_is_not_it(table):
+    t = table(
+        "Quebec's immigration minister, Genevieve Roy, spoke first. Federal Immigration "
+        "Minister Arjun Sandhu rejected the criticism."
+    )
+    roy = next(p for p in t.people if p.name.endswith("Roy"))
+    assert roy.role_owners == {"minister": {"quebec"}}
+    assert t.by_role({"immigration", "minister"}, "minister", owner="quebec").name.endswith("Roy")

@@ -379,6 +379,23 @@ def test_a_mother_of_two_described_after_her_name_is_her(extract):
     assert [q.speaker.name for q in quotes] == ["Kelly Marsh"]
 
 
+def test_an_epithet_right_after_a_quote_is_the_speaker_just_quoted(extract):
+    quotes = extract(
+        "Rovers lost 2-1. Striker Tom Baines scored. Baines was named man of the match, and "
+        "Baines thanked the fans.\n\n“We should have killed the game,” Elaine Marsh said.\n\n"
+        "The former Wales international said she would not single out her goalkeeper."
+    )
+    assert [q.speaker.name for q in quotes][-1] == "Elaine Marsh"
+
+
+def test_the_name_a_source_gave_is_theirs(extract):
+    (quote,) = extract(
+        "Another resident, who simply gave her name as Mama Bisi, said her two "
+        "grandchildren were among those rescued."
+    )
+    assert quote.speaker.name == "Mama Bisi"
+
+
 def test_according_to_around_a_report_relays_it(extract):
     text = (
         "“The border must stay open to trade,” Minister Karl Berg told his counterpart, "

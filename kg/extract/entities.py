@@ -16,8 +16,13 @@ multi-pass coreference sieve):
 3. ``mislabelled_names``: a surname the tagger called a place or body is still the person;
 4. ``bare_surnames``: a surname standing alone that the tagger missed;
 5. ``roles``: titles, appositions and copulas give each entity its role words
-   ("X, the spokesman", "X is the coach") and, where a role or honorific says so, a gender;
-   a given name gives a weaker hint of gender (``name_gender``) that stronger evidence beats;
+   ("X, the spokesman", "X is the coach"), each post's owner ("Quebec's minister") and
+   the posts it holds only as deputy, vice or shadow, and, where a role or honorific says
+   so, a gender; a given name gives a weaker hint of gender (``name_gender``) that
+   stronger evidence beats; a title given in apposition ("The Provost, Tom Hale,") is
+   learnt as a role word of the article;
+   ``namesakes``: a bare surname two people share goes to the one its title, apposition
+   or honorific fits ("Councillor Okafor"), else the one named last;
 6. ``organisation_names``: every organisation the tagger names, outside a wire dateline;
 7. ``organisation_variants``: an acronym and its long form, a short form and the name it
    opens, become one organisation ("WHO" / "World Health Organization");
@@ -115,6 +120,8 @@ class Entity:
     # Okafor"), as role heads: what tells one namesake from another at a bare surname
     titles: set[str] = field(default_factory=set)
     qualified: set[str] = field(default_factory=set)  # posts held as deputy, vice, shadow...
+    # whose post it is: "Quebec's immigration minister" -> {"minister": {"quebec"}}
+    role_owners: dict[str, set[str]] = field(default_factory=dict)
 
     @property
     def tokens(self) -> list[str]:
@@ -717,6 +724,21 @@ class EntityTable:
         person.roles |= words
         person.gender = person.gender or gender
         person.qualified |= self._qualified_heads(self.doc[ent.root.left_edge.i : ent.start])
+        for role in self._role_nouns_at(ent):
+            owner = role_owner(role)
+            if owner is not None:
+                head = role_head(role.lower_, self.lexicon)
+                person.role_owners.setdefault(head, set()).add(owner)
+
+    def _role_nouns_at(self, ent: Span) -> list[Token]:
+        """The role nouns describing a name: in the title before it and in apposition."""
+        head = ent.root
+        roles = self.lexicon.role_nouns
+        near = list(self.doc[head.left_edge.i : ent.start])
+        near += [c for c in head.children if c.dep_ == "appos" and c.i > head.i]
+        if head.dep_ == "appos" and head.head.i < ent.start:
+            near.append(head.head)
+        return [t for t in near if t.lemma_.lower() in roles and t.i not in self.mention_at]
 
     def _title_run_before(self, ent: Span) -> set[str]:
         """The role words of a capitalised title written just before a name, whatever
@@ -826,7 +848,7 @@ class EntityTable:
                     person,
                     # the name's head is its last word: "Matthew Miller" is the subject
                     # when "Miller" is, even if "Matthew" hangs off it as a compound
-                    any(t.dep_ in ("nsubj", "nsubjpass") for t in (token, last)),
+                    any(_subject(t) for t in (token, last)),
                 )
             )
         out.sort(key=lambda m: m.start)
@@ -1146,19 +1168,25 @@ class EntityTable:
     def names_between(self, start: int, end: int) -> set[str]:
         return {m.entity.name for m in self.mentions_between(start, end)}
 
-    def by_role(self, words: set[str], head: str, before: int | None = None) -> Entity | None:
+    def by_role(
+        self, words: set[str], head: str, before: int | None = None, owner: str | None = None
+    ) -> Entity | None:
         """The person the article gives this role to: the role's head noun must match,
         then the most shared modifiers, then the person the role describes best (a title
         rather than a word in a long description: "the US president" is President Biden,
         not a think tank's vice president), then the most recent mention ("the Chinese FM"
         -> the person introduced as "Chinese Foreign Minister Qin Gang"). With `before`, a
-        person named before that offset comes ahead of one named only after it.
+        person named before that offset comes ahead of one named only after it. With an
+        `owner` ("Quebec" of "Quebec's minister"), a holder of another's post is left out.
         """
         best: tuple[tuple[int, int, float, int], Entity] | None = None
         qualifiers = self.lexicon.role_qualifiers
         for person in self._by_role.get(head, ()):
             if head in person.qualified and not words & qualifiers:
                 continue  # a deputy chief minister is not "the chief minister"
+            owners = person.role_owners.get(head)
+            if owner is not None and owners and owner not in owners:
+                continue  # Quebec's minister is not the federal one
             overlap = len(words & person.roles)
             recent = max((m for m in person.mentions if before is None or m < before), default=-1)
             introduced = int(before is None or recent >= 0)  # named before the role: preferred
@@ -1229,6 +1257,47 @@ def _vocative(token: Token) -> bool:
     if any(t.is_punct for t in first) or token.i + 1 >= len(doc):
         return False
     return doc[token.i + 1].text == "," and any(t.text == "?" for t in doc[token.i : end])
+
+
+def role_owner(role: Token) -> str | None:
+    """Whose post a role noun names, when the words say: a possessive ("Quebec's
+    minister"), an "of" phrase ("the coach of Real Madrid") or a place or body before it
+    ("the Quebec immigration minister"); lowercase, without "the".
+
+    >>> import spacy
+    >>> from spacy.tokens import Doc
+    >>> doc = Doc(spacy.blank("en").vocab, words=["Quebec", "'s", "minister"],
+    ...           heads=[2, 0, 2], deps=["poss", "case", "ROOT"], pos=["PROPN", "PART", "NOUN"])
+    >>> role_owner(doc[2]), role_owner(doc[0])
+    ('quebec', None)
+    """
+    for child in role.children:
+        if child.dep_ == "poss" and child.pos_ == "PROPN":
+            return _owner_text(child)
+        if child.dep_ == "prep" and child.lower_ == "of":
+            pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if pobj is not None and pobj.pos_ == "PROPN":
+                return _owner_text(pobj)
+        if (
+            child.i < role.i
+            and child.dep_ in ("compound", "nmod", "amod")
+            and child.ent_type_ in ("GPE", "ORG", "NORP")
+        ):
+            return _owner_text(child)
+    return None
+
+
+def _owner_text(token: Token) -> str:
+    words = [t for t in token.subtree if t.pos_ == "PROPN" or t.ent_type_]
+    return " ".join(t.lower_ for t in words if t.dep_ != "case") or token.lower_
+
+
+def _subject(token: Token) -> bool:
+    """A clause's subject, or a name in apposition to one ("Our correspondent Nia Roe
+    is in town": Roe is as much the subject as the role beside her)."""
+    if token.dep_ in ("nsubj", "nsubjpass"):
+        return True
+    return token.dep_ == "appos" and token.head.dep_ in ("nsubj", "nsubjpass")
 
 
 def _after_the(ent: Span) -> bool:

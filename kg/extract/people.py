@@ -48,6 +48,8 @@ def clean_name(text: str, lexicon: Lexicon | None = None) -> tuple[str, str | No
     (('Harish Chandra Rawat', 'm'), ('Ahmad Zaki', 'm'))
     >>> clean_name("CS Wanjiru"), clean_name("Ramon “Bong” Villarosa")
     (('Wanjiru', None), ('Ramon Villarosa', None))
+    >>> clean_name("Spokesman Gareth Rowlands"), clean_name("Health Minister Joan Carter")
+    (('Gareth Rowlands', 'm'), ('Joan Carter', None))
 
     A title that owns what follows is part of a body's name, not an honorific:
 
@@ -75,6 +77,16 @@ def clean_name(text: str, lexicon: Lexicon | None = None) -> tuple[str, str | No
             words.pop(0)  # "CS Wanjiru", "PM Modi": an office written as initials
         else:
             break
+    # "Spokesman Gareth Rowlands", "Health Minister Joan Carter": a capitalised title run
+    # into the name the tagger found; what is left must still be a full name
+    cut = max(
+        (i + 1 for i, w in enumerate(words[:-2]) if w.lower().rstrip(".") in lex.role_nouns),
+        default=0,
+    )
+    if cut and all(w[:1].isupper() for w in words[:cut]):
+        for word in words[:cut]:
+            gender = gender or lex.role_gender.get(word.lower().rstrip("."))
+        del words[:cut]
     while len(words) > 1 and words[0].islower() and words[0] not in lex.name_particles:
         if not any(w[:1].isupper() for w in words[1:]):
             break

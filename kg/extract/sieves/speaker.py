@@ -15,7 +15,7 @@ from spacy.tokens import Token
 
 from kg.extract.context import ArticleContext, TextSpan
 from kg.extract.cues import passive_agent
-from kg.extract.entities import FIRST_PERSON, Entity, compatible
+from kg.extract.entities import FIRST_PERSON, Entity, compatible, role_owner
 from kg.extract.model import Speaker
 from kg.extract.people import clean_name, is_media_name, role_head, role_words, strip_article
 from kg.extract.sieves.base import Claim, Decision, Discourse, Mention
@@ -82,8 +82,8 @@ def relative_which(ctx, mention, claim, discourse, avoid) -> Decision | None:
 @sieve(
     "speaker",
     "named_as",
-    "“a spokesperson named X”, “a man identified as X”, “its largest shareholder, the X "
-    "foundation,”: the description is X",
+    "“a spokesperson named X”, “a man identified as X”, “who gave her name as X”, “its "
+    "largest shareholder, the X foundation,”: the description is X",
     examples=[
         (
             "A company spokesperson named Ana Lopez said the data had not been sold.",
@@ -115,11 +115,22 @@ def named_as(ctx, mention, claim, discourse, avoid) -> Decision | None:
             ):
                 return Decision(redirect=body, note=f"{token.text}, {body.text}")
     for verb in token.children:
-        if verb.dep_ != "acl" or verb.lemma_.lower() not in ("name", "call", "identify"):
+        naming = verb.dep_ == "acl" and verb.lemma_.lower() in ("name", "call", "identify")
+        # "a resident, who gave her name as Mama Bisi,": the name she gave is hers
+        gave_name = (
+            verb.dep_ == "relcl"
+            and verb.lemma_.lower() == "give"
+            and any(c.dep_ == "dobj" and c.lemma_.lower() == "name" for c in verb.children)
+        )
+        if not (naming or gave_name):
             continue
         for child in verb.subtree:
-            if child != verb and ctx.entities.person_at(child) is not None:
+            if child.i == verb.i:
+                continue
+            if ctx.entities.person_at(child) is not None:
                 return Decision(redirect=child, note=f"{verb.text} {child.text}")
+            if gave_name and child.dep_ == "pobj" and child.head.lower_ == "as" and child.is_title:
+                return Decision(redirect=child, note=f"gave the name {child.text}")
     return None
 
 
@@ -607,7 +618,8 @@ def role_holder(ctx, mention, claim, discourse, avoid) -> Decision | None:
     if tokens is None:
         return None
     lex = ctx.lexicon
-    person = ctx.entities.by_role(role_words(tokens, lex), role_head(token.lower_, lex), token.idx)
+    head = role_head(token.lower_, lex)
+    person = ctx.entities.by_role(role_words(tokens, lex), head, token.idx, role_owner(token))
     if person is None:
         return None
     speaker = Speaker(person.name, ctx.phrase_text(token), "person")
@@ -654,6 +666,9 @@ def epithet(ctx, mention, claim, discourse, avoid) -> Decision | None:
     person = _only_person_earlier_in_sentence(ctx, token, avoid, gender)
     note = "named earlier in the sentence"
     if person is None:
+        person = _quoted_just_before(ctx, token, discourse, avoid, gender)
+        note = "the speaker just quoted"
+    if person is None:
         person = ctx.entities.most_mentioned(token.idx, exclude=avoid, gender=gender)
         note = "most mentioned"
     if person is None:
@@ -662,6 +677,27 @@ def epithet(ctx, mention, claim, discourse, avoid) -> Decision | None:
         return Decision(rejected=(f"{person.name}: holds another office",))
     speaker = Speaker(person.name, ctx.phrase_text(token), "person")
     return Decision(speaker, antecedent=_person_span(person, token.idx), note=note)
+
+
+def _quoted_just_before(
+    ctx: ArticleContext, token: Token, discourse: Discourse, avoid, gender: str | None
+) -> Entity | None:
+    """The person quoted in this or the paragraph before, when their gender allows the
+    description: "“That is on me,” Marsh said. The former Wales international said ..."."""
+    para = ctx.prose(token.idx)
+    for spoken in discourse.latest_first():
+        if spoken.end > token.idx:
+            continue
+        if ctx.prose(spoken.end) < para - 1:
+            return None
+        if spoken.speaker.kind != "person" or spoken.speaker.name in avoid:
+            return None
+        person = ctx.entities.find_name(spoken.speaker.name)
+        if person is None:
+            return None
+        known = discourse.gender_of(person.name, person.gender or person.name_gender)
+        return person if gender is None or known in (None, gender) else None
+    return None
 
 
 def _only_person_earlier_in_sentence(
