@@ -9,19 +9,21 @@ processes. Target (issue 18): peak RSS flat across sizes. Up to 20k articles, th
 and reduce run again under tracemalloc to show what the coordinator's Python heap holds
 per article at each stage and what the reduce holds per quote.
 
-    python -m bench.build_scale [--sizes 2000,20000,100000] [--workers 2]
+    python -m bench.build_scale [--sizes 2000,20000,100000] [--workers 2] [--numbered-names]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -33,10 +35,37 @@ _QUOTE = re.compile(r"“([^”]{8,200})”")
 _NAME = re.compile(r"\b([A-Z][a-z]+ [A-Z][a-z]+(?: \d+)?)\b")
 
 
-def write_articles(folder: Path, count: int, seed: int = 5) -> None:
-    """`count` short articles (two paragraphs each), 500 to a folder."""
+def distinct_names(count: int, seed: int = 5) -> list[str]:
+    """`count` distinct made-up names of people, a given name and a surname of two or
+    three syllables ("Alan Bakora"), none a spelling of another but by chance.
+
+    >>> names = distinct_names(3000)
+    >>> len(set(names)), all(len(n.split()) == 2 for n in names)
+    (3000, True)
+    """
+    from bench.resolve_scale import GIVEN, SYLLABLES
+
     rng = random.Random(seed)
-    people = speaker_names(20_000)
+    surnames: list[str] = []
+    seen: set[str] = set()
+    while len(surnames) * len(GIVEN) < count:
+        word = "".join(rng.choices(SYLLABLES, k=rng.randint(2, 3))).capitalize()
+        if word not in seen:
+            seen.add(word)
+            surnames.append(word)
+    names = [f"{given} {surname}" for surname in surnames for given in GIVEN]
+    rng.shuffle(names)
+    return names[:count]
+
+
+def write_articles(folder: Path, count: int, seed: int = 5, numbered: bool = False) -> None:
+    """`count` short articles (two paragraphs each), 500 to a folder, each ending with a
+    quote of one of 20,000 people. With `numbered`, the people are the 120 names of
+    `bench.synthetic.speaker_names` with numbers ("Ana Abbot 17"), which the reduce takes
+    for 120 people with up to 167 spellings each, all of them stated in every article
+    that names the person: the corpus the first measurements used."""
+    rng = random.Random(seed)
+    people = speaker_names(20_000) if numbered else distinct_names(20_000)
     paragraphs = news_paragraphs(seed)
     for n in range(count):
         sub = folder / f"{n // 500:04d}"
@@ -129,15 +158,63 @@ def heap_per_stage(folder: Path, spill_dir: Path) -> dict:
     }
 
 
-def measure(count: int, workers: int) -> dict:
+class RssSampler(threading.Thread):
+    """The process's resident memory every `every` seconds while a build runs (from
+    /proc/self/statm; nothing on systems without it), to tell which step holds the peak."""
+
+    def __init__(self, every: float = 0.25) -> None:
+        super().__init__(daemon=True)
+        self.every = every
+        self.samples: list[tuple[float, float]] = []  # (seconds since start, MB)
+        self.started = time.perf_counter()
+        self._done = threading.Event()
+        self._page = os.sysconf("SC_PAGE_SIZE") / 2**20
+
+    def run(self) -> None:
+        while not self._done.wait(self.every):
+            try:
+                pages = int(Path("/proc/self/statm").read_text().split()[1])
+            except (OSError, IndexError, ValueError):
+                return
+            self.samples.append((time.perf_counter() - self.started, pages * self._page))
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+    def peaks(self, timings: dict) -> dict[str, int]:
+        """The highest sample in each step of the build, from the report's timings (the
+        store pass's own part follows the reduce; the writer's part overlaps the map)."""
+        ends, at = {}, 0.0
+        for step, key in (
+            ("map", "extract_seconds"),
+            ("reduce", "resolve_seconds"),
+            ("store", None),
+            ("outputs", "outputs_seconds"),
+        ):
+            if key is None:
+                at += timings["store_seconds"] - timings["store_overlapped_seconds"]
+            else:
+                at += timings[key]
+            ends[step] = at
+        peaks: dict[str, int] = {}
+        for t, mb in self.samples:
+            step = next((s for s, end in ends.items() if t <= end), "outputs")
+            peaks[step] = max(peaks.get(step, 0), round(mb))
+        return peaks
+
+
+def measure(count: int, workers: int, numbered: bool = False) -> dict:
     from kg.build import MapOptions, build
 
     with tempfile.TemporaryDirectory(prefix="kg-build-scale-") as tmp:
         folder = Path(tmp) / "in"
         started = time.perf_counter()
-        write_articles(folder, count)
+        write_articles(folder, count, numbered=numbered)
         written = time.perf_counter() - started
         base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        sampler = RssSampler()
+        sampler.start()
         started = time.perf_counter()
         result = build(
             [str(folder)],
@@ -148,6 +225,7 @@ def measure(count: int, workers: int) -> dict:
             max_nodes=2000,
         )
         seconds = time.perf_counter() - started
+        sampler.stop()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         heap = heap_per_stage(folder, Path(tmp)) if count <= HEAP_UP_TO else None
     report = result.report
@@ -160,6 +238,7 @@ def measure(count: int, workers: int) -> dict:
         "timings": report["timings"],
         "rss_before_mb": round(base),
         "rss_peak_mb": round(peak),
+        "rss_peak_by_step_mb": sampler.peaks(report["timings"]),
         "page_quotes": result.page_cut[0] if result.page_cut else report["quotes"],
         "heap": heap,
     }
@@ -169,10 +248,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="2000,20000,100000")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--numbered-names",
+        action="store_true",
+        help="the first measurements' corpus: 120 people with numbered spellings",
+    )
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(measure(args.child, args.workers)))
+        print(json.dumps(measure(args.child, args.workers, args.numbered_names)))
         return
     for size in (int(s) for s in args.sizes.split(",")):
         proc = subprocess.run(
@@ -184,6 +268,7 @@ def main() -> None:
                 str(size),
                 "--workers",
                 str(args.workers),
+                *(["--numbered-names"] if args.numbered_names else []),
             ],
             cwd=ROOT,
             capture_output=True,
@@ -199,7 +284,8 @@ def main() -> None:
             f"reduce {t['resolve_seconds']:.1f}, store {t['store_seconds']:.1f} of which "
             f"{t['store_overlapped_seconds']:.1f} during the map, bulk loads at "
             f"{t['store_load_triples_per_second']:,} triples/s, outputs {t['outputs_seconds']:.1f}) | "
-            f"coordinator peak RSS {row['rss_peak_mb']} MB (before the build {row['rss_before_mb']}); "
+            f"coordinator peak RSS {row['rss_peak_mb']} MB (before the build {row['rss_before_mb']}; "
+            f"by step {row['rss_peak_by_step_mb']}); "
             f"graph.html holds {row['page_quotes']:,} quotes",
             flush=True,
         )

@@ -12,6 +12,7 @@ Prints tokens per second for each. Targets on a 2-core machine (issue 18):
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import subprocess
 import sys
@@ -86,9 +87,17 @@ def main() -> None:
         print(f"{'bare nlp.pipe (1 process)':28} {tokens / bare:8,.0f} tokens/s  ({bare:.1f} s)")
         rates = {}
         for label, flags in RUNS.items():
-            seconds = timed_build(folder, flags, Path(tmp) / ("out" + "".join(flags)))
+            out = Path(tmp) / ("out" + "".join(flags))
+            seconds = timed_build(folder, flags, out)
             rates[label] = tokens / seconds
-            print(f"{'kg build ' + label:28} {rates[label]:8,.0f} tokens/s  ({seconds:.1f} s)")
+            t = json.loads((out / "report.json").read_text("utf-8"))["timings"]
+            print(
+                f"{'kg build ' + label:28} {rates[label]:8,.0f} tokens/s  ({seconds:.1f} s: map "
+                f"{t['extract_seconds']:.1f}, reduce {t['resolve_seconds']:.1f}, store after "
+                f"the map {t['store_seconds'] - t['store_overlapped_seconds']:.1f}, outputs "
+                f"{t['outputs_seconds']:.1f})",
+                flush=True,
+            )
     two, one = rates["--workers 2"], rates["--workers 1"]
     print(f"--workers 2 / --workers 1 = {two / one:.2f} (target >= 1.5)")
     print(f"--workers 2 / bare parse  = {two / (tokens / bare):.2f} (target >= 1.3)")

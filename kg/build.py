@@ -9,19 +9,19 @@
    generation while extraction goes on, so the coordinator never holds the texts; the
    records are **spilled** to an unnamed temporary file in the build folder
    (`kg.spill`) as they arrive, so it never holds the corpus's records either.
-3. The **reduce** (`resolve`: `kg.resolve.resolve_quotes` over a `ReduceQuote` per
-   quote) reads the spill in input order: canonical people, statement ids; articles
-   with identical text are linked. Its decisions for each quote and article go back to
-   the spill, by partition.
+3. The **reduce** (`resolve`: `kg.resolve.reduce_corpus`) reads the spill in input
+   order, four times: canonical people, statement ids; articles with identical text are
+   linked. Its decisions for each quote and article go back to the spill, by partition.
 4. The **store** then receives each article's quotations, people and topics (only where
    they changed since the last build) as the spill is read a partition at a time, and
    `quotes.jsonl` is written in the same pass; stale articles are pruned or counted, and
    graph.ttl (an external sort), graph.html (the most quoted speakers, up to
    `page_quotes` quotes) and report.json are written.
 
-Memory on the coordinator: one partition of records, a `ReduceQuote` per quote while the
-reduce runs (about 2 KB per quote at its peak, with the reduce's own indexes), a few
-keys per article (the store manifest, which source came first) and the page's quotes.
+Memory on the coordinator: one partition of records, the reduce's tables (counts and
+spellings per distinct name, a few integers per quote in arrays, one speaker's word sets
+at a time), a few keys per article (the store manifest, which source came first) and the
+page's quotes.
 The graph, quotes.jsonl and report.json (apart from its timings) do not depend on the
 engine or the number of workers: results are put back in input order before the reduce.
 """
@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.corpus import ArticleInfo, Extracted, ReduceQuote, extract_stream
+from kg.corpus import ArticleInfo, Extracted, extract_stream
 from kg.errors import KgError, UsageError
 from kg.ingest import Article, Skipped, Source, iter_sources, read_source
 from kg.resolve import Resolution
@@ -540,41 +540,43 @@ class ResolvedArticle:
 
 
 def resolve(collected: Collected, aliases=None) -> Reduced:
-    """The reduce step over the spilled records.
+    """The reduce step over the spilled records (`kg.resolve.reduce_corpus`).
 
-    One pass reads each partition and keeps only what `resolve_quotes` needs (a
-    `ReduceQuote` per quote, each article's names); its per-quote and per-article
-    decisions are then spilled again by partition, so what stays in memory after the
-    reduce is corpus-wide.
+    It reads the spill four times in input order and keeps only what is corpus-wide
+    (counts and spellings per name, a few integers per quote); its decisions for each
+    quote and article are spilled again by partition on the last reading.
     """
-    from kg.resolve import AliasTable, resolve_quotes
+    from kg.resolve import AliasTable, reduce_corpus
 
     started = time.perf_counter()
     aliases = aliases or AliasTable()
-    quotes: list[ReduceQuote] = []
-    people_by_article: dict[str, dict[str, list[str]]] = {}
-    shape: list[tuple[int, list[int]]] = []  # each partition's quote count per article
+
+    def articles():
+        for _, extracted in collected.records():
+            for item in extracted:
+                yield item.info.id, item.quotes.quotes, item.quotes.people
+
+    state = reduce_corpus(articles, aliases)
     limited: list[tuple[str, str]] = []
     first_with_text: dict[str, tuple[str, str]] = {}  # content hash -> (article id, doc)
     shared: dict[str, list[tuple[str, str]]] = {}  # content hash -> its articles, if several
+    count = 0
     for number, extracted in collected.records():
-        counts = []
+        decided = []
         for item in extracted:
             info = item.info
-            quotes.extend(ReduceQuote(q) for q in item.quotes.quotes)
-            counts.append(len(item.quotes.quotes))
-            people_by_article[info.id] = item.quotes.people
+            decision = state.decide(info.id, item.quotes.quotes, item.quotes.people)
+            decided.append((decision.alternate_names, decision.merges, decision.quotes))
+            count += 1
             limited += [(info.path, note) for note in item.notes]
             if info.content_hash:
                 first = first_with_text.setdefault(info.content_hash, (info.id, info.doc))
                 if first[0] != info.id:
                     shared.setdefault(info.content_hash, [first]).append((info.id, info.doc))
-        shape.append((number, counts))
+        collected.spill.put(("resolved", number), decided)
     del first_with_text
-    resolution = resolve_quotes(quotes, people_by_article, aliases)
-    del people_by_article
     reduced = Reduced(
-        resolution,
+        state.resolution(),
         dict(aliases.wikidata),
         {
             member: sorted(other for other, _ in group if other != member)
@@ -582,27 +584,13 @@ def resolve(collected: Collected, aliases=None) -> Reduced:
             for member, _ in group
         },
         sorted(sorted(doc for _, doc in group) for group in shared.values()),
-        articles=sum(len(counts) for _, counts in shape),
-        quotes=len(quotes),
-        speakers=len({q.speaker.name for q in quotes}),
-        statements=len({q.statement for q in quotes}),
+        articles=count,
+        quotes=state.quotes,
+        speakers=len(state.speakers),
+        statements=state.statements,
         skipped=collected.skipped,
         limited=limited,
     )
-    decided = iter(quotes)
-    for number, counts in shape:
-        articles = []
-        for count in counts:
-            members = [next(decided) for _ in range(count)]
-            article = members[0].article_id if members else None
-            articles.append(
-                (
-                    resolution.alternate_names.pop(article, None),
-                    resolution.article_merges.pop(article, None),
-                    [q.resolved() for q in members],
-                )
-            )
-        collected.spill.put(("resolved", number), articles)
     reduced.timings = {
         "extract_seconds": round(collected.map_seconds, 3),
         "resolve_seconds": round(time.perf_counter() - started, 3),
@@ -613,11 +601,13 @@ def resolve(collected: Collected, aliases=None) -> Reduced:
 def resolved_articles(collected: Collected) -> Iterator[ResolvedArticle]:
     """Every article in input order with its quotes as the reduce resolved them, read
     back from the spill a partition at a time (after `resolve`)."""
+    from kg.resolve import apply_decision
+
     for number, extracted in collected.records():
         decided = collected.spill.get(("resolved", number))
         for item, (alternate, merges, fields) in zip(extracted, decided, strict=True):
-            for q, resolved in zip(item.quotes.quotes, fields, strict=True):
-                ReduceQuote.apply(q, resolved)
+            for q, decided in zip(item.quotes.quotes, fields, strict=True):
+                apply_decision(q, decided)
             yield ResolvedArticle(item.info, item.quotes.quotes, alternate, merges)
 
 
@@ -753,7 +743,6 @@ def _store_quotes(
 ) -> dict:
     """Add each article's quotations, people and topics to its graph where they changed."""
     from kg.extract.topics import default_taxonomy
-    from kg.rdf.ntriples import TripleSet
     from kg.rdf.triples import article_iri, article_triples, graph_iri
 
     taxonomy = default_taxonomy(options.topics, options.topic_keywords)
@@ -788,7 +777,6 @@ def _store_quotes(
             conflicting=reduced.resolution.conflicting,
             same_text=reduced.same_text.get(info.id, []),
             include_source=False,
-            graph=TripleSet(),
         ).serialize(format="nt")
         digest = _digest(ntriples)
         source_digest, _, old = manifest.get(name, "").partition(" ")

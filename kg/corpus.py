@@ -7,12 +7,10 @@ needs only the small extracted records, never the texts.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from kg.extract import ArticleQuotes, Quote, Speaker, extract_quotes
-from kg.extract.model import quote_id
 from kg.extract.sieves import SievePipeline
 from kg.extract.topics import Taxonomy, default_taxonomy
 from kg.ingest import Article, Skipped
@@ -119,64 +117,6 @@ def extract_stream(
         yield Extracted(ArticleInfo.of(parsed.article), result, notes)
 
 
-class ReduceQuote:
-    """What the reduce step (`kg.resolve.resolve_quotes`) reads and rewrites of a quote,
-    and nothing else: about a fifth of a `Quote`'s memory, so that a whole corpus's worth
-    fits on the coordinator while the full records wait on disk (`kg.spill`).
-
-    >>> q = Quote("a.txt", "a1", 0, 5, "hello", "direct", Speaker("Ann Lee", "Lee"))
-    >>> small = ReduceQuote(q)
-    >>> small.id == q.id, small.resolved()[0].name
-    (True, 'Ann Lee')
-    """
-
-    __slots__ = (
-        "doc",
-        "article_id",
-        "start",
-        "end",
-        "text",
-        "speaker",
-        "via",
-        "addressee",
-        "mentions",
-        "statement",
-    )
-
-    def __init__(self, q: Quote) -> None:
-        self.doc = q.doc
-        self.article_id = q.article_id
-        self.start = q.start
-        self.end = q.end
-        self.text = q.text
-        # a new Speaker: one read back from the spill carries a full attribute dict (twice
-        # the memory); names interned: one string per name across the corpus
-        s = q.speaker
-        self.speaker = Speaker(_intern(s.name), _intern(s.mention), s.kind, s.start, s.end)
-        self.via = _intern(q.via)
-        self.addressee = _intern(q.addressee)
-        self.mentions = q.mentions or ()
-        self.statement = q.statement
-
-    @property
-    def id(self) -> str:
-        return quote_id(self.article_id, self.start, self.end)
-
-    def resolved(self) -> tuple:
-        """What the reduce decided: (speaker, via, addressee, mentions, statement)."""
-        return self.speaker, self.via, self.addressee, self.mentions, self.statement
-
-    @staticmethod
-    def apply(q: Quote, resolved: tuple) -> None:
-        """Give a full quote what the reduce decided for its `ReduceQuote`."""
-        q.speaker, q.via, q.addressee, mentions, q.statement = resolved
-        q.mentions = list(mentions)
-
-
-def _intern(name: str | None) -> str | None:
-    return sys.intern(name) if name else name
-
-
 def resolve_corpus(extracted: Iterable[Extracted], aliases: AliasTable | None = None) -> Corpus:
     """The reduce step (`kg.resolve.resolve_quotes`): one agent per person across the
     corpus, statement ids, conflicting attributions. Needs only the small per-article
@@ -198,7 +138,6 @@ __all__ = [
     "ArticleInfo",
     "Corpus",
     "Extracted",
-    "ReduceQuote",
     "Speaker",
     "extract_article",
     "extract_stream",

@@ -436,3 +436,70 @@ def test_an_organisations_name_is_kept_whole():
     r = resolve_people(counts, exact_only=set(counts))
     assert r.canonical["Harbour Department of Works"] == "Harbour Department of Works"
     assert r.canonical["Lakeside Conference of Mayors"] == "Lakeside Conference of Mayors"
+
+
+# -- the packed reduce ------------------------------------------------------------------------
+def _zipf_sets(count: int, seed: int) -> list[frozenset[str]]:
+    import random
+
+    rng = random.Random(seed)
+    vocabulary = [f"w{n}" for n in range(400)]
+    weights = [1 / (rank + 1) for rank in range(len(vocabulary))]
+    return [frozenset(rng.choices(vocabulary, weights, k=rng.randint(2, 9))) for _ in range(count)]
+
+
+def test_packed_word_ids_cluster_as_the_words_themselves_beyond_the_exact_block():
+    from kg.resolve.statements import EXACT_BLOCK, Vocabulary, WordSets
+
+    # past EXACT_BLOCK common words are no index keys, and which pairs are found depends
+    # on the rarest-first order: word ids renumbered in the words' own order keep it
+    sets = _zipf_sets(EXACT_BLOCK + 500, seed=7)
+    vocabulary, packed = Vocabulary(), WordSets()
+    for words in sets:
+        packed.add(vocabulary.ids(words))
+    packed.renumber(vocabulary.string_order())
+    assert similar_components([packed[i] for i in range(len(packed))]) == similar_components(sets)
+    shares = [frozenset(s) for s in sets]
+    assert set(near_duplicates(packed, 0.8, 4, range(len(sets)))) == set(
+        near_duplicates(shares, 0.8, 4, range(len(sets)))
+    )
+
+
+def test_the_reduce_reading_articles_again_decides_as_the_one_in_memory():
+    import copy
+
+    from bench.resolve_scale import Corpus
+    from kg.resolve import apply_decision, reduce_corpus
+
+    articles = Corpus(3000, seed=5).articles()
+    in_memory = copy.deepcopy(articles)
+    quotes = [q for e in in_memory for q in e.quotes.quotes]
+    expected = resolve_quotes(quotes, {e.info.id: e.quotes.people for e in in_memory})
+
+    def read():  # fresh copies each time, as the spill gives them
+        return ((e.info.id, e.quotes.quotes, e.quotes.people) for e in copy.deepcopy(articles))
+
+    state = reduce_corpus(read)
+    decided = []
+    for article, article_quotes, people in read():
+        decision = state.decide(article, article_quotes, people)
+        for q, fields in zip(article_quotes, decision.quotes, strict=True):
+            apply_decision(q, fields)
+        decided += article_quotes
+        if decision.alternate_names:
+            assert decision.alternate_names == expected.alternate_names[article]
+    got = state.resolution()
+    assert [q.to_json() for q in decided] == [q.to_json() for q in quotes]
+    assert got.conflicts == expected.conflicts and got.conflicts
+    assert got.merges_json() == expected.merges_json()
+
+
+def test_decisions_must_cover_every_quote_read():
+    from kg.resolve import reduce_corpus
+
+    quotes = [
+        Quote("d", "a1", 0, 9, "we will build the bridge", "direct", Speaker("Ana Lopez", "Lopez"))
+    ]
+    state = reduce_corpus(lambda: [("a1", quotes, {})])
+    with pytest.raises(ValueError, match="decided 0 of 1 quotes"):
+        state.resolution()

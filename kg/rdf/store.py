@@ -150,7 +150,22 @@ def as_nquads(ntriples: str, graph: str) -> str:
 
     >>> as_nquads("<urn:a> <urn:b> <urn:c> .\n", "urn:g")
     '<urn:a> <urn:b> <urn:c> <urn:g> .\n'
+    >>> as_nquads('# a comment\n<urn:a> <urn:b> "x" .', "urn:g")
+    '<urn:a> <urn:b> "x" <urn:g> .\n'
     """
+    lines = ntriples.count("\n")
+    if (
+        lines
+        and ntriples.count(" .\n") == lines
+        and ntriples.endswith(" .\n")
+        and "\r" not in ntriples
+        and "\n#" not in ntriples
+        and "\n " not in ntriples
+        and not ntriples.startswith(("#", " "))
+    ):
+        # one triple a line, as kg writes them (`kg.rdf.ntriples`): a newline only ever
+        # ends a line (literals escape theirs), so the graph goes before each line's end
+        return ntriples.replace(" .\n", f" <{graph}> .\n")
     quads = []
     for line in ntriples.splitlines():
         line = line.strip()

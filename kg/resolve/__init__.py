@@ -3,15 +3,23 @@ conflicting attributions)."""
 
 from kg.resolve.aliases import AliasTable
 from kg.resolve.people import canonical_people, resolve_people
-from kg.resolve.reduce import Conflict, Resolution, resolve_quotes
+from kg.resolve.reduce import (
+    Conflict,
+    Resolution,
+    apply_decision,
+    reduce_corpus,
+    resolve_quotes,
+)
 from kg.resolve.statements import cluster_statements
 
 __all__ = [
     "AliasTable",
     "Conflict",
     "Resolution",
+    "apply_decision",
     "canonical_people",
     "cluster_statements",
+    "reduce_corpus",
     "resolve_people",
     "resolve_quotes",
 ]

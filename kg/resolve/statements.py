@@ -15,8 +15,9 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from importlib import resources
 
@@ -54,7 +55,12 @@ def content_words(text: str) -> frozenset[str]:
 _WORD = re.compile(r"[a-z0-9]+")
 
 
-@lru_cache(maxsize=500_000)
+def forget_stems() -> None:
+    """Drop the cache of stems (one per distinct word) after a corpus was read."""
+    _stem.cache_clear()
+
+
+@lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
     for suffix in ("ing", "ed", "es", "s"):
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
@@ -81,12 +87,100 @@ def _need(size: int, overlap: float, min_shared: int) -> int:
     return max(min_shared, math.ceil(overlap * size - 1e-9))
 
 
-def _rarest_first(sets: Sequence[frozenset[str]]) -> tuple[dict[str, tuple[int, str]], set[str]]:
+class WordSets(Sequence[frozenset[int]]):
+    """Many small sets of word ids, packed in two flat arrays of integers: about 4 bytes
+    per word and 4 per set, where a frozenset of strings costs hundreds of bytes. A set is
+    unpacked when it is read.
+
+    >>> sets = WordSets()
+    >>> sets.add([3, 1]); sets.add([]); sets.add([2, 3])
+    >>> len(sets), sets[0], sets.size(2), sorted(sets.frequency().items())
+    (3, frozenset({1, 3}), 2, [(1, 1), (2, 1), (3, 2)])
+    """
+
+    def __init__(self) -> None:
+        self.words = array("I")
+        self.ends = array("I")
+
+    def add(self, ids: Iterable[int]) -> None:
+        self.words.extend(ids)
+        self.ends.append(len(self.words))
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    def __getitem__(self, k: int) -> frozenset[int]:  # type: ignore[override]
+        return frozenset(self.words[self.ends[k - 1] if k else 0 : self.ends[k]])
+
+    def size(self, k: int) -> int:
+        return self.ends[k] - (self.ends[k - 1] if k else 0)
+
+    def frequency(self) -> Counter[int]:
+        """How many sets hold each word."""
+        return Counter(self.words)
+
+    def picked(self, indices: Iterable[int]) -> WordSets:
+        """A new `WordSets` of the sets at `indices`, in that order."""
+        out = WordSets()
+        for k in indices:
+            out.add(self.words[self.ends[k - 1] if k else 0 : self.ends[k]])
+        return out
+
+    def renumber(self, new_id: Sequence[int]) -> None:
+        """Give every word the id `new_id[old]`."""
+        self.words = array("I", map(new_id.__getitem__, self.words))
+
+
+class Vocabulary:
+    """Words to small integer ids, one id per distinct word.
+
+    `string_order` gives new ids that sort as the words do, so that sets renumbered with
+    it break ties between equally rare words exactly as the words themselves would.
+
+    >>> v = Vocabulary()
+    >>> [v.id(w) for w in ("pear", "apple", "pear")], list(v.string_order())
+    ([0, 1, 0], [1, 0])
+    """
+
+    def __init__(self) -> None:
+        self._ids: dict[str, int] = {}
+
+    def id(self, word: str) -> int:
+        found = self._ids.get(word)
+        if found is None:
+            found = self._ids[word] = len(self._ids)
+        return found
+
+    def ids(self, words: Iterable[str]) -> list[int]:
+        return [self.id(w) for w in words]
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def string_order(self) -> array:
+        new_id = array("I", [0]) * len(self._ids)
+        for rank, word in enumerate(sorted(self._ids)):
+            new_id[self._ids[word]] = rank
+        return new_id
+
+
+def _sizes(sets: Sequence[frozenset]) -> Sequence[int]:
+    if isinstance(sets, WordSets):
+        return [sets.size(k) for k in range(len(sets))]
+    return [len(words) for words in sets]
+
+
+def _rarest_first(sets: Sequence[frozenset]) -> tuple[dict, set]:
     """Each word's sort key (rarest first) and the words too common to be index keys."""
-    frequency: Counter[str] = Counter()
-    for words in sets:
-        frequency.update(words)
+    if isinstance(sets, WordSets):
+        frequency = sets.frequency()
+    else:
+        frequency = Counter()
+        for words in sets:
+            frequency.update(words)
     common = {w for w, n in frequency.items() if n > KEY_USES} if len(sets) > EXACT_BLOCK else set()
+    if isinstance(sets, WordSets):  # ids below 2**32: one integer orders as (count, id)
+        return {word: (count << 32) | word for word, count in frequency.items()}, common
     return {word: (count, word) for word, count in frequency.items()}, common
 
 
@@ -107,22 +201,28 @@ def similar_pairs(
     >>> sorted(similar_pairs(sets))
     [(0, 1), (0, 3), (1, 3)]
     """
-    for i, j in _prefix_candidates(sets, overlap, min_shared):
-        if _share_enough(sets[j], sets[i], overlap, min_shared):
+    for i, j, words in _prefix_candidates(sets, overlap, min_shared):
+        if _share_enough(words, sets[i], overlap, min_shared):
             yield (i, j) if i < j else (j, i)
 
 
 def _prefix_candidates(
-    sets: Sequence[frozenset[str]], share: float, min_shared: int
-) -> Iterator[tuple[int, int]]:
+    sets: Sequence[frozenset], share: float, min_shared: int
+) -> Iterator[tuple[int, int, frozenset]]:
     """Each pair ``(i, j)`` of sets where set ``j`` holds a word of the prefix of an
-    earlier set ``i`` (sets visited from the smallest), once: the only pairs that can
-    share `share` of the smaller set's words. A set's prefix is indexed after its pairs
-    are yielded, so a caller sees every pair before the later sets."""
+    earlier set ``i`` (sets visited from the smallest), once, with set ``j`` (read once
+    for all its pairs): the only pairs that can share `share` of the smaller set's words.
+    A set's prefix is indexed after its pairs are yielded, so a caller sees every pair
+    before the later sets."""
     rank, common = _rarest_first(sets)
-    index: dict[str, list[int]] = defaultdict(list)
-    stamp = [-1] * len(sets)
-    for j in sorted(range(len(sets)), key=lambda k: (len(sets[k]), k)):
+    # integers in arrays, not lists: the index of a corpus-wide block holds a few
+    # entries per set
+    index: dict = defaultdict(lambda: array("I"))
+    stamp = array("i", [-1]) * len(sets)
+    sizes = _sizes(sets)
+    order = array("I", sorted(range(len(sets)), key=sizes.__getitem__))  # stable: ties by k
+    del sizes
+    for j in order:
         words = sets[j]
         need = _need(len(words), share, min_shared)
         if len(words) < need:
@@ -131,7 +231,7 @@ def _prefix_candidates(
             for i in index.get(word, ()):
                 if stamp[i] != j:
                     stamp[i] = j
-                    yield i, j
+                    yield i, j, words
         for word in sorted(words, key=rank.__getitem__)[: len(words) - need + 1]:
             if word not in common:
                 index[word].append(j)
@@ -162,11 +262,11 @@ def similar_components(
             i = parent[i]
         return i
 
-    for i, j in _prefix_candidates(sets, overlap, min_shared):
+    for i, j, words in _prefix_candidates(sets, overlap, min_shared):
         root_i, root_j = find(i), find(j)
         if root_i == root_j:
             continue  # already one statement: no need to compare
-        if _share_enough(sets[j], sets[i], overlap, min_shared):
+        if _share_enough(words, sets[i], overlap, min_shared):
             parent[max(root_i, root_j)] = min(root_i, root_j)
     return [find(i) for i in range(len(sets))]
 
@@ -183,8 +283,8 @@ def near_duplicates(
     >>> sorted(near_duplicates(sets, 0.8, 4, [0, 1, 0, 2]))
     [(0, 1), (1, 2)]
     """
-    for i, j in _prefix_candidates(sets, share, min_shared):
-        if groups[i] != groups[j] and _share_enough(sets[j], sets[i], share, min_shared):
+    for i, j, words in _prefix_candidates(sets, share, min_shared):
+        if groups[i] != groups[j] and _share_enough(words, sets[i], share, min_shared):
             yield (i, j) if i < j else (j, i)
 
 
@@ -194,7 +294,7 @@ def cluster_statements(
     """Statement ids for `(key, speaker, text)` items, in the same order.
 
     Quotes are blocked by speaker; inside a block `similar_components` finds the
-    connected components of the pairs that overlap enough.
+    connected components of the pairs that overlap enough (`statement_representatives`).
 
     Parameters
     ----------
@@ -215,20 +315,50 @@ def cluster_statements(
     >>> ids[0] == ids[1], ids[0] == ids[2]
     (True, False)
     """
-    if words is None:
-        words = [content_words(text) for _, _, text in items]
-    by_speaker: dict[str, list[int]] = defaultdict(list)
-    for i, (_, speaker, _) in enumerate(items):
-        by_speaker[speaker.lower()].append(i)
-    root = list(range(len(items)))
-    for members in by_speaker.values():
-        labels = similar_components([words[i] for i in members])
+    vocabulary, sets = Vocabulary(), WordSets()
+    for i, (_, _, text) in enumerate(items):
+        sets.add(vocabulary.ids(words[i] if words is not None else content_words(text)))
+    sets.renumber(vocabulary.string_order())
+    speakers: dict[str, int] = {}
+    blocks = [speakers.setdefault(speaker.lower(), len(speakers)) for _, speaker, _ in items]
+    chosen = statement_representatives(blocks, sets, lambda i: items[i][0])
+    return [statement_id(items[chosen[i]][0]) for i in range(len(items))]
+
+
+def statement_representatives(
+    blocks: Sequence[int], sets: Sequence[frozenset], key: Callable[[int], str]
+) -> array:
+    """For each quote, the member of its statement whose `key` is smallest (the one the
+    statement's id is made from).
+
+    Quotes are blocked by `blocks` (their canonical speaker); each block's sets are
+    unpacked while it is clustered (`similar_components`), so what is resident beyond
+    the packed sets is one block. Keys are only made for statements of several quotes.
+
+    >>> sets = [frozenset("abc"), frozenset("abd"), frozenset("abc"), frozenset("xyz")]
+    >>> list(statement_representatives([0, 0, 1, 0], sets, "qpnm".__getitem__))
+    [1, 1, 2, 3]
+    """
+    members_of: dict[int, array] = {}
+    for i, block in enumerate(blocks):
+        members = members_of.get(block)
+        if members is None:
+            members = members_of[block] = array("I")
+        members.append(i)
+    chosen = array("I", range(len(blocks)))
+    for members in members_of.values():
+        labels = similar_components([sets[i] for i in members])
+        sizes = Counter(labels)
+        best: dict[int, tuple[str, int]] = {}
         for member, label in zip(members, labels):
-            root[member] = members[label]
-    root_key: dict[int, str] = {}
-    for i, (key, _, _) in enumerate(items):
-        root_key[root[i]] = min(root_key.get(root[i], key), key)
-    return [statement_id(root_key[root[i]]) for i in range(len(items))]
+            if sizes[label] > 1:
+                candidate = (key(member), member)
+                if label not in best or candidate < best[label]:
+                    best[label] = candidate
+        for member, label in zip(members, labels):
+            if label in best:
+                chosen[member] = best[label][1]
+    return chosen
 
 
 def statement_id(key: str) -> str:
