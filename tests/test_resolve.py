@@ -503,3 +503,23 @@ def test_decisions_must_cover_every_quote_read():
     state = reduce_corpus(lambda: [("a1", quotes, {})])
     with pytest.raises(ValueError, match="decided 0 of 1 quotes"):
         state.resolution()
+
+
+def test_two_departments_are_never_one_organisation():
+    from collections import Counter
+
+    from kg.resolve import resolve_people
+
+    names = Counter(
+        {
+            "Interior Department": 3,
+            "Department of Health": 2,
+            "New York Times": 1,
+            "The New York Times": 2,
+            "Ana Lopez": 1,
+        }
+    )
+    bodies = {"Interior Department", "Department of Health", "New York Times", "The New York Times"}
+    r = resolve_people(names, exact_only=bodies, organisations=bodies)
+    assert r.name_of("Interior Department") != r.name_of("Department of Health")
+    assert r.name_of("New York Times") == r.name_of("The New York Times")

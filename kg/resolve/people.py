@@ -24,6 +24,8 @@ always wins. Every merged spelling keeps the rules that merged it (`PeopleResolu
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -110,6 +112,7 @@ def resolve_people(
     counts: Mapping[str, int],
     aliases: AliasTable | None = None,
     exact_only: Iterable[str] = (),
+    organisations: Iterable[str] = (),
 ) -> PeopleResolution:
     """Group names into people and pick each person's canonical spelling.
 
@@ -119,6 +122,8 @@ def resolve_people(
     aliases : the user's alias table, applied first
     exact_only : names that join others only when spelt the same after folding and
         stripping titles (organisations: "The New York Times" / "New York Times")
+    organisations : names known to be organisations, which join only names folding to
+        the same words (`organisation_key`), never a person's surname block
 
     Example
     -------
@@ -150,6 +155,19 @@ def resolve_people(
         if fixed is not None:
             person_of[name] = alias_people[fixed]
 
+    # an organisation joins only its own spelling ("The New York Times" / "New York
+    # Times"): never a person's surname block, where "Interior Department" and
+    # "Department of Health" would both be cut to "Department"
+    bodies: dict[str, _Person] = {}
+    organisation_names = set(organisations)
+    for name in names:
+        # a name with a given name may be a person a quote mistook for a body
+        if name in organisation_names and name not in person_of and parsed(name).given is None:
+            key = organisation_key(name)
+            if key not in bodies:
+                bodies[key] = _Person()
+                people.append(bodies[key])
+            person_of[name] = bodies[key]
     blocks: dict[str, list[str]] = defaultdict(list)
     for name in names:
         if name in person_of:
@@ -355,6 +373,22 @@ def _cluster_block(
             home = lone
         for name in spelt:
             person_of[name] = home
+
+
+def organisation_key(name: str) -> str:
+    """An organisation's name folded for comparison: case, accents, a leading "the",
+    punctuation and spacing do not count; every word does.
+
+    >>> organisation_key("The New York Times"), organisation_key("new york  times.")
+    ('new york times', 'new york times')
+    >>> organisation_key("Interior Department") == organisation_key("Department of Health")
+    False
+    """
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    words = re.findall(r"[a-z0-9&]+", plain)
+    if words[:1] == ["the"]:
+        words = words[1:]
+    return " ".join(words)
 
 
 def _agrees_with_all(p: ParsedName, person: _Person, keys: set[str]) -> bool:

@@ -422,6 +422,7 @@ def reduce_corpus(read: Reader, aliases: AliasTable | None = None) -> ReduceStat
     in_article: dict[str, dict[str, tuple[str, ...]]] = defaultdict(dict)
     counts: Counter[str] = Counter()
     person_like: set[str] = set()
+    bodies: set[str] = set()  # names some quote gives an organisation
     for _, quotes, people in read():
         local = _in_article(quotes, people, frequency)
         for q in quotes:
@@ -431,13 +432,14 @@ def reduce_corpus(read: Reader, aliases: AliasTable | None = None) -> ReduceStat
         for old, new in local.moved.items():
             in_article[new][old] = ("in-article", *explain(old, new))
         for a in local.agents:
-            _count_names(a, counts, person_like)
+            _count_names(a, counts, person_like, bodies)
     early_rules = {new: dict(olds) for new, olds in corpus_spelling.items()}
     for new, olds in in_article.items():
         early_rules.setdefault(new, {}).update(olds)
     del corpus_spelling, in_article
-    people = resolve_people(counts, aliases, exact_only=set(counts) - person_like)
-    del counts, person_like
+    exact = set(counts) - person_like
+    people = resolve_people(counts, aliases, exact_only=exact, organisations=bodies & exact)
+    del counts, person_like, bodies
     merges = _merges(people, early_rules)
 
     canonical = people.canonical
@@ -461,12 +463,14 @@ def reduce_corpus(read: Reader, aliases: AliasTable | None = None) -> ReduceStat
     return ReduceState(frequency, people, persons, merges, table)
 
 
-def _count_names(a: _Agents, counts: Counter[str], person_like: set[str]) -> None:
+def _count_names(a: _Agents, counts: Counter[str], person_like: set[str], bodies: set[str]) -> None:
     """The names one quote's agents go by, for `resolve_people`."""
     if a.kind in NAMED_KINDS:
         counts[a.name] += 1
         if a.kind == "person":
             person_like.add(a.name)
+        elif a.kind == "organization":
+            bodies.add(a.name)
     for other in (a.via, a.addressee):
         if other:
             counts[other] += 1
@@ -477,6 +481,8 @@ def _count_names(a: _Agents, counts: Counter[str], person_like: set[str]) -> Non
             counts[m.name] += 1
             if m.kind == "person":
                 person_like.add(m.name)
+            elif m.kind == "organization":
+                bodies.add(m.name)
 
 
 def _merges(
