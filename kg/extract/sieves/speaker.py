@@ -208,7 +208,8 @@ def _can_be_who(ctx: ArticleContext, noun: Token) -> bool:
 @sieve(
     "speaker",
     "it_organisation",
-    "“it” is the organisation quoted or named in the last two paragraphs",
+    "“it” is the document just quoted, else the organisation quoted or named in the last "
+    "two paragraphs",
     examples=[
         (
             "Northwind Airlines cancelled 40 flights on Monday. It said the storm had grounded "
@@ -217,13 +218,39 @@ def _can_be_who(ctx: ArticleContext, noun: Token) -> bool:
             "speaker",
             "Northwind Airlines",
         ),
+        (  # a document just quoted, not the company it names
+            "Northwind Airlines paid no tax, the institute found. “Subsidiaries hide the "
+            "profits,” the report says.\n\nIt also points out that the penalties for hiding "
+            "subsidiaries are far too light.",
+            "penalties for hiding",
+            "speaker",
+            "report",
+        ),
     ],
 )
 def it_organisation(ctx, mention, claim, discourse, avoid) -> Decision | None:
     token = _token(mention)
     if token is None or token.lower_ not in ("it", "its"):
         return None
+    document = _document_just_quoted(ctx, token, discourse)
+    if document is not None:
+        return document
     return organisation_before(ctx, token, discourse)
+
+
+def _document_just_quoted(ctx: ArticleContext, token: Token, discourse: Discourse):
+    """ "It" right after a document was quoted is the document: "..., the report says.
+    It also points out that ...", not the last company the report named."""
+    spoken = discourse.last()
+    if spoken is None or spoken.end > token.idx or spoken.speaker.kind == "person":
+        return None
+    if ctx.prose(token.idx) - ctx.prose(spoken.end) > 1:
+        return None
+    words = spoken.speaker.name.lower().split()
+    if not words or words[-1] not in ctx.lexicon.document_nouns:
+        return None
+    speaker = Speaker(spoken.speaker.name, token.text, spoken.speaker.kind)
+    return Decision(speaker, antecedent=spoken.mention, note="the document just quoted")
 
 
 def _is_pronoun(ctx: ArticleContext, token: Token) -> bool:
