@@ -396,6 +396,15 @@ def test_the_name_a_source_gave_is_theirs(extract):
     assert quote.speaker.name == "Mama Bisi"
 
 
+def test_as_x_put_it_inside_the_clause_it_qualifies(extract):
+    quotes = extract(
+        "The minister promised the road would end congestion.\n\nInduced demand, as the "
+        'planner Margit Halloway put it to me on Friday, "is the closest thing transport '
+        'economics has to a law of gravity".'
+    )
+    assert quotes[-1].speaker.name == "Margit Halloway"
+
+
 def test_according_to_around_a_report_relays_it(extract):
     text = (
         "“The border must stay open to trade,” Minister Karl Berg told his counterpart, "

@@ -676,14 +676,17 @@ def _subject_before(verb: Token, in_quote: list[int]) -> Token | None:
 def _as_x_put_it(verb: Token, in_quote: list[int]) -> Cue | None:
     """ "As Ruiz put it, the pier is “a death trap”": the clause the "as ... put it" aside
     hangs on is what Ruiz said, before or after the aside."""
-    if verb.dep_ != "advcl" or verb.head == verb:
-        return None
+    if verb.dep_ not in ("advcl", "ccomp") or verb.head == verb:
+        return None  # the parser hangs the aside either way
     children = list(verb.children)
-    if not any(c.dep_ == "mark" and c.lower_ == "as" for c in children):
+    mark = next((c for c in children if c.dep_ == "mark" and c.lower_ == "as"), None)
+    if mark is None:
         return None
     if not any(c.dep_ == "dobj" and c.lower_ == "it" for c in children):
         return None
-    speaker = next((c for c in children if c.dep_ in SUBJECT_DEPS), None)
+    # the subject inside the aside: a parse that hangs the clause's own subject on "put"
+    # as well puts it first ("Induced demand, as the planner put it, ...")
+    speaker = next((c for c in children if c.dep_ in SUBJECT_DEPS and c.i > mark.i), None)
     if speaker is None:
         return None
     head = verb.head
