@@ -229,3 +229,8 @@ def test_a_post_keeps_its_owner_and_anothers_post_is_not_it(table):
     roy = next(p for p in t.people if p.name.endswith("Roy"))
     assert roy.role_owners == {"minister": {"quebec"}}
     assert t.by_role({"immigration", "minister"}, "minister", owner="quebec").name.endswith("Roy")
+
+
+def test_a_name_after_a_role_is_a_name_even_when_tagged_a_place(table):
+    t = table("Their spokesperson, Tāmati Ruawai, said the process had been rushed.")
+    assert [p.name for p in t.people] == ["Tāmati Ruawai"]

@@ -274,7 +274,9 @@ class EntityTable:
             run = doc[token.i + 2 : end]
             closes = end < len(doc) and doc[end].text in (",", ")")
             if len(run) >= 2 and closes and run.start not in self.mention_at:
-                if not any(t.ent_type_ in ("GPE", "LOC", "NORP") for t in run):
+                # two capitalised words in apposition to a person's role are a name even
+                # when the tagger calls them a place ("Their spokesperson, Tāmati Ruawai,")
+                if not any(t.ent_type_ in ("LOC", "NORP") for t in run):
                     self._add_name(run)
 
     def _untagged_person(self, run: Span) -> Span | None:
