@@ -266,7 +266,8 @@ class EntityTable:
             word = token.lower_.rstrip(".")
             if word not in roles or token.i + 3 >= len(doc) or doc[token.i + 1].text != ",":
                 continue
-            if not any(c.lower_ == "the" or c.dep_ == "poss" for c in doc[token.i - 2 : token.i]):
+            before = doc[max(0, token.i - 2) : token.i]
+            if not any(c.lower_ == "the" or c.dep_ == "poss" for c in before):
                 continue
             end = token.i + 2
             while end < len(doc) and _name_word(doc[end], self.lexicon):
