@@ -262,9 +262,9 @@ def test_a_role_with_the_name_beside_it_in_commas_is_that_person(extract, text):
             "Prime Minister's Office",
         ),
         (
-            "The cut will cost the Treasury two billion, the nonpartisan Congressional Budget "
+            "The cut will cost the Treasury two billion, the nonpartisan Harbour Budget "
             "Office said on Monday.",
-            "Congressional Budget Office",
+            "Harbour Budget Office",
         ),
     ],
 )

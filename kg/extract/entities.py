@@ -325,7 +325,7 @@ class EntityTable:
             and not self._org_entity(name)
         ):
             # "Fergus Dunleavy kept the light ... Dunleavy laughs.", not "Injecting
-            # Clinton's troubles into the race"
+            # Lopez's troubles into the race"
             return name
         return None
 
@@ -499,13 +499,13 @@ class EntityTable:
     def _without_leading_verb(self, ent: Span) -> Span:
         """A tagged name without the verb of a verb-first cue the tagger ran into it
         ("Said Lindqvist: ..." gives "Lindqvist"), or the capitalised first word of a
-        sentence that is no name ("Beyond Trump's finances", "Injecting Clinton's ...")."""
+        sentence that is no name ("Beyond Ruiz's finances", "Injecting Lopez's ...")."""
         first = ent[0]
         opens = first.is_sent_start or first.i == 0 or self.doc[first.i - 1].is_space
         if len(ent) >= 2 and opens:
             verbal = first.pos_ in ("ADP", "VERB", "ADV", "SCONJ", "CCONJ", "DET") or (
                 first.tag_ == "VBG" or (len(first) > 5 and first.lower_.endswith("ing"))
-            )  # a gerund opening the sentence, whatever tag it got: "Injecting Clinton's"
+            )  # a gerund opening the sentence, whatever tag it got: "Injecting Lopez's"
             if first.lower_ in ("said", "says") or (
                 verbal and _plain(first.lower_) not in self.lexicon.given_names
             ):
@@ -815,7 +815,7 @@ class EntityTable:
             words |= role_words(own(subtree), lex)
             title = head.head
             if _definite(title) and title.lemma_.lower() not in lex.organization_nouns:
-                # "The Taoiseach, Mr Ahern, ...": the article itself says it is a title,
+                # "The Provost, Mr Hale, ...": the article itself says it is a title,
                 # whether or not the role list knows the word
                 self.article_roles.add(title.lemma_.lower())
         if head.dep_ in ("nsubj", "nsubjpass") and head.head.lemma_ == "be":

@@ -593,7 +593,7 @@ def _role_tokens(ctx: ArticleContext, token: Token) -> list[Token] | None:
             if token.ent_type_ == "NORP" or ctx.entity_at.get(token.i) is not None:
                 return list(ctx.doc[token.left_edge.i : token.i + 1])
     if lemma not in lex.role_nouns and token.lower_ not in lex.role_abbreviations:
-        # a title the article gave someone in apposition ("The Taoiseach, Mr Ahern"), used
+        # a title the article gave someone in apposition ("The Provost, Mr Hale"), used
         # again as a definite description ("the Taoiseach said")
         dets = [c.lower_ for c in token.children if c.dep_ == "det"]
         if lemma not in ctx.entities.article_roles or dets != ["the"]:
@@ -834,8 +834,8 @@ def _counted_noun(token: Token) -> Token | None:
 
 
 def _without_epithets(ctx: ArticleContext, token: Token, phrase: str) -> str:
-    """A body's name without the lowercase adjectives that describe it: "the nonpartisan
-    Congressional Budget Office" is the Congressional Budget Office."""
+    """A body's name without the lowercase adjectives that describe it: "the independent
+    Harbour Audit Office" is the Harbour Audit Office."""
     start, _ = ctx.phrase_bounds(token)
     words = ctx.doc[start : token.i + 1]
     cut = 0
