@@ -465,24 +465,23 @@ def reduce_corpus(read: Reader, aliases: AliasTable | None = None) -> ReduceStat
 
 def _count_names(a: _Agents, counts: Counter[str], person_like: set[str], bodies: set[str]) -> None:
     """The names one quote's agents go by, for `resolve_people`."""
-    if a.kind in NAMED_KINDS:
-        counts[a.name] += 1
-        if a.kind == "person":
-            person_like.add(a.name)
-        elif a.kind == "organization":
-            bodies.add(a.name)
+
+    def named(name: str, kind: str) -> None:
+        if kind in NAMED_KINDS:
+            counts[name] += 1
+            if kind == "person":
+                person_like.add(name)
+            elif kind == "organization":
+                bodies.add(name)
+
+    named(a.name, a.kind)
     for other in (a.via, a.addressee):
         if other:
             counts[other] += 1
             person_like.add(other)
     # the people and organisations a quote names are the same agents as when they speak
     for m in a.mentions:
-        if m.kind in NAMED_KINDS:
-            counts[m.name] += 1
-            if m.kind == "person":
-                person_like.add(m.name)
-            elif m.kind == "organization":
-                bodies.add(m.name)
+        named(m.name, m.kind)
 
 
 def _merges(
