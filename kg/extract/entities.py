@@ -93,6 +93,7 @@ BODY_REACH_PARAGRAPHS = 2  # an organisation named this many paragraphs back is 
 OBJECT_PENALTY_CHARS = 150  # a subject mention beats a nearer object mention by this much
 LEAD_REACH_PARAGRAPHS = 2  # a lede's "he" is named within this many paragraphs after it
 FIRST_PERSON = frozenset(["i", "we", "me", "us"])
+SUBJECT = frozenset(["nsubj", "nsubjpass"])
 # Small words a name's initials skip: "Bank of England" is "BoE", "World Health
 # Organization" is "WHO".
 ACRONYM_SKIPS = frozenset(["of", "the", "and", "for", "&", "in", "on", "de"])
@@ -122,6 +123,11 @@ class Entity:
     qualified: set[str] = field(default_factory=set)  # posts held as deputy, vice, shadow...
     # whose post it is: "Quebec's immigration minister" -> {"minister": {"quebec"}}
     role_owners: dict[str, set[str]] = field(default_factory=dict)
+
+    def holds_only_qualified(self, head: str, words, qualifiers) -> bool:
+        """Whether a description without a qualifier ("the minister", words) names a post
+        this entity holds only as deputy, vice or shadow (`qualified`)."""
+        return head in self.qualified and not any(w in qualifiers for w in words)
 
     @property
     def tokens(self) -> list[str]:
@@ -187,7 +193,10 @@ class EntityTable:
         self.mention_at: dict[int, Entity] = {}
         self.organisations: list[Entity] = []
         self.organisation_at: dict[int, Entity] = {}
-        self._quoted_mention: dict[int, bool] = {}  # organisation mention start -> quoted
+        # organisation mention start -> quoted / named like an outlet / can be "the newspaper"
+        self._quoted_mention: dict[int, bool] = {}
+        self._media_named: dict[int, bool] = {}
+        self._outlet_like: dict[int, bool] = {}
         self._by_token: dict[str, list[Entity]] = {}
         self._by_variant: dict[str, Entity] = {}
         self._by_role: dict[str, list[Entity]] = {}
@@ -903,29 +912,29 @@ class EntityTable:
         self.organisations = sorted(kept, key=lambda b: b.first_char)
         self.organisation_mentions = self._organisation_mentions()
         self._organisation_starts = [m.start for m in self.organisation_mentions]
-        outlets = [m for m in self.organisation_mentions if self._outlet_like(m)]
+        outlets = [m for m in self.organisation_mentions if self._outlet_like[m.start]]
         self._outlet_mentions = outlets
         self._outlet_starts = [m.start for m in outlets]
 
     def _organisation_mentions(self) -> list[EntityMention]:
+        """One mention per ORG entity of a table organisation, with what each reference
+        lookup asks of it worked out once: is it quoted, named like an outlet ("Daily
+        Herald"), or can it be "the newspaper" (an outlet's name, or reporting: "reports
+        UNB")."""
         out = []
         for ent in self.doc.ents:
             body = self.organisation_at.get(ent.start)
             if body is None or ent.label_ != "ORG":
                 continue
-            subject = ent.root.dep_ in ("nsubj", "nsubjpass")
-            out.append(EntityMention(ent.start_char, ent.end_char, body, subject))
-            self._quoted_mention[ent.start_char] = self.layout.in_quote[ent.start] >= 0
+            root = ent.root
+            out.append(EntityMention(ent.start_char, ent.end_char, body, root.dep_ in SUBJECT))
+            start = ent.start_char
+            self._quoted_mention[start] = self.layout.in_quote[ent.start] >= 0
+            media = is_media_name(ent.text, self.lexicon)
+            self._media_named[start] = media
+            reports = root.dep_ == "nsubj" and root.head.lemma_ in ("report", "say")
+            self._outlet_like[start] = media or reports
         return out
-
-    def _outlet_like(self, mention: EntityMention) -> bool:
-        """An organisation mention that can be "the newspaper": named like an outlet
-        ("Daily Herald") or reporting ("reports UNB")."""
-        if is_media_name(self.layout.text[mention.start : mention.end], self.lexicon):
-            return True
-        span = self.doc.char_span(mention.start, mention.end)
-        root = span.root if span is not None else None
-        return root is not None and root.dep_ == "nsubj" and root.head.lemma_ in ("report", "say")
 
     def _pass_references(self) -> None:
         """Group each pronoun ("he", "it") and each definite body noun ("the company")
@@ -970,7 +979,7 @@ class EntityTable:
                 break
             if quoted[m.start]:
                 continue
-            if not is_media_name(self.layout.text[m.start : m.end], self.lexicon):
+            if not self._media_named[m.start]:
                 return m
         return None
 
@@ -1022,8 +1031,8 @@ class EntityTable:
         as salient as the end of its sentence ("Adler spoke of the statue of Berg. He said"
         is Adler). Nothing here knows gender or who spoke: those decide later."""
         known = self.references.get(token.i)
-        if known is not None and (known.candidates or token.lower_ not in ("it", "its")):
-            return known.candidates
+        if known is not None and token.lower_ in self.lexicon.pronoun_gender:
+            return known.candidates  # a pronoun's reference keeps them (a body noun's has none)
         here = token.idx
         para = self.layout.prose(here)
         own_sentence = token.sent.start_char
@@ -1185,7 +1194,7 @@ class EntityTable:
         best: tuple[tuple[int, int, float, int], Entity] | None = None
         qualifiers = self.lexicon.role_qualifiers
         for person in self._by_role.get(head, ()):
-            if head in person.qualified and not words & qualifiers:
+            if person.holds_only_qualified(head, words, qualifiers):
                 continue  # a deputy chief minister is not "the chief minister"
             owners = person.role_owners.get(head)
             if owner is not None and owners and owner not in owners:
@@ -1298,9 +1307,9 @@ def _owner_text(token: Token) -> str:
 def _subject(token: Token) -> bool:
     """A clause's subject, or a name in apposition to one ("Our correspondent Nia Roe
     is in town": Roe is as much the subject as the role beside her)."""
-    if token.dep_ in ("nsubj", "nsubjpass"):
+    if token.dep_ in SUBJECT:
         return True
-    return token.dep_ == "appos" and token.head.dep_ in ("nsubj", "nsubjpass")
+    return token.dep_ == "appos" and token.head.dep_ in SUBJECT
 
 
 def _after_the(ent: Span) -> bool:

@@ -185,7 +185,7 @@ def relative_who(ctx, mention, claim, discourse, avoid) -> Decision | None:
     if token is None or token.tag_ != "WP" or token.head.dep_ != "relcl":
         return None
     noun = token.head.head
-    if token.lower_ == "who" and not _can_be_who(ctx, noun):
+    if token.lower_ == "who" and not _can_be_who(noun):
         # "Harold Ode, chairman of the Mesa Chapter, who testified": "who" is a person,
         # so the clause tells of the man whose title ends in the body's name
         while noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head != noun.head:
@@ -196,7 +196,7 @@ def relative_who(ctx, mention, claim, discourse, avoid) -> Decision | None:
     return Decision(redirect=noun, note="the noun the relative clause hangs on")
 
 
-def _can_be_who(ctx: ArticleContext, noun: Token) -> bool:
+def _can_be_who(noun: Token) -> bool:
     """Whether "who" can stand for a noun: not a body named as one, nor a thing that is
     the complement of a person's title ("chairman of the Mesa Chapter")."""
     if noun.ent_type_ in ("ORG", "GPE", "FAC", "LOC"):
@@ -585,18 +585,17 @@ def named_organisation(ctx, mention, claim, discourse, avoid) -> Decision | None
 def _role_tokens(ctx: ArticleContext, token: Token) -> list[Token] | None:
     lex = ctx.lexicon
     lemma = token.lemma_.lower()
+    definite = [c.lower_ for c in token.children if c.dep_ == "det"] == ["the"]
     if token.ent_type_ in ("NORP", "PERSON", "") and token.tag_ in ("NN", "NNP"):
-        dets = [c.lower_ for c in token.children if c.dep_ == "det"]
         # "the Scot", "the Australian": a people's name for one of them, which the
         # tagger may call a person's name
-        if dets == ["the"] and token.is_title and ctx.entities.person_at(token) is None:
+        if definite and token.is_title and ctx.entities.person_at(token) is None:
             if token.ent_type_ == "NORP" or ctx.entity_at.get(token.i) is not None:
                 return list(ctx.doc[token.left_edge.i : token.i + 1])
     if lemma not in lex.role_nouns and token.lower_ not in lex.role_abbreviations:
         # a title the article gave someone in apposition ("The Provost, Mr Hale"), used
-        # again as a definite description ("the Taoiseach said")
-        dets = [c.lower_ for c in token.children if c.dep_ == "det"]
-        if lemma not in ctx.entities.article_roles or dets != ["the"]:
+        # again as a definite description ("the Provost said")
+        if lemma not in ctx.entities.article_roles or not definite:
             return None
     return list(ctx.doc[token.left_edge.i : token.i + 1])
 
@@ -808,8 +807,10 @@ def role_of_speaker(ctx, mention, claim, discourse, avoid) -> Decision | None:
         own = role_head(token.lower_, ctx.lexicon)
         if heads & ctx.lexicon.role_nouns and own not in heads and _names_a_post(ctx, token):
             return None  # the last speaker holds another role: "the counsel" is not the judge
-        qualified = any(t.lower_ in ctx.lexicon.role_qualifiers for t in tokens)
-        if person is not None and own in person.qualified and not qualified:
+        words = [t.lower_ for t in tokens]
+        if person is not None and person.holds_only_qualified(
+            own, words, ctx.lexicon.role_qualifiers
+        ):
             return None  # a deputy minister is not "the minister"
         speaker = Speaker(spoken.speaker.name, ctx.phrase_text(token), "person")
         return Decision(speaker, antecedent=spoken.mention, note="the speaker just quoted")
@@ -1042,18 +1043,12 @@ def _addressed_by_question(ctx: ArticleContext, answer_start: int) -> Decision |
     if match is None:
         return None
     words = match.group(1).strip()
-    name, _ = clean_name(words, ctx.lexicon)
-    person = ctx.entities.find_name(name, answer_start) if name else None
-    if person is None:
-        head = words.split()[-1].lower().rstrip(".")
-        if head in ctx.lexicon.role_nouns or head in ctx.lexicon.role_abbreviations:
-            tokens = set(
-                role_words(
-                    list(ctx.doc.char_span(*match.span(1), alignment_mode="expand") or []),
-                    ctx.lexicon,
-                )
-            )
-            person = ctx.entities.by_role(tokens, role_head(head, ctx.lexicon), answer_start)
+    # the words a question opens with name whom it asks as a transcript label names a
+    # speaker: a person of the article, or a role and whoever holds it
+    addressed = label_speaker(ctx, *match.span(1))
+    if addressed is None or addressed.kind != "person":
+        return None
+    person = ctx.entities.find_name(addressed.name, answer_start)
     if person is None:
         return None
     return Decision(
