@@ -26,3 +26,24 @@ def _extract_seconds(nlp, chars: int) -> float:
 def test_attribution_of_a_four_times_longer_article_costs_about_four_times_more(nlp):
     short, long = _extract_seconds(nlp, 25_000), _extract_seconds(nlp, 100_000)
     assert long / short < 8, f"25 KB: {short:.2f} s, 100 KB: {long:.2f} s"
+
+
+def _paragraph_breaks_seconds(nlp, chars: int) -> float:
+    from kg.nlp.pipeline import paragraph_breaks
+
+    doc = nlp.make_doc(long_article(chars))  # the tokens alone: the component runs first
+    best = float("inf")
+    for _ in range(3):
+        start = time.process_time()
+        paragraph_breaks(doc)
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def test_marking_paragraph_starts_of_a_four_times_longer_article_costs_about_four_times_more(
+    nlp,
+):
+    # the component once joined the whole text again for every paragraph (spaCy's
+    # `doc.text`), which made a long article's parse cost the square of its length
+    short, long = _paragraph_breaks_seconds(nlp, 25_000), _paragraph_breaks_seconds(nlp, 100_000)
+    assert long / short < 8, f"25 KB: {short:.3f} s, 100 KB: {long:.3f} s"

@@ -1135,7 +1135,7 @@ def _nearby_branch(span: Span, prior: TopicIndex, taxonomy: Taxonomy) -> tuple[s
         return None
     first, last = span[0].sent, span[-1].sent
     start = doc[first.start - 1].sent.start if first.start > 0 else first.start
-    if doc.text[doc[start].idx : span.start_char].count("\n") > 3:
+    if _line_breaks(doc, start, span.start) > 3:
         start = first.start  # the sentence before sits paragraphs away: not its context
     around = prior.between(start, span.start) + prior.between(span.end, last.end)
     strong, _, _ = _branch_scores(around, taxonomy, prior)
@@ -1160,8 +1160,16 @@ def _question_before(span: Span) -> Span | None:
     words = [t for t in before if not t.is_space]
     if not words or words[-1].text not in ("?", "?”", '?"'):
         return None
-    between = doc.text[before.end_char : span.start_char]
-    return before if between.count("\n") <= 3 else None
+    between = doc[before.end - 1].whitespace_.count("\n") + _line_breaks(
+        doc, before.end, span.start
+    )
+    return before if between <= 3 else None
+
+
+def _line_breaks(doc, start: int, end: int) -> int:
+    """Line breaks in the text of tokens `start` to `end` (spaCy's `doc.text` joins the
+    whole article anew at each call: too dear for every quote)."""
+    return sum(t.text_with_ws.count("\n") for t in doc[start:end])
 
 
 def _word_count(span: Span) -> int:

@@ -18,6 +18,7 @@ from functools import lru_cache
 
 import numpy
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
@@ -70,15 +71,20 @@ def paragraph_breaks(doc: Doc) -> Doc:
 
     Runs before the parser, which keeps sentence starts that are already set.
     """
+    text = doc.text  # spaCy joins the tokens anew at each `doc.text`: once per article
+    # sentence starts are written into one array and set at once: spaCy checks the whole
+    # doc for a parse each time one token's `is_sent_start` is set
+    starts = doc.to_array([SENT_START]).astype("int64")  # -1: not a start
     if len(doc):
-        _split_lead(doc, _body_start(doc))
+        _split_lead(doc, text, _body_start(doc), starts)
     for token in doc[1:]:
         previous = doc[token.i - 1]
         if "\n" in previous.text or "\n" in previous.whitespace_:
-            token.is_sent_start = True
-            _split_lead(doc, token)
+            starts[token.i] = 1
+            _split_lead(doc, text, token, starts)
         elif token.is_space and "\n" in token.text:
-            token.is_sent_start = False
+            starts[token.i] = -1
+    doc.from_array([SENT_START], starts.astype("uint64").reshape((-1, 1)))
     return doc
 
 
@@ -88,14 +94,19 @@ def _body_start(doc: Doc) -> Token:
     return next((t for t in doc if not t.is_space), doc[0])
 
 
-def _split_lead(doc: Doc, first: Token) -> None:
-    """Start a sentence after the dateline or run-in heading that opens a paragraph."""
-    lead = DATELINE.match(doc.text, first.idx) or RUN_IN_HEADING.match(doc.text, first.idx)
-    if lead is None or lead.end() >= len(doc.text):
+def _split_lead(doc: Doc, text: str, first: Token, starts) -> None:
+    """Start a sentence (in `starts`, the doc's SENT_START column) after the dateline or
+    run-in heading that opens a paragraph (`text` is the doc's text)."""
+    lead = DATELINE.match(text, first.idx) or RUN_IN_HEADING.match(text, first.idx)
+    if lead is None or lead.end() >= len(text):
         return
-    after = doc.char_span(lead.end(), lead.end() + 1, alignment_mode="expand")
-    if after is not None and after[0].idx == lead.end() and after[0].i > first.i:
-        after[0].is_sent_start = True
+    # the token the lead ends at, found from the paragraph's start: spaCy's `char_span`
+    # scans the doc from its beginning, which for every paragraph is the square
+    for token in doc[first.i + 1 :]:
+        if token.idx >= lead.end():
+            if token.idx == lead.end():
+                starts[token.i] = 1
+            return
 
 
 @dataclass
