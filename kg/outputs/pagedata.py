@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -268,9 +268,8 @@ ALTERNATE_NAMES = """
 SELECT DISTINCT ?a ?alt WHERE { GRAPH ?g { ?a a prov:Agent ; schema:alternateName ?alt } }
 """
 QUOTES = """
-SELECT ?q ?text ?kind ?speaker ?article ?begin ?end ?cue ?via ?addr WHERE {
+SELECT ?q ?text ?kind ?speaker ?article ?begin ?end ?cue ?via ?addr WHERE { GRAPH ?g {
   #VALUES
-  GRAPH ?g {
   ?q a schema:Quotation ; schema:creator ?speaker ; schema:isPartOf ?article .
   OPTIONAL { ?q schema:text ?text }
   OPTIONAL { ?q kg:kind ?kind }
@@ -491,17 +490,16 @@ def read_page_data(store, speaker: str | None = None, max_quotes: int | None = N
         if row["q"].value in quote_rows:
             mentions_of[row["q"].value].append(row["m"].value)
     mentions = _read_mentions(store, agents) if mentions_of else {}
-    wanted = {q["article"] for q in quote_rows.values()} if in_store is not None else None
-    articles, texts = _read_articles(store, wanted)
+    quotes_of: dict[str, list[dict]] = defaultdict(list)
+    for q in quote_rows.values():
+        quotes_of[q["article"]].append(q)
+    articles: dict[str, Source] = {}
+    for source, text in _read_articles(store, set(quotes_of) if in_store is not None else None):
+        articles[source.iri] = source
+        _add_sentences(quotes_of.get(source.iri, ()), text)
     quotes = []
-    starts: dict[str, list[int]] = {}  # each article's sentence starts, found once
     for iri, q in quote_rows.items():
-        text = texts.get(q["article"], "")
-        before, after = ("", "")
-        if text and q["start"] is not None and q["end"] is not None:
-            if q["article"] not in starts:
-                starts[q["article"]] = sentence_starts(text)
-            before, after = sentence_around(text, q["start"], q["end"], starts=starts[q["article"]])
+        before, after = q.get("sentence", ("", ""))
         for key in (q["speaker"], q["via"], q["addressee"]):
             if key is not None and key not in agents:  # an agent with no name: keep the quote
                 agents[key] = Agent(key, _local(key), "other", False)
@@ -578,18 +576,16 @@ def _read_mentions(store, agents: dict[str, Agent]) -> dict[str, Mention]:
     return mentions
 
 
-def _read_articles(
-    store, wanted: set[str] | None = None
-) -> tuple[dict[str, Source], dict[str, str]]:
-    """Each article's provenance and text (only the `wanted` ones, if given: the rows
-    stream, so the others' texts are never all held)."""
-    articles: dict[str, Source] = {}
-    texts: dict[str, str] = {}
+def _read_articles(store, wanted: set[str] | None = None) -> Iterator[tuple[Source, str]]:
+    """Each article's provenance and text, once (only the `wanted` ones, if given). The
+    rows stream, and so do the texts: the caller keeps what it needs of each."""
+    seen: set[str] = set()
     for row in store.query(ARTICLES):
         iri = row["a"].value
-        if iri in articles or (wanted is not None and iri not in wanted):
+        if iri in seen or (wanted is not None and iri not in wanted):
             continue
-        articles[iri] = Source(
+        seen.add(iri)
+        source = Source(
             iri,
             _value(row["doc"]) or _local(iri),
             _value(row["title"]) or "",
@@ -597,6 +593,14 @@ def _read_articles(
             _value(row["date"]) or "",
             _value(row["url"]) or "",
         )
-        if row["text"] is not None:
-            texts[iri] = row["text"].value
-    return articles, texts
+        yield source, row["text"].value if row["text"] is not None else ""
+
+
+def _add_sentences(quotes: Iterable[dict], text: str) -> None:
+    """Give each quote row of one article the text before and after it in its sentence
+    (`sentence_around`), so the article's text need not be kept."""
+    starts = None
+    for q in quotes:
+        if text and q["start"] is not None and q["end"] is not None:
+            starts = starts if starts is not None else sentence_starts(text)
+            q["sentence"] = sentence_around(text, q["start"], q["end"], starts=starts)
