@@ -43,12 +43,14 @@ def corpus(folder: Path, copies: int, target: Path) -> Path:
 
 
 def bare_parse(folder: Path) -> tuple[int, float]:
-    """Tokens of the corpus and the seconds spaCy's single-process `nlp.pipe` takes."""
-    from kg.ingest import Article, iter_articles
-    from kg.nlp import load_pipeline
-    from kg.nlp.pipeline import _chunks, prepare_article
+    """Tokens of the corpus and the seconds spaCy's single-process `nlp.pipe` takes: the
+    model's own components as kg loads them, without kg's paragraph component."""
+    import spacy
 
-    nlp = load_pipeline()
+    from kg.ingest import Article, iter_articles
+    from kg.nlp.pipeline import _chunks, model_name, prepare_article
+
+    nlp = spacy.load(model_name(), exclude=["senter"])
     texts = [
         piece
         for a in iter_articles([str(folder)])

@@ -38,6 +38,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -213,10 +214,11 @@ def run_processes(
     partitions: list[list[Source]], options: MapOptions, workers: int, extractor=None
 ):
     """Local worker processes (started from a clean fork server), at most two partitions
-    each in flight so results never pile up; a pool broken by a killed worker is
-    restarted and its unfinished partitions run again (twice at most)."""
+    each in flight so results never pile up, each yielded as soon as it is done; a pool
+    broken by a killed worker is restarted and its unfinished partitions run again
+    (twice at most)."""
     import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
     _workers_import_this_kg()
@@ -231,29 +233,33 @@ def run_processes(
     pool = new_pool()
     attempts = [0] * len(partitions)
     waiting = deque(range(len(partitions)))
-    pending: deque = deque()
+    pending: dict = {}  # future -> partition number
     try:
         while waiting or pending:
             while waiting and len(pending) < 2 * workers:
                 number = waiting.popleft()
-                pending.append(
-                    (number, pool.submit(map_partition, partitions[number], options, extractor))
-                )
-            number, future = pending.popleft()
-            try:
-                result = future.result()
-            except BrokenProcessPool:
+                pending[pool.submit(map_partition, partitions[number], options, extractor)] = number
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            broken = []
+            for future in sorted(done, key=pending.get):
+                number = pending.pop(future)
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    broken.append(number)
+                    continue
+                yield number, result
+            if broken:
                 pool.shutdown(wait=False, cancel_futures=True)
                 pool = new_pool()
-                retry = [number] + [n for n, _ in pending]
+                retry = sorted([*broken, *pending.values()])
                 pending.clear()
-                attempts[number] += 1
-                if attempts[number] > 2:
-                    retry.remove(number)
-                    yield number, _failed_partition(partitions[number], "a worker process died")
+                for number in broken:
+                    attempts[number] += 1
+                    if attempts[number] > 2:
+                        retry.remove(number)
+                        yield number, _failed_partition(partitions[number], "a worker process died")
                 waiting.extendleft(reversed(retry))
-                continue
-            yield number, result
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -426,9 +432,21 @@ class Collected:
 
 
 def partition(sources: list[Source], workers: int) -> list[list[Source]]:
-    """Files cut into tasks: several per worker (so work evens out), at most 16 each."""
-    size = max(1, min(MAX_PARTITION, len(sources) // (4 * workers) or 1))
-    return [sources[i : i + size] for i in range(0, len(sources), size)]
+    """Files cut into tasks of consecutive files, at most 16 each, smaller towards the
+    end (guided self-scheduling: a task holds a quarter of a worker's share of what is
+    left), so that no worker is still on a long task while the others have nothing.
+
+    >>> [len(p) for p in partition(list(range(40)), 2)]
+    [5, 4, 3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+    >>> [len(p) for p in partition(list(range(5)), 1)]
+    [1, 1, 1, 1, 1]
+    """
+    parts, start = [], 0
+    while start < len(sources):
+        size = max(1, min(MAX_PARTITION, (len(sources) - start) // (4 * workers)))
+        parts.append(sources[start : start + size])
+        start += size
+    return parts
 
 
 def collect(
@@ -716,12 +734,20 @@ def build(
                 "store_load_triples_per_second": round(load_triples / max(load_seconds, 1e-9)),
             }
             written = time.perf_counter()
-            with atomic_output(out / "graph.ttl") as fh:
-                counts["triples"] = store.write_turtle(fh, out)
-            data = read_page_data(store, max_quotes=page_quotes)
-            page = build_page(data, max_nodes)
-            page_cut = (len(data.quotes), data.quotes_in_store) if data.quotes_in_store else None
-            del data
+            with (
+                atomic_output(out / "graph.ttl") as fh,
+                ThreadPoolExecutor(1, thread_name_prefix="kg-turtle") as turtle,
+            ):
+                # Oxigraph reads the store for Turtle without the GIL, so the page is
+                # made meanwhile on the other core
+                triples = turtle.submit(store.write_turtle, fh, out)
+                data = read_page_data(store, max_quotes=page_quotes)
+                page = build_page(data, max_nodes)
+                page_cut = (
+                    (len(data.quotes), data.quotes_in_store) if data.quotes_in_store else None
+                )
+                del data
+                counts["triples"] = triples.result()
         atomic_write(out / "graph.html", page)
         timings["outputs_seconds"] = round(time.perf_counter() - written, 3)
         stale = counts.pop("stale")
