@@ -28,6 +28,7 @@ engine or the number of workers: results are put back in input order before the 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -679,6 +680,7 @@ def build(
     order, so memory does not grow with the corpus. `graph.html` holds the quotes of the
     most quoted speakers, at most `page_quotes` (None: all of them).
     """
+    from kg.extract.topics import default_taxonomy
     from kg.files import atomic_output, atomic_write
     from kg.outputs.html import build_page
     from kg.outputs.pagedata import read_page_data
@@ -696,6 +698,14 @@ def build(
         ):
             manifest = store.manifest()
             present = store.article_graphs()
+            # the store pass's taxonomy loads while the workers parse (an error in it is
+            # raised again where the store pass asks for it)
+            taxonomy = threading.Thread(
+                target=_quietly,
+                args=(default_taxonomy, options.topics, options.topic_keywords),
+                daemon=True,
+            )
+            taxonomy.start()
             writer = SourceWriter(store, manifest, present)
             writer.start()
             try:
@@ -719,6 +729,7 @@ def build(
                     report = _report(reduced, collected, {}, 0, started, engine)
                     atomic_write(out / "report.json", _json(report))
                     raise NoArticles(report)
+                taxonomy.join()
                 stored = time.perf_counter()
                 articles = _writing_quotes(resolved_articles(collected), quotes_file)
                 counts = _store_quotes(store, reduced, articles, options, writer, present, prune)
@@ -734,6 +745,7 @@ def build(
                 "store_load_triples_per_second": round(load_triples / max(load_seconds, 1e-9)),
             }
             written = time.perf_counter()
+            store.reopen_read_only()  # the outputs only read
             with (
                 atomic_output(out / "graph.ttl") as fh,
                 ThreadPoolExecutor(1, thread_name_prefix="kg-turtle") as turtle,
@@ -754,6 +766,12 @@ def build(
         report = _report(reduced, collected, counts, stale, started, {**engine, **timings})
         atomic_write(out / "report.json", _json(report))
     return BuildResult(reduced, counts, collected.failed, stale, report, page_cut)
+
+
+def _quietly(function: Callable, *args) -> None:
+    """Call `function` for its cached result, if any; a failure shows where it is used."""
+    with contextlib.suppress(Exception):  # raised again where the result is needed
+        function(*args)
 
 
 class NoArticles(KgError):
@@ -779,46 +797,60 @@ def _store_quotes(
     clears: list[tuple[str, str]] = []
     loaded = {"triples": 0, "seconds": 0.0}  # what the store's own writes took
     pending_bytes = 0
+    # a batch loads on a thread (Oxigraph without the GIL) while the next one is written;
+    # one batch at a time, in order, so a changed graph is cleared before it is added to
+    loader = ThreadPoolExecutor(1, thread_name_prefix="kg-store-load")
+    in_flight = None
 
-    def flush() -> None:
+    def load(clears: list[tuple[str, str]], loads: dict[str, str]) -> None:
         started = time.perf_counter()
         store.clear_derived(clears)
         store.add_to_graphs(loads)
         loaded["triples"] += sum(nt.count("\n") for nt in loads.values())
         loaded["seconds"] += time.perf_counter() - started
-        loads.clear()
-        clears.clear()
 
-    for article in articles:
-        info = article.info
-        name = str(graph_iri(info.id))
-        current.add(name)
-        ntriples = article_triples(
-            info,
-            article.quotes,
-            taxonomy,
-            reduced.wikidata,
-            alternate_names=article.alternate_names,
-            merges=article.merges,
-            conflicting=reduced.resolution.conflicting,
-            same_text=reduced.same_text.get(info.id, []),
-            include_source=False,
-        ).serialize(format="nt")
-        digest = _digest(ntriples)
-        source_digest, _, old = manifest.get(name, "").partition(" ")
-        if name not in writer.fresh:
-            if old == digest:
-                unchanged += 1
-                continue
-            clears.append((name, str(article_iri(info.id))))
-        manifest[name] = f"{source_digest} {digest}"
-        loads[name] = ntriples
-        pending_bytes += len(ntriples)
-        written += 1
-        if len(loads) >= LOAD_EVERY or pending_bytes >= LOAD_BYTES:
-            flush()
-            pending_bytes = 0
-    flush()
+    def flush(last: bool = False) -> None:
+        nonlocal in_flight, loads, clears
+        if in_flight is not None:
+            in_flight.result()
+        in_flight = loader.submit(load, clears, loads)
+        loads, clears = {}, []
+        if last:
+            in_flight.result()
+
+    try:
+        for article in articles:
+            info = article.info
+            name = str(graph_iri(info.id))
+            current.add(name)
+            ntriples = article_triples(
+                info,
+                article.quotes,
+                taxonomy,
+                reduced.wikidata,
+                alternate_names=article.alternate_names,
+                merges=article.merges,
+                conflicting=reduced.resolution.conflicting,
+                same_text=reduced.same_text.get(info.id, []),
+                include_source=False,
+            ).serialize(format="nt")
+            digest = _digest(ntriples)
+            source_digest, _, old = manifest.get(name, "").partition(" ")
+            if name not in writer.fresh:
+                if old == digest:
+                    unchanged += 1
+                    continue
+                clears.append((name, str(article_iri(info.id))))
+            manifest[name] = f"{source_digest} {digest}"
+            loads[name] = ntriples
+            pending_bytes += len(ntriples)
+            written += 1
+            if len(loads) >= LOAD_EVERY or pending_bytes >= LOAD_BYTES:
+                flush()
+                pending_bytes = 0
+        flush(last=True)
+    finally:
+        loader.shutdown(wait=True)
     gone = sorted(present - current)
     removed = 0
     if prune:

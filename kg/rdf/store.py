@@ -240,6 +240,8 @@ class KgStore:
     def __init__(self, root: str | Path | None, read_only: bool = False) -> None:
         self.root = Path(root) if root is not None else None
         self.manifest_path: Path | None = None
+        self.generation: Path | None = None  # the directory open for writing, if any
+        self.read_only = read_only
         if self.root is None:
             self.store = ox.Store()
             return
@@ -257,12 +259,37 @@ class KgStore:
     def _writable(cls, root: Path, path: Path) -> KgStore:
         store = cls.__new__(cls)
         store.root = root
+        store.read_only = False
         try:
             store.store = ox.Store(str(path))
         except OSError as exc:
             raise StoreBusyError(f"{root}: store cannot be opened for writing ({exc})") from None
         store.manifest_path = manifest_path(path)
+        store.generation = path
         return store
+
+    def reopen_read_only(self) -> None:
+        """Flush, close the writable handle and open the same generation read-only: what
+        the writes held (memtables, the loader's caches) is let go before the outputs
+        read the store, and no write can follow by mistake.
+
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     with updating(folder) as store:
+        ...         store.replace_graphs({"urn:g": "<urn:a> <urn:b> <urn:c> ."})
+        ...         store.reopen_read_only()
+        ...         store.triple_count()
+        1
+        """
+        generation = self.generation
+        if generation is None or self.read_only:
+            return
+        self.store.flush()
+        del self.store
+        gc.collect()
+        release_freed_memory()
+        self.store = ox.Store.read_only(str(generation))
+        self.read_only = True
 
     def manifest(self) -> dict[str, str]:
         """Digest of each article graph as last written (to skip unchanged articles)."""
@@ -403,7 +430,7 @@ class KgStore:
         return {g for g in self.graph_names() if g.startswith(prefix)}
 
     def flush(self) -> None:
-        if self.root is not None:
+        if self.root is not None and not self.read_only:
             self.store.flush()
 
     def compact(self) -> None:
