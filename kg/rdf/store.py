@@ -106,14 +106,12 @@ def updating(root: str | Path, locked: bool = False) -> Iterator[KgStore]:
         try:
             yield store
         except BaseException:
-            del store.store  # close RocksDB, then drop the unpublished generation
-            gc.collect()
+            store.close()  # then drop the unpublished generation
             shutil.rmtree(staging, ignore_errors=True)
             manifest_path(staging).unlink(missing_ok=True)
             raise
         store.flush()
-        del store.store  # close RocksDB before readers may open the generation
-        gc.collect()
+        store.close()  # before readers may open the generation
         link = root / f".{STORE_DIR}.link"
         if link.is_symlink() or link.exists():
             link.unlink()
@@ -240,7 +238,7 @@ class KgStore:
     def __init__(self, root: str | Path | None, read_only: bool = False) -> None:
         self.root = Path(root) if root is not None else None
         self.manifest_path: Path | None = None
-        self.generation: Path | None = None  # the directory open for writing, if any
+        self.generation: Path | None = None  # the generation opened for writing, if any
         self.read_only = read_only
         if self.root is None:
             self.store = ox.Store()
@@ -285,11 +283,15 @@ class KgStore:
         if generation is None or self.read_only:
             return
         self.store.flush()
-        del self.store
-        gc.collect()
+        self.close()
         release_freed_memory()
         self.store = ox.Store.read_only(str(generation))
         self.read_only = True
+
+    def close(self) -> None:
+        """Close RocksDB now (it closes when the last reference to the handle goes)."""
+        del self.store
+        gc.collect()
 
     def manifest(self) -> dict[str, str]:
         """Digest of each article graph as last written (to skip unchanged articles)."""
