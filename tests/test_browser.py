@@ -659,6 +659,45 @@ def test_max_nodes_draws_the_most_quoted_and_says_so(browser, seed_build, tmp_pa
     offline_and_clean(visit)
 
 
+def test_dashed_links_are_solid_while_a_dash_would_be_under_two_pixels(browser, tmp_path):
+    """Zoomed far out, a dash pattern in canvas units cuts each line into sub-pixel pieces
+    (slow to draw, invisible): links are dashed only where a dash spans two pixels, and
+    zooming in brings the dashes back."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.actions.wheel_input import ScrollOrigin
+    from selenium.webdriver.common.by import By
+
+    from bench.html_load import synthetic_page_data
+    from kg.outputs.html import page_model, render_page
+
+    page = tmp_path / "graph.html"
+    page.write_text(render_page(page_model(synthetic_page_data(2400, 600), 600)), "utf-8")
+    visit = open_page(browser, page)
+    read = """const s = window.kgNetwork.getScale(), out = {};
+        for (const e of window.kgEdges.get()) {
+          const k = e.kind + ":" + JSON.stringify(e.dashes); out[k] = (out[k] || 0) + 1; }
+        return {scale: s, kinds: out};"""
+    far = visit.js(read)
+    assert far["scale"] < 0.4, "the fitted view of 600 speakers is zoomed far out"
+    dashed_kinds = {"addressed", "relayed"}
+    drawn = {k.split(":")[0] for k in far["kinds"]}
+    assert dashed_kinds <= drawn, far
+    assert all(k.endswith(":false") for k in far["kinds"]), far
+    canvas = browser.find_element(By.CSS_SELECTOR, "#net canvas")
+    for _ in range(40):
+        ActionChains(browser).scroll_from_origin(
+            ScrollOrigin.from_element(canvas), 0, -400
+        ).perform()
+        if visit.js("return window.kgNetwork.getScale();") >= 1:
+            break
+    wait_for(visit, "window.kgEdges.get().some(e => e.dashes)")
+    near = visit.js(read)
+    assert near["scale"] >= 1, near
+    assert near["kinds"].get("addressed:true") and near["kinds"].get("relayed:[2,4]"), near
+    assert near["kinds"].get("about:false"), "a solid kind stays solid"
+    offline_and_clean(visit)
+
+
 @pytest.mark.slow
 def test_load_benchmark_runs_and_reports_time_to_interactive(browser):
     import re
