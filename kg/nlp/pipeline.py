@@ -25,6 +25,7 @@ from spacy.tokens import Doc, Token
 from kg.errors import KgError
 from kg.ingest.article import Article
 from kg.ingest.boilerplate import boilerplate_spans
+from kg.nlp import memo
 from kg.nlp.marks import QuotedSpan, find_quoted_spans
 from kg.nlp.paragraphs import paragraph_spans
 from kg.nlp.text import OffsetMap, prepare
@@ -137,6 +138,7 @@ def model_name() -> str:
 def load_pipeline(name: str | None = None) -> Language:
     """Load the English pipeline once per process, with kg's components added."""
     nlp = spacy.load(name or model_name(), exclude=["senter"])
+    memo.install(nlp)  # the same attributes as the model's ruler and lemmatizer, sooner
     nlp.add_pipe("kg_paragraph_breaks", before="parser")
     nlp.max_length = max(nlp.max_length, CHUNK_CHARS * 2)
     # the model's objects live as long as the process: out of the collector's reach, its
