@@ -1,7 +1,8 @@
 """Imported only in the fork server of `kg build`'s worker pool (multiprocessing's
-preload list): it imports the map step once for every worker and ties the server's life
-to the build's, so a build killed at any moment (even while its pool starts) leaves no
-process behind.
+preload list): it imports the map step and loads the model, the shipped taxonomy and
+the shipped sieve pipeline once for every worker (each is forked with them in memory),
+and ties the server's life to the build's, so a build killed at any moment (even while
+its pool starts) leaves no process behind.
 """
 
 from __future__ import annotations
@@ -26,4 +27,16 @@ def die_with_parent() -> None:
         os._exit(1)
 
 
+def _preload() -> None:
+    """What every worker's `_warm` asks for with the shipped options, loaded here once.
+    A failure is left for the worker, which reports it where it happens."""
+    import contextlib
+
+    from kg.build import MapOptions, _warm_shared
+
+    with contextlib.suppress(Exception):
+        _warm_shared(MapOptions())
+
+
 die_with_parent()
+_preload()

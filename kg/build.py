@@ -32,7 +32,6 @@ import contextlib
 import functools
 import hashlib
 import json
-import os
 import queue
 import sys
 import threading
@@ -43,6 +42,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg._pool import MIN_FILES_PER_WORKER, cores, worker_context, workers_import_this_kg
 from kg.corpus import ArticleInfo, Extracted, extract_stream
 from kg.errors import KgError, UsageError
 from kg.ingest import Article, Skipped, Source, iter_sources, read_source
@@ -57,19 +57,12 @@ MAX_PARTITION = 16  # files per map task
 # graph.html of a build holds the quotes of the most quoted speakers up to this many (the
 # page of 50,000 quotes opens in about 2 s; its data costs the build ~2.3 KB per quote)
 PAGE_QUOTES = 50_000
-# Below this many files per worker, starting processes (a model each, ~2 s) costs more
-# than it saves: the files are extracted in-process.
-MIN_FILES_PER_WORKER = 8
 # An extractor turns a batch of articles into their Extracted records, in order; the
 # default is kg's own pipeline. Tests and benchmarks pass their own.
 Extractor = Callable[[list[Article], "MapOptions"], Iterable[Extracted]]
 
 
-def usable_cores() -> int:
-    """The cores this process may run on (its CPU affinity), not the machine's count."""
-    from kg.rdf.store import load_workers
-
-    return load_workers()
+usable_cores = cores  # the cores this process may run on (its CPU affinity)
 
 
 @dataclass(frozen=True)
@@ -180,29 +173,19 @@ def _warm(options: MapOptions) -> None:
     """Load the model and taxonomy once, when a worker process starts. The worker dies
     with its parent, the fork server, which dies with the build (`kg._forkserver`)."""
     from kg._forkserver import die_with_parent
+
+    die_with_parent()
+    _warm_shared(options)
+
+
+def _warm_shared(options: MapOptions) -> None:
+    """The model, taxonomy and sieves a map task uses (each cached for the process)."""
     from kg.extract.topics import default_taxonomy
     from kg.nlp import load_pipeline
 
-    die_with_parent()
     load_pipeline()
     default_taxonomy(options.topics, options.topic_keywords)
     sieve_pipeline(options.pipeline, options.disable)
-
-
-def _workers_import_this_kg() -> None:
-    """Make the worker processes started from here import this `kg`, whatever the
-    current directory holds. A worker starts as `python -c ...`, which puts the current
-    directory first on its path, so a folder there named "kg" (a build's output, a
-    checkout) would shadow the package and every worker would die on import. Python
-    3.11+ leaves the directory out (PYTHONSAFEPATH); before that, this package's parent
-    on PYTHONPATH makes the real package win over a bare folder."""
-    import kg
-
-    os.environ["PYTHONSAFEPATH"] = "1"
-    home = str(Path(kg.__file__).resolve().parent.parent)
-    paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
-    if home not in paths:
-        os.environ["PYTHONPATH"] = os.pathsep.join([home, *[p for p in paths if p]])
 
 
 # -- engines: each yields (partition number, MapResult), every partition once ----------------
@@ -218,13 +201,10 @@ def run_processes(
     each in flight so results never pile up, each yielded as soon as it is done; a pool
     broken by a killed worker is restarted and its unfinished partitions run again
     (twice at most)."""
-    import multiprocessing as mp
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    _workers_import_this_kg()
-    context = mp.get_context("forkserver")
-    context.set_forkserver_preload(["kg._forkserver"])
+    context = worker_context()  # the fork server may be running already (kg build)
 
     def new_pool():
         return ProcessPoolExecutor(
@@ -279,7 +259,7 @@ def run_dask(
         ) from None
     cluster = None
     if address == "local":
-        _workers_import_this_kg()
+        workers_import_this_kg()
         cluster = LocalCluster(
             n_workers=workers,
             threads_per_worker=1,

@@ -319,3 +319,43 @@ def test_a_killed_build_leaves_no_worker_processes_behind(tmp_path):
     for leftover in alive:  # do not leave them to the next test either
         leftover.kill()
     assert alive == [], f"workers outlived their build: {alive}"
+
+
+# -- the worker pool's fork server -----------------------------------------------------------
+def test_the_fork_server_loads_the_model_once_for_every_worker():
+    """Imported in the fork server, kg._forkserver loads the shipped model, taxonomy and
+    sieves, so a worker forked from it starts with them in memory."""
+    probe = (
+        "import kg._forkserver\n"
+        "from kg.nlp.pipeline import load_pipeline\n"
+        "from kg.extract.topics import default_taxonomy\n"
+        "print(load_pipeline.cache_info().currsize, default_taxonomy.cache_info().currsize)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.split() == ["1", "1"]
+
+
+def test_the_fork_server_starts_early_only_where_workers_pay(tmp_path, monkeypatch):
+    """`kg build` starts the workers' fork server before it imports the pipeline, when
+    the inputs are enough files for the pool the build will then make."""
+    import argparse
+
+    from kg import _pool, cli
+
+    started = []
+    monkeypatch.setattr(_pool, "start_fork_server", lambda: started.append(True))
+    few, many = write_corpus(tmp_path / "few", 3), write_corpus(tmp_path / "many", 16)
+
+    def early(paths, workers, dask=None):
+        started.clear()
+        cli._start_workers_early(argparse.Namespace(paths=paths, workers=workers, dask=dask))
+        return bool(started)
+
+    assert early([str(many)], 2)
+    assert not early([str(few)], 2), "3 files: the build runs in-process"
+    assert not early([str(many)], 1)
+    assert not early([str(many)], 2, dask="local"), "Dask starts its own workers"
+    assert early([str(few), str(many)], 2)
+    assert _pool.worth_a_pool([str(many)], 2) and not _pool.worth_a_pool([str(many)], 3)

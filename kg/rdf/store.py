@@ -174,10 +174,9 @@ def as_nquads(ntriples: str, graph: str) -> str:
 
 def load_workers() -> int:
     """How many chunks load at once: the cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+    from kg._pool import cores
+
+    return cores()
 
 
 @functools.cache
