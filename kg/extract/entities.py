@@ -969,12 +969,14 @@ class EntityTable:
         quoted = self._quoted_mention
         if token.lemma_.lower() in self.lexicon.media_words:
             i = bisect.bisect_left(self._outlet_starts, token.idx)
+            outlets = self._outlet_mentions  # read back from i, not copied up to it
             return next(
-                (m for m in reversed(self._outlet_mentions[:i]) if not quoted[m.start]), None
+                (outlets[j] for j in range(i - 1, -1, -1) if not quoted[outlets[j].start]), None
             )
         para = self.layout.prose(token.idx)
         i = bisect.bisect_left(self._organisation_starts, token.idx)
-        for m in reversed(self.organisation_mentions[:i]):
+        for j in range(i - 1, -1, -1):
+            m = self.organisation_mentions[j]
             if self.layout.prose(m.start) < para - BODY_REACH_PARAGRAPHS:
                 break
             if quoted[m.start]:
@@ -1138,16 +1140,41 @@ class EntityTable:
         if len(owners) == 1:
             return owners[0]
         owners = _namesakes_agreeing(owners, gender, titles)
-        recent = [(max((m for m in p.mentions if m < char), default=-1), p) for p in owners]
-        for at, title in self._title_references:
-            if at >= char:
-                break
-            holders = [i for i, (_, p) in enumerate(recent) if title in p.titles]
-            if len(holders) == 1:  # "the councillor" when one namesake is the councillor
-                i = holders[0]
-                recent[i] = (max(recent[i][0], at), recent[i][1])
-        recent = [r for r in recent if r[0] >= 0]
+        holders: dict[str, int] = {}  # title -> how many of the namesakes hold it
+        for p in owners:
+            for title in p.titles:
+                holders[title] = holders.get(title, 0) + 1
+        recent = []
+        for p in owners:
+            at = _last_before(self._sorted_mentions(p), char)
+            for title in p.titles:
+                if holders[title] == 1:  # "the councillor" when one namesake is the councillor
+                    at = max(at, _last_before(self._title_positions.get(title, []), char))
+            if at >= 0:
+                recent.append((at, p))
         return max(recent, key=lambda r: r[0])[1] if recent else None
+
+    def _sorted_mentions(self, person: Entity) -> list[int]:
+        """`person`'s mentions in order (sorted again only once more were added)."""
+        cached = self._mentions_sorted.get(id(person))
+        if cached is None or cached[0] != len(person.mentions):
+            cached = self._mentions_sorted[id(person)] = (
+                len(person.mentions),
+                sorted(person.mentions),
+            )
+        return cached[1]
+
+    @functools.cached_property
+    def _mentions_sorted(self) -> dict[int, tuple[int, list[int]]]:
+        return {}
+
+    @functools.cached_property
+    def _title_positions(self) -> dict[str, list[int]]:
+        """Where the article refers to someone by each definite title, in order."""
+        positions: dict[str, list[int]] = {}
+        for at, title in self._title_references:
+            positions.setdefault(title, []).append(at)
+        return positions
 
     @functools.cached_property
     def _title_references(self) -> list[tuple[int, str]]:
@@ -1225,6 +1252,16 @@ class EntityTable:
         ]
         counts = [c for c in counts if c[0] > 0]
         return max(counts, key=lambda c: c[:2])[2] if counts else None
+
+
+def _last_before(positions: list[int], char: int) -> int:
+    """The last of the sorted `positions` before `char`, or -1.
+
+    >>> _last_before([3, 8, 20], 10), _last_before([3, 8, 20], 3)
+    (8, -1)
+    """
+    i = bisect.bisect_left(positions, char)
+    return positions[i - 1] if i else -1
 
 
 def _namesakes_agreeing(
