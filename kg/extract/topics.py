@@ -694,7 +694,7 @@ def default_taxonomy(path: str | None = None, keywords: str | None = None) -> Ta
 
 
 # -- per article --------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per token of the article: kept small
 class _Item:
     position: int  # token index in the Doc
     forms: frozenset[str]
@@ -845,25 +845,40 @@ def article_items(doc: Doc) -> list[_Item]:
     items: list[_Item] = []
     empty: frozenset[str] = frozenset()
     names = name_tokens(doc)
+    # the forms of a word are worked out once per article: the tokens of a long text
+    # repeat a few thousand words, and each token's item shares its word's set
+    known: dict[tuple[str, str], tuple[frozenset[str], ...]] = {}
     for t in doc:
         if t.is_punct or t.is_space:
             continue
         if t.i in names:
             items.append(_Item(t.i, empty, t.pos_))
             continue
-        parts = words_of(t.text)
-        if not parts:
-            continue
-        if len(parts) == 1:
-            lemma = words_of(t.lemma_)
-            forms = {parts[0], singular(parts[0])}
-            if len(lemma) == 1:
-                forms.add(lemma[0])
-            items.append(_Item(t.i, frozenset(forms), t.pos_))
-        else:  # "COVID-19", "anti-corruption": one token, several words
-            for part in parts:
-                items.append(_Item(t.i, frozenset({part, singular(part)}), t.pos_))
+        key = (t.text, t.lemma_)
+        forms = known.get(key)
+        if forms is None:
+            forms = known[key] = _forms(t.text, t.lemma_)
+        items.extend(_Item(t.i, f, t.pos_) for f in forms)
     return items
+
+
+def _forms(text: str, lemma: str) -> tuple[frozenset[str], ...]:
+    """The match forms of a token: one set of its word, singular and lemma; or one set
+    per word of a token of several ("COVID-19", "anti-corruption"); none for no word.
+
+    >>> [sorted(f) for f in _forms("Schools", "school")]
+    [['school', 'schools']]
+    >>> [sorted(f) for f in _forms("anti-corruption", "anti-corruption")]
+    [['anti'], ['corruption']]
+    """
+    parts = words_of(text)
+    if len(parts) == 1:
+        lemmas = words_of(lemma)
+        forms = {parts[0], singular(parts[0])}
+        if len(lemmas) == 1:
+            forms.add(lemmas[0])
+        return (frozenset(forms),)
+    return tuple(frozenset({part, singular(part)}) for part in parts)
 
 
 def article_prior(doc: Doc, taxonomy: Taxonomy) -> TopicIndex:
@@ -899,18 +914,19 @@ def resolve_references(doc: Doc, items: list[_Item], hits: list[Hit]) -> list[Hi
     at: dict[int, list[Hit]] = defaultdict(list)
     for h in hits:
         at[h.position].append(h)
-    index = {item.position: k for k, item in enumerate(items)}
     covered: set[int] = set()
     heads: dict[str, list[Hit]] = {}
     out: list[Hit] = []
-    for item in items:
+    for k, item in enumerate(items):
         position = item.position
         found = at.get(position, [])
         long = [h for h in found if " " in h.phrase]
         if long:
             words = long[0].phrase.split()
-            k = index[position]
-            covered.update(i.position for i in items[k : k + len(words)])
+            last = k  # a token of several words: the phrase runs from its last item
+            while last + 1 < len(items) and items[last + 1].position == position:
+                last += 1
+            covered.update(i.position for i in items[last : last + len(words)])
             heads[words[-1]] = long
             heads[singular(words[-1])] = long
         token = doc[position]
