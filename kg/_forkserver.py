@@ -39,4 +39,5 @@ def _preload() -> None:
 
 
 die_with_parent()
-_preload()
+if os.environ.get("KG_FORK_SERVER_PRELOAD") == "1":  # kg._pool.PRELOAD_ENV: the server
+    _preload()

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 PRELOAD = ["kg._forkserver"]
+PRELOAD_ENV = "KG_FORK_SERVER_PRELOAD"  # set in the fork server's environment only
 MIN_FILES_PER_WORKER = 8
 
 
@@ -42,13 +43,23 @@ def worker_context():
     return context
 
 
-def start_fork_server() -> None:
-    """Start the fork server now, without waiting for it (it loads the model meanwhile);
-    the pool made later from `worker_context` forks its workers from this one."""
-    worker_context()
+def start_fork_server():
+    """Start the fork server now, unless it runs already, without waiting for it (it
+    loads the model meanwhile); returns the context whose pools fork from it.
+
+    Only the server finds `PRELOAD_ENV` set, so only the server loads the model when
+    it imports `kg._forkserver`; another process importing it (pytest collecting the
+    package's doctests) does not.
+    """
+    context = worker_context()
     from multiprocessing import forkserver
 
-    forkserver.ensure_running()
+    os.environ[PRELOAD_ENV] = "1"
+    try:
+        forkserver.ensure_running()
+    finally:
+        del os.environ[PRELOAD_ENV]
+    return context
 
 
 def cores() -> int:

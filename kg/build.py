@@ -42,7 +42,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg._pool import MIN_FILES_PER_WORKER, cores, worker_context, workers_import_this_kg
+from kg._pool import MIN_FILES_PER_WORKER, cores, start_fork_server, workers_import_this_kg
 from kg.corpus import ArticleInfo, Extracted, extract_stream
 from kg.errors import KgError, UsageError
 from kg.ingest import Article, Skipped, Source, iter_sources, read_source
@@ -204,7 +204,7 @@ def run_processes(
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    context = worker_context()  # the fork server may be running already (kg build)
+    context = start_fork_server()  # it may be running already: kg build starts it early
 
     def new_pool():
         return ProcessPoolExecutor(

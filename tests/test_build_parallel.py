@@ -331,10 +331,21 @@ def test_the_fork_server_loads_the_model_once_for_every_worker():
         "from kg.extract.topics import default_taxonomy\n"
         "print(load_pipeline.cache_info().currsize, default_taxonomy.cache_info().currsize)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
-    )
-    assert done.stdout.split() == ["1", "1"]
+
+    def loaded(**env: str) -> list[str]:
+        done = subprocess.run(
+            [sys.executable, "-c", probe],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+            env={**os.environ, **env},
+        )
+        return done.stdout.split()
+
+    assert loaded(KG_FORK_SERVER_PRELOAD="1") == ["1", "1"]
+    # any other process importing it (pytest collecting doctests) loads nothing
+    assert loaded() == ["0", "0"]
 
 
 def test_the_fork_server_starts_early_only_where_workers_pay(tmp_path, monkeypatch):
