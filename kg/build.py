@@ -2,7 +2,8 @@
 
 1. **Map** (ingest -> nlp -> extract), a pure function of a partition of the input files,
    runs inline, in local worker processes (`--workers N`) or as tasks on a Dask
-   distributed cluster (`--dask`). Each worker process loads the model once. A partition
+   distributed cluster (`--dask`). Local workers are forked from a server that loaded
+   the model once for all of them (`kg._pool`); each Dask worker loads its own. A partition
    returns small records (quotes, names, the article's metadata without its text) and,
    for a build, the N-Triples of each article node with its exact text.
 2. The **store writer** (a thread) bulk loads those article nodes into the new store
