@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import sys
 from collections.abc import Iterable
 from pathlib import Path
+
+from kg.errors import UsageError
 
 PRELOAD = ["kg._forkserver"]
 PRELOAD_ENV = "KG_FORK_SERVER_PRELOAD"  # set in the fork server's environment only
@@ -70,20 +73,47 @@ def cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def check_workers(workers: int | None) -> int:
+    """The number of worker processes to use: the usable cores unless given; 0 is refused,
+    more than the cores is allowed with a warning on stderr."""
+    usable = cores()
+    if workers is None:
+        return usable
+    if workers < 1:
+        raise UsageError(f"--workers must be at least 1 (this machine has {usable} usable cores)")
+    if workers > usable:
+        print(
+            f"kg: warning: --workers {workers} is more than the {usable} usable cores: "
+            "workers will compete for them, and each holds its own model in memory",
+            file=sys.stderr,
+        )
+    return workers
+
+
+def pool_pays(files: int, workers: int) -> bool:
+    """Whether `workers` processes pay for themselves on this many files: below a few
+    files per worker, starting them (a model each, ~2 s) costs more than it saves.
+
+    >>> pool_pays(16, 2), pool_pays(15, 2), pool_pays(100, 1)
+    (True, False, False)
+    """
+    return workers > 1 and files >= MIN_FILES_PER_WORKER * workers
+
+
 def worth_a_pool(paths: Iterable[str], workers: int) -> bool:
-    """Whether `workers` processes pay for themselves on these inputs: below a few files
-    per worker, starting them (a model each, ~2 s) costs more than it saves."""
-    return workers > 1 and has_files(paths, MIN_FILES_PER_WORKER * workers)
+    """`pool_pays` for the files under `paths`, counted no further than it needs."""
+    return pool_pays(count_files(paths, MIN_FILES_PER_WORKER * workers), workers)
 
 
-def has_files(paths: Iterable[str], count: int) -> bool:
-    """Whether the paths hold at least `count` files (hidden ones left out), counting
-    no further than that.
+def count_files(paths: Iterable[str], up_to: int) -> int:
+    """The files under the paths (hidden ones left out), counted up to `up_to` at most.
 
-    >>> has_files([__file__], 1), has_files([__file__], 2)
-    (True, False)
+    >>> count_files([__file__], 5), count_files([__file__], 0)
+    (1, 0)
     """
     seen = 0
+    if seen >= up_to:
+        return seen
     stack = [Path(p) for p in paths]
     while stack:
         path = stack.pop()
@@ -94,6 +124,6 @@ def has_files(paths: Iterable[str], count: int) -> bool:
         except OSError:
             continue
         seen += 1
-        if seen >= count:
-            return True
-    return False
+        if seen >= up_to:
+            break
+    return seen

@@ -34,7 +34,6 @@ import functools
 import hashlib
 import json
 import queue
-import sys
 import threading
 import time
 from collections import deque
@@ -43,9 +42,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg._pool import MIN_FILES_PER_WORKER, cores, start_fork_server, workers_import_this_kg
+from kg._pool import cores, pool_pays, start_fork_server, workers_import_this_kg
 from kg.corpus import ArticleInfo, Extracted, extract_stream
-from kg.errors import KgError, UsageError
+from kg.errors import KgError
 from kg.ingest import Article, Skipped, Source, iter_sources, read_source
 from kg.resolve import Resolution
 from kg.spill import Spill
@@ -466,7 +465,7 @@ def collect(
     if dask:
         parts = partition([Source(s.path.absolute(), s.doc) for s in sources], workers)
         results = run_dask(parts, options, dask, workers, extractor)
-    elif workers > 1 and len(sources) >= MIN_FILES_PER_WORKER * workers:
+    elif pool_pays(len(sources), workers):
         parts = partition(sources, workers)
         results = run_processes(parts, options, workers, extractor)
     else:  # a handful of files: starting worker processes would cost more than it saves
@@ -880,20 +879,3 @@ def _report(reduced: Reduced, collected: Collected, counts, stale: int, started,
 
 def _json(report: dict) -> str:
     return json.dumps(report, indent=1, ensure_ascii=False)
-
-
-def check_workers(workers: int | None) -> int:
-    """The number of worker processes to use: the usable cores unless given; 0 is refused,
-    more than the cores is allowed with a warning on stderr."""
-    cores = usable_cores()
-    if workers is None:
-        return cores
-    if workers < 1:
-        raise UsageError(f"--workers must be at least 1 (this machine has {cores} usable cores)")
-    if workers > cores:
-        print(
-            f"kg: warning: --workers {workers} is more than the {cores} usable cores: "
-            "workers will compete for them, and each holds its own model in memory",
-            file=sys.stderr,
-        )
-    return workers

@@ -421,21 +421,22 @@ class _Progress:
             self.bar.close()
 
 
-def _start_workers_early(args) -> None:
-    """Where the map step will run in local worker processes, start their fork server
-    before this process imports the pipeline: it loads the model meanwhile."""
-    from kg._pool import cores, start_fork_server, worth_a_pool
+def _workers(args) -> int:
+    """`--workers` checked; where the map step will run in local worker processes, their
+    fork server is started before this process imports the pipeline: it loads the model
+    meanwhile."""
+    from kg._pool import check_workers, start_fork_server, worth_a_pool
 
-    workers = cores() if args.workers is None else args.workers
+    workers = check_workers(args.workers)
     if not args.dask and worth_a_pool(args.paths, workers):
         start_fork_server()
+    return workers
 
 
 def cmd_quotes(args) -> int:
-    _start_workers_early(args)
-    from kg.build import check_workers, collect, quote_records, resolve, resolved_articles
+    workers = _workers(args)
+    from kg.build import collect, quote_records, resolve, resolved_articles
 
-    workers = check_workers(args.workers)
     aliases = _aliases(args)
     progress = _Progress(args.quiet)
     try:
@@ -485,10 +486,9 @@ def _csv_cell(value) -> str:
 
 # -- build -----------------------------------------------------------------------------------
 def cmd_build(args) -> int:
-    _start_workers_early(args)
-    from kg.build import NoArticles, build, check_workers
+    workers = _workers(args)
+    from kg.build import NoArticles, build
 
-    workers = check_workers(args.workers)
     aliases = _aliases(args)
     progress = _Progress(args.quiet)
     try:

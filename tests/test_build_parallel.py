@@ -361,7 +361,7 @@ def test_the_fork_server_starts_early_only_where_workers_pay(tmp_path, monkeypat
 
     def early(paths, workers, dask=None):
         started.clear()
-        cli._start_workers_early(argparse.Namespace(paths=paths, workers=workers, dask=dask))
+        assert cli._workers(argparse.Namespace(paths=paths, workers=workers, dask=dask)) == workers
         return bool(started)
 
     assert early([str(many)], 2)
@@ -370,3 +370,4 @@ def test_the_fork_server_starts_early_only_where_workers_pay(tmp_path, monkeypat
     assert not early([str(many)], 2, dask="local"), "Dask starts its own workers"
     assert early([str(few), str(many)], 2)
     assert _pool.worth_a_pool([str(many)], 2) and not _pool.worth_a_pool([str(many)], 3)
+    assert _pool.count_files([str(few), str(many)], 100) == 19
