@@ -197,6 +197,8 @@ class EntityTable:
         self._quoted_mention: dict[int, bool] = {}
         self._media_named: dict[int, bool] = {}
         self._outlet_like: dict[int, bool] = {}
+        # id of a person -> (how many mentions they had, those mentions sorted)
+        self._mentions_sorted: dict[int, tuple[int, list[int]]] = {}
         self._by_token: dict[str, list[Entity]] = {}
         self._by_variant: dict[str, Entity] = {}
         self._by_role: dict[str, list[Entity]] = {}
@@ -1163,10 +1165,6 @@ class EntityTable:
                 sorted(person.mentions),
             )
         return cached[1]
-
-    @functools.cached_property
-    def _mentions_sorted(self) -> dict[int, tuple[int, list[int]]]:
-        return {}
 
     @functools.cached_property
     def _title_positions(self) -> dict[str, list[int]]:
