@@ -46,6 +46,7 @@ from kg._pool import cores, pool_pays, start_fork_server, workers_import_this_kg
 from kg.corpus import ArticleInfo, Extracted, extract_stream
 from kg.errors import KgError
 from kg.ingest import Article, Skipped, Source, iter_sources, read_source
+from kg.ledger import BuildLedger, FirstSeen, Manifest
 from kg.resolve import Resolution
 from kg.spill import Spill
 
@@ -325,13 +326,11 @@ class SourceWriter(threading.Thread):
     When one source arrives twice (a url in two JSONL files), the first in input order wins.
     """
 
-    def __init__(self, store, manifest: dict[str, str], present: set[str]) -> None:
+    def __init__(self, store, manifest: Manifest, ledger: BuildLedger) -> None:
         super().__init__(name="kg-store-writer", daemon=True)
         self.store = store
         self.manifest = manifest
-        self.present = present
-        self.fresh: set[str] = set()  # graphs replaced in this build
-        self.order: dict[str, tuple[int, int]] = {}
+        self.ledger = ledger  # which graphs were present, which this build replaced
         self.triples = 0
         self.seconds = 0.0
         self.error: BaseException | None = None
@@ -365,14 +364,13 @@ class SourceWriter(threading.Thread):
                 pass
 
     def _add(self, name: str, ntriples: str, key: tuple[int, int]) -> None:
-        if name in self.order and self.order[name] < key:
+        if not self.ledger.claim(name, key):
             return  # the same source seen earlier in input order
-        self.order[name] = key
         digest = _digest(ntriples)
-        old = self.manifest.get(name, "").split(" ")
-        if name not in self.fresh and name in self.present and old[0] == digest:
+        unchanged = self.manifest.digests(name)[0] == digest and self.ledger.is_present(name)
+        if unchanged and not self.ledger.is_fresh(name):
             return
-        self.manifest[name] = f"{digest} {old[1] if len(old) > 1 else ''}"
+        self.manifest.set_source(name, digest)
         self.batch[name] = (ntriples, digest)
         self.batch_bytes += len(ntriples)
 
@@ -382,7 +380,7 @@ class SourceWriter(threading.Thread):
         started = time.perf_counter()
         graphs = {name: ntriples for name, (ntriples, _) in self.batch.items()}
         self.store.replace_graphs(graphs)
-        self.fresh.update(graphs)
+        self.ledger.mark_fresh(graphs)
         self.triples += sum(nt.count("\n") for nt in graphs.values())
         self.batch.clear()
         self.batch_bytes = 0
@@ -472,8 +470,16 @@ def collect(
         parts = partition(sources, 1)
         results = run_inline(parts, options, extractor)
     collected.partitions = len(parts)
+    with contextlib.closing(FirstSeen()) as first_doc:  # article id -> its first file
+        _gather(results, collected, first_doc, writer, on_item)
+    collected.map_seconds = time.perf_counter() - started
+    return collected
+
+
+def _gather(results, collected: Collected, first_doc: FirstSeen, writer, on_item) -> None:
+    """Spill each partition's records as it arrives; in input order, tell which article
+    came from a source already read."""
     waiting: dict[int, tuple[list, list[Skipped]]] = {}  # partitions ahead of their turn
-    first_doc: dict[str, str] = {}  # article id -> the file that had it first
     turn = 0
     for number, result in results:
         if writer is not None:
@@ -496,19 +502,15 @@ def collect(
                     collected.skipped.append(entry)
                     continue
                 article, doc, source = entry
-                if article in first_doc:
+                if (earlier := first_doc.first(article, doc)) is not None:
                     collected.repeats.add((turn, position))
-                    reason = f"same source as {first_doc[article]} ({source}): read once"
+                    reason = f"same source as {earlier} ({source}): read once"
                     collected.skipped.append(Skipped(doc, reason))
                     if on_item:
                         on_item(collected.skipped[-1])
-                else:
-                    first_doc[article] = doc
                 position += 1
             collected.failed += failed
             turn += 1
-    collected.map_seconds = time.perf_counter() - started
-    return collected
 
 
 @dataclass
@@ -678,9 +680,10 @@ def build(
         with (
             atomic_output(out / "quotes.jsonl") as quotes_file,
             updating(out, locked=True) as store,
+            contextlib.closing(store.manifest()) as manifest,
+            contextlib.closing(BuildLedger()) as ledger,
         ):
-            manifest = store.manifest()
-            present = store.article_graphs()
+            ledger.mark_present(store.iter_article_graphs())
             # the store pass's taxonomy loads while the workers parse (an error in it is
             # raised again where the store pass asks for it)
             taxonomy = threading.Thread(
@@ -689,7 +692,7 @@ def build(
                 daemon=True,
             )
             taxonomy.start()
-            writer = SourceWriter(store, manifest, present)
+            writer = SourceWriter(store, manifest, ledger)
             writer.start()
             try:
                 collected = collect(
@@ -715,7 +718,7 @@ def build(
                 taxonomy.join()
                 stored = time.perf_counter()
                 articles = _writing_quotes(resolved_articles(collected), quotes_file)
-                counts = _store_quotes(store, reduced, articles, options, writer, present, prune)
+                counts = _store_quotes(store, reduced, articles, options, writer, prune)
             finally:
                 collected.close()
             counts["source_triples_loaded"] = writer.triples
@@ -766,16 +769,15 @@ class NoArticles(KgError):
 
 
 def _store_quotes(
-    store, reduced: Reduced, articles: Iterable[ResolvedArticle], options, writer, present, prune
+    store, reduced: Reduced, articles: Iterable[ResolvedArticle], options, writer, prune
 ) -> dict:
     """Add each article's quotations, people and topics to its graph where they changed."""
     from kg.extract.topics import default_taxonomy
     from kg.rdf.triples import article_iri, article_triples, graph_iri
 
     taxonomy = default_taxonomy(options.topics, options.topic_keywords)
-    manifest = writer.manifest
+    manifest, ledger = writer.manifest, writer.ledger
     written = unchanged = 0
-    current = set()
     loads: dict[str, str] = {}
     clears: list[tuple[str, str]] = []
     loaded = {"triples": 0, "seconds": 0.0}  # what the store's own writes took
@@ -805,7 +807,7 @@ def _store_quotes(
         for article in articles:
             info = article.info
             name = str(graph_iri(info.id))
-            current.add(name)
+            ledger.mark_current(name)
             ntriples = article_triples(
                 info,
                 article.quotes,
@@ -818,13 +820,12 @@ def _store_quotes(
                 include_source=False,
             ).serialize(format="nt")
             digest = _digest(ntriples)
-            source_digest, _, old = manifest.get(name, "").partition(" ")
-            if name not in writer.fresh:
-                if old == digest:
+            if not ledger.is_fresh(name):
+                if manifest.digests(name)[1] == digest:
                     unchanged += 1
                     continue
                 clears.append((name, str(article_iri(info.id))))
-            manifest[name] = f"{source_digest} {digest}"
+            manifest.set_quotes(name, digest)
             loads[name] = ntriples
             pending_bytes += len(ntriples)
             written += 1
@@ -834,15 +835,14 @@ def _store_quotes(
         flush(last=True)
     finally:
         loader.shutdown(wait=True)
-    gone = sorted(present - current)
+    gone = list(ledger.gone())
     removed = 0
     if prune:
         store.remove_graphs(gone)
-        for name in gone:
-            manifest.pop(name, None)
+        manifest.forget(gone)
         removed = len(gone)
     store.compact()
-    store.save_manifest(manifest)
+    manifest.save()
     return {
         "graphs_written": written,
         "graphs_unchanged": unchanged,

@@ -134,6 +134,30 @@ def test_rebuilding_the_same_inputs_gives_the_identical_graph(seed_build, tmp_pa
     assert KgStore(tmp_path, read_only=True).sorted_ntriples() == before
 
 
+def test_a_store_with_the_json_manifest_of_earlier_versions_is_rebuilt_in_place(tmp_path):
+    """Stores written before the SQLite manifest kept it as JSON beside the generation:
+    the next build reads it, so unchanged articles are still left alone."""
+    from kg.ledger import Manifest
+    from kg.rdf.store import json_manifest_path, manifest_path, published
+
+    kg("build", str(SEEDS), "--out", str(tmp_path), "--quiet")
+    generation = published(tmp_path)
+    manifest = Manifest(manifest_path(generation))
+    rows = list(manifest.items())
+    manifest.close()
+    assert len(rows) == 5 and all(len(source) == len(quotes) == 64 for _, source, quotes in rows)
+    old = {name: f"{source} {quotes}" for name, source, quotes in rows}
+    json_manifest_path(generation).write_text(json.dumps(old), encoding="utf-8")
+    manifest_path(generation).unlink()
+    kg("build", str(SEEDS), "--out", str(tmp_path), "--quiet")
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["store"]["graphs_unchanged"] == 5 and report["store"]["graphs_written"] == 0
+    assert not json_manifest_path(published(tmp_path)).exists()
+    converted = Manifest(manifest_path(published(tmp_path)))
+    assert list(converted.items()) == rows
+    converted.close()
+
+
 def test_prune_removes_articles_no_longer_present(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()

@@ -100,10 +100,13 @@ def test_output_folders_are_never_read_and_are_reported_once(tmp_path):
     other.mkdir()
     (other / "store.3.manifest.json").write_text("{}", encoding="utf-8")
     (other / "report.json").write_text("{}", encoding="utf-8")
+    newer = tmp_path / "newer-build"
+    newer.mkdir()
+    (newer / "store.7.manifest.sqlite").write_bytes(b"SQLite format 3\x00")
     items = list(iter_articles([str(tmp_path), str(out / "notes.txt")], exclude=[out]))
     assert [a.doc for a in items if isinstance(a, Article)] == ["a.txt"]
     skipped = [s for s in items if isinstance(s, Skipped)]
-    assert sorted(s.path for s in skipped) == sorted([str(out), str(other)])
+    assert sorted(s.path for s in skipped) == sorted([str(out), str(other), str(newer)])
     assert all("kg output folder" in s.reason for s in skipped)
 
 

@@ -6,6 +6,7 @@ import json
 import random
 import resource
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bench.synthetic import speaker_names
-from kg.rdf.store import KgStore
+from kg.rdf.store import KgStore, manifest_path, published
 
 from .conftest import ROOT, kg
 
@@ -97,9 +98,12 @@ def test_killed_builds_resume_to_the_uninterrupted_graph(corpus_and_reference, t
             proc.send_signal(signal.SIGKILL)
             kills_while_writing += attempts > 1
         proc.wait()
-        for path in [out / "report.json", *out.glob("store.*.manifest.json")]:
-            if path.exists():  # replaced atomically: whole or absent, never half-written
-                json.loads(path.read_text(encoding="utf-8"))
+        if (out / "report.json").exists():  # replaced atomically: whole or absent
+            json.loads((out / "report.json").read_text(encoding="utf-8"))
+        if (generation := published(out)) is not None:  # its manifest is never written again
+            check = sqlite3.connect(manifest_path(generation))
+            assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+            check.close()
     assert kills_while_writing >= 1, "no kill landed while the store was written"
     kg("build", str(source), "--out", str(out), "--quiet")
     assert KgStore(out, read_only=True).sorted_ntriples() == expected

@@ -26,7 +26,7 @@ DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-_MANIFEST = re.compile(r"^store\.\d+\.manifest\.json$")
+_MANIFEST = re.compile(r"^store\.\d+\.manifest\.(json|sqlite)$")
 OUTPUT_FOLDER = "a kg output folder (store, manifest): not read as input"
 
 

@@ -18,7 +18,6 @@ import fcntl
 import functools
 import gc
 import io
-import json
 import os
 import re
 import shutil
@@ -32,6 +31,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from kg.errors import KgError, StoreBusyError
+from kg.ledger import Manifest
 from kg.rdf.vocab import GRAPH, PREFIXES, bind_prefixes
 
 STORE_DIR = "store"
@@ -75,6 +75,12 @@ def published(root: Path) -> Path | None:
 
 
 def manifest_path(generation: Path) -> Path:
+    """The file beside a generation with its article graphs' digests (`kg.ledger.Manifest`)."""
+    return generation.with_name(generation.name + ".manifest.sqlite")
+
+
+def json_manifest_path(generation: Path) -> Path:
+    """Where stores written before the SQLite manifest kept it (read once, then converted)."""
     return generation.with_name(generation.name + ".manifest.json")
 
 
@@ -101,6 +107,8 @@ def updating(root: str | Path, locked: bool = False) -> Iterator[KgStore]:
             _clone(current, staging)
             if manifest_path(current).exists():
                 shutil.copyfile(manifest_path(current), manifest_path(staging))
+            elif json_manifest_path(current).exists():
+                Manifest.from_json(manifest_path(staging), json_manifest_path(current)).close()
         staging.mkdir(parents=True, exist_ok=True)
         store = KgStore._writable(root, staging)
         try:
@@ -229,6 +237,7 @@ def _remove_generations(root: Path, keep: set[Path | None]) -> None:
         if _GENERATION.match(path.name) and path.name not in keep_names:
             shutil.rmtree(path, ignore_errors=True)
             manifest_path(path).unlink(missing_ok=True)
+            json_manifest_path(path).unlink(missing_ok=True)
 
 
 class KgStore:
@@ -292,14 +301,13 @@ class KgStore:
         del self.store
         gc.collect()
 
-    def manifest(self) -> dict[str, str]:
-        """Digest of each article graph as last written (to skip unchanged articles)."""
-        if self.manifest_path is None:
-            return {}
-        try:
-            return json.loads(self.manifest_path.read_text("utf-8"))
-        except (OSError, ValueError):
-            return {}
+    def manifest(self) -> Manifest:
+        """The digests of each article graph as last written, to skip unchanged articles:
+        the generation being written (in memory for a store in memory). `Manifest.save`
+        keeps changes; the caller closes it."""
+        if self.read_only:
+            raise KgError("the manifest is read and written by the build, in `updating`")
+        return Manifest(self.manifest_path)
 
     # -- writing --------------------------------------------------------------------------
     def remove_graphs(self, names: Iterable[str]) -> None:
@@ -427,8 +435,14 @@ class KgStore:
         return {g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)}
 
     def article_graphs(self) -> set[str]:
+        return set(self.iter_article_graphs())
+
+    def iter_article_graphs(self) -> Iterator[str]:
+        """The names of the articles' graphs, streamed (the store may hold millions)."""
         prefix = str(GRAPH)
-        return {g for g in self.graph_names() if g.startswith(prefix)}
+        for graph in self.store.named_graphs():
+            if isinstance(graph, ox.NamedNode) and graph.value.startswith(prefix):
+                yield graph.value
 
     def flush(self) -> None:
         if self.root is not None and not self.read_only:
@@ -439,11 +453,6 @@ class KgStore:
         read fewer of them; a store on disk only."""
         if self.root is not None:
             self.store.optimize()
-
-    def save_manifest(self, digests: dict[str, str]) -> None:
-        from kg.files import atomic_write
-
-        atomic_write(self.manifest_path, json.dumps(digests, indent=1, sort_keys=True))
 
     # -- reading --------------------------------------------------------------------------
     def query(self, sparql: str):
