@@ -134,3 +134,20 @@ def test_the_reduce_holds_a_few_integers_per_quote():
     small, large = 5_000, 25_000
     per_quote = (_reduce_peak(large) - _reduce_peak(small)) / (large - small)
     assert per_quote < REDUCE_GROWTH, per_quote
+
+
+def test_a_page_cut_to_its_most_quoted_speakers_reads_only_their_articles_texts(tmp_path):
+    """Each text read is kept by the store's caches for the rest of the build: a page of
+    some speakers looks up the texts of their articles, not of every article."""
+    folder = tmp_path / "in"
+    write_articles(folder, 60)
+    out = tmp_path / "out"
+    build([str(folder)], out, MapOptions(), extractor=stand_in_extractor, page_quotes=20)
+    store = KgStore(out, read_only=True)
+    looked_up: list[str] = []
+    lookup = store.article_text
+    store.article_text = lambda iri: looked_up.append(iri) or lookup(iri)
+    shown = read_page_data(store, max_quotes=20)
+    assert 0 < len(shown.articles) < 60
+    assert sorted(looked_up) == sorted(shown.articles)
+    assert any(q.before or q.after for q in shown.quotes)  # the sentences are still cut

@@ -29,7 +29,7 @@ AGENT_KINDS = ("person", "organization", "anonymous", "other")
 CONTEXT_LIMIT = 300  # characters of sentence kept on each side of a quote
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Agent:
     """A speaker, relayer or addressee.
 
@@ -45,13 +45,13 @@ class Agent:
     alternate_names: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Topic:
     iri: str
     label: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """A person, place or organisation a quote names (``schema:mentions``)."""
 
@@ -60,7 +60,7 @@ class Mention:
     kind: str  # person, place, organization or other
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """The article a quote comes from."""
 
@@ -72,7 +72,7 @@ class Source:
     url: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuoteRecord:
     """One quotation with everything the page's panel and list show.
 
@@ -305,14 +305,13 @@ SELECT ?speaker (COUNT(?q) AS ?n) WHERE { GRAPH ?g {
 } } GROUP BY ?speaker
 """
 ARTICLES = """
-SELECT ?a ?doc ?title ?date ?url ?outlet ?text WHERE { GRAPH ?g {
+SELECT ?a ?doc ?title ?date ?url ?outlet WHERE { GRAPH ?g {
   ?a a schema:NewsArticle .
   OPTIONAL { ?a kg:docName ?doc }
   OPTIONAL { ?a schema:headline ?title }
   OPTIONAL { ?a schema:datePublished ?date }
   OPTIONAL { ?a schema:url ?url }
   OPTIONAL { ?a schema:publisher ?p . ?p schema:name ?outlet }
-  OPTIONAL { ?a nif:isString ?text }
 } }
 """
 
@@ -456,21 +455,24 @@ def read_page_data(store, speaker: str | None = None, max_quotes: int | None = N
     else:
         rows = store.query(sparql)
     quote_rows: dict[str, dict] = {}
+    # one string per IRI, kind and cue, not one per row that names it
+    shared: dict[str | None, str | None] = {}
     for row in rows:
         iri = row["q"].value
         if iri in quote_rows:  # a second via or addressee: the first one is kept
             continue
         quote_rows[iri] = {
             "text": _value(row["text"]) or "",
-            "kind": _value(row["kind"]) or "",
-            "speaker": row["speaker"].value,
-            "article": row["article"].value,
+            "kind": shared.setdefault(kind := _value(row["kind"]) or "", kind),
+            "speaker": shared.setdefault(who := row["speaker"].value, who),
+            "article": shared.setdefault(article := row["article"].value, article),
             "start": _int(_value(row["begin"])),
             "end": _int(_value(row["end"])),
-            "cue": _value(row["cue"]) or "",
-            "via": _value(row["via"]),
-            "addressee": _value(row["addr"]),
+            "cue": shared.setdefault(cue := _value(row["cue"]) or "", cue),
+            "via": shared.setdefault(via := _value(row["via"]), via),
+            "addressee": shared.setdefault(addressee := _value(row["addr"]), addressee),
         }
+    del shared
     topics_of: dict[str, list[str]] = defaultdict(list)
     for row in store.query(TOPICS):
         if row["q"].value in quote_rows:
@@ -497,7 +499,8 @@ def read_page_data(store, speaker: str | None = None, max_quotes: int | None = N
     for source, text in _read_articles(store, set(quotes_of) if in_store is not None else None):
         articles[source.iri] = source
         _add_sentences(quotes_of.get(source.iri, ()), text)
-    quotes = []
+    del quotes_of
+    # each quote's row gives way to its record as it is made: never both for every quote
     for iri, q in quote_rows.items():
         before, after = q.get("sentence", ("", ""))
         for key in (q["speaker"], q["via"], q["addressee"]):
@@ -505,25 +508,25 @@ def read_page_data(store, speaker: str | None = None, max_quotes: int | None = N
                 agents[key] = Agent(key, _local(key), "other", False)
         if q["article"] not in articles:
             articles[q["article"]] = Source(q["article"], _local(q["article"]))
-        quotes.append(
-            QuoteRecord(
-                iri,
-                _local(iri),
-                q["text"],
-                q["kind"],
-                q["speaker"],
-                q["article"],
-                q["start"],
-                q["end"],
-                q["cue"],
-                q["via"],
-                q["addressee"],
-                tuple(dict.fromkeys(topics_of.get(iri, ()))),
-                tuple(dict.fromkeys(mentions_of.get(iri, ()))),
-                before,
-                after,
-            )
+        quote_rows[iri] = QuoteRecord(
+            iri,
+            _local(iri),
+            q["text"],
+            q["kind"],
+            q["speaker"],
+            q["article"],
+            q["start"],
+            q["end"],
+            q["cue"],
+            q["via"],
+            q["addressee"],
+            tuple(dict.fromkeys(topics_of.get(iri, ()))),
+            tuple(dict.fromkeys(mentions_of.get(iri, ()))),
+            before,
+            after,
         )
+    quotes: list[QuoteRecord] = list(quote_rows.values())  # type: ignore[arg-type]
+    del quote_rows
     quotes.sort(key=lambda r: (articles[r.article].date, articles[r.article].doc, r.start or 0))
     used_agents = {k for r in quotes for k in (r.speaker, r.via, r.addressee) if k}
     used_topics = {t for r in quotes for t in r.topics}
@@ -578,7 +581,9 @@ def _read_mentions(store, agents: dict[str, Agent]) -> dict[str, Mention]:
 
 def _read_articles(store, wanted: set[str] | None = None) -> Iterator[tuple[Source, str]]:
     """Each article's provenance and text, once (only the `wanted` ones, if given). The
-    rows stream, and so do the texts: the caller keeps what it needs of each."""
+    rows stream, and so do the texts: the caller keeps what it needs of each. A text is
+    read by its own lookup, only for an article wanted (the store's reads keep what they
+    read in caches: reading every text for a page of some would fill them for nothing)."""
     seen: set[str] = set()
     for row in store.query(ARTICLES):
         iri = row["a"].value
@@ -593,7 +598,7 @@ def _read_articles(store, wanted: set[str] | None = None) -> Iterator[tuple[Sour
             _value(row["date"]) or "",
             _value(row["url"]) or "",
         )
-        yield source, row["text"].value if row["text"] is not None else ""
+        yield source, store.article_text(iri) or ""
 
 
 def _add_sentences(quotes: Iterable[dict], text: str) -> None:

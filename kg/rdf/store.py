@@ -32,13 +32,14 @@ import pyoxigraph as ox
 
 from kg.errors import KgError, StoreBusyError
 from kg.ledger import Manifest
-from kg.rdf.vocab import GRAPH, PREFIXES, bind_prefixes
+from kg.rdf.vocab import GRAPH, NIF, PREFIXES, bind_prefixes
 
 STORE_DIR = "store"
 LOCK_FILE = "store.lock"
 _GENERATION = re.compile(r"^store\.(\d+)$")
 CHUNK_BYTES = 8 * 1024 * 1024
 LINE_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.N_TRIPLES)
+_IS_STRING = ox.NamedNode(str(NIF.isString))
 
 
 @contextmanager
@@ -320,6 +321,12 @@ class KgStore:
         """Replace named graphs (IRI -> N-Triples) at once: drop them, then bulk load them.
 
         Much faster than a transaction per graph; like `bulk_load`, use it inside `updating`.
+        A graph given no triples is kept, empty.
+
+        >>> store = KgStore(None)
+        >>> store.replace_graphs({"urn:g": "<urn:a> <urn:b> <urn:c> .", "urn:e": ""})
+        >>> sorted(store.graph_names()), len(store.store)
+        (['urn:e', 'urn:g'], 1)
         """
         if not graphs:
             return
@@ -327,8 +334,9 @@ class KgStore:
         self.remove_graphs(present)
         nquads = "".join(as_nquads(ntriples, name) for name, ntriples in graphs.items())
         self.bulk_load(nquads.encode(), ox.RdfFormat.N_QUADS, label="article graphs")
-        for name in graphs:  # a graph with no triples still exists
-            self.store.add_graph(ox.NamedNode(name))
+        for name, ntriples in graphs.items():  # a graph with no triples still exists
+            if not ntriples.strip():  # (the bulk load names the others)
+                self.store.add_graph(ox.NamedNode(name))
 
     def add_to_graphs(self, graphs: dict[str, str]) -> None:
         """Add N-Triples to named graphs (IRI -> N-Triples) with one bulk load."""
@@ -470,6 +478,20 @@ class KgStore:
             "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
         )
         return int(next(iter(result))["n"].value)
+
+    def article_text(self, article: str) -> str | None:
+        """The exact text stored for an article (``nif:isString``), by a lookup in the
+        store's indexes, or None.
+
+        >>> store = KgStore(None)
+        >>> store.add_to_graphs({"urn:g": f'<urn:a> <{NIF.isString}> "It rained." .'})
+        >>> store.article_text("urn:a"), store.article_text("urn:b")
+        ('It rained.', None)
+        """
+        for quad in self.store.quads_for_pattern(ox.NamedNode(article), _IS_STRING, None, None):
+            if isinstance(quad.object, ox.Literal):
+                return quad.object.value
+        return None
 
     def graph_ntriples(self, name: str) -> bytes:
         """One named graph as N-Triples."""
