@@ -50,13 +50,14 @@ from kg.ledger import BuildLedger, FirstSeen, Manifest
 from kg.resolve import Resolution
 from kg.spill import Spill
 
-# Graphs bulk loaded at once: memory stays bounded by one batch, and each bulk load has a
-# fixed cost (new table files, which the store later merges) that small batches would pay
-# thousands of times. Measured on bench.build_scale at 20k articles: 200 graphs / 4 MB
-# loaded 76-83k triples/s, 500 / 8 MB 98k at the same peak memory, 1,000 / 16 MB 117-122k
-# but with 60-100 MB more held by the store pass.
-LOAD_EVERY = 500
-LOAD_BYTES = 8 * 1024 * 1024  # ... or this much N-Triples, whichever comes first
+# Graphs bulk loaded at once, gathered in a file (`kg.rdf.store.GraphBatch`) so memory
+# holds their names only: each bulk load has a fixed cost (new table files, which the
+# store later merges) that small batches would pay thousands of times. Measured on
+# bench.build_scale at 20k articles: 500 graphs / 8 MB loaded 105-114k triples/s, 2,000 /
+# 32 MB 152k, 4,000 / 64 MB 153k (while the batches were held in memory, 1,000 / 16 MB
+# cost 60-100 MB more than 500 / 8 MB).
+LOAD_EVERY = 2000
+LOAD_BYTES = 32 * 1024 * 1024  # ... or this much N-Quads, whichever comes first
 MAX_PARTITION = 16  # files per map task
 # graph.html of a build holds the quotes of the most quoted speakers up to this many (the
 # page of 50,000 quotes opens in about 2 s; its data costs the build ~2.3 KB per quote)
@@ -335,8 +336,7 @@ class SourceWriter(threading.Thread):
         self.seconds = 0.0
         self.error: BaseException | None = None
         self.queue: queue.Queue = queue.Queue(maxsize=4)
-        self.batch: dict[str, tuple[str, str]] = {}
-        self.batch_bytes = 0
+        self.batch = store.new_batch()  # on disk until it loads
 
     def put(self, number: int, graphs: list[tuple[str, str]]) -> None:
         if self.error is not None:
@@ -355,13 +355,15 @@ class SourceWriter(threading.Thread):
                 number, graphs = item
                 for position, (name, ntriples) in enumerate(graphs):
                     self._add(name, ntriples, (number, position))
-                    if len(self.batch) >= LOAD_EVERY or self.batch_bytes >= LOAD_BYTES:
+                    if len(self.batch) >= LOAD_EVERY or self.batch.bytes >= LOAD_BYTES:
                         self._flush()
             self._flush()
         except BaseException as exc:  # noqa: BLE001 - handed to the coordinator
             self.error = exc
             while self.queue.get() is not None:  # let the coordinator finish putting
                 pass
+        finally:
+            self.batch.close()
 
     def _add(self, name: str, ntriples: str, key: tuple[int, int]) -> None:
         if not self.ledger.claim(name, key):
@@ -371,19 +373,19 @@ class SourceWriter(threading.Thread):
         if unchanged and not self.ledger.is_fresh(name):
             return
         self.manifest.set_source(name, digest)
-        self.batch[name] = (ntriples, digest)
-        self.batch_bytes += len(ntriples)
+        if name in self.batch:  # an earlier source of a graph already in the batch: the
+            self._flush()  # batch loads first, and this source replaces the graph next
+        self.batch.add(name, ntriples)
 
     def _flush(self) -> None:
         if not self.batch:
             return
         started = time.perf_counter()
-        graphs = {name: ntriples for name, (ntriples, _) in self.batch.items()}
-        self.store.replace_graphs(graphs)
-        self.ledger.mark_fresh(graphs)
-        self.triples += sum(nt.count("\n") for nt in graphs.values())
-        self.batch.clear()
-        self.batch_bytes = 0
+        self.store.replace_batch(self.batch)
+        self.ledger.mark_fresh(self.batch.names)
+        self.triples += self.batch.triples
+        self.batch.close()
+        self.batch = self.store.new_batch()
         self.seconds += time.perf_counter() - started
 
 
@@ -778,20 +780,22 @@ def _store_quotes(
     taxonomy = default_taxonomy(options.topics, options.topic_keywords)
     manifest, ledger = writer.manifest, writer.ledger
     written = unchanged = 0
-    loads: dict[str, str] = {}
+    loads = store.new_batch()  # on disk until it loads
     clears: list[tuple[str, str]] = []
     loaded = {"triples": 0, "seconds": 0.0}  # what the store's own writes took
-    pending_bytes = 0
     # a batch loads on a thread (Oxigraph without the GIL) while the next one is written;
     # one batch at a time, in order, so a changed graph is cleared before it is added to
     loader = ThreadPoolExecutor(1, thread_name_prefix="kg-store-load")
     in_flight = None
 
-    def load(clears: list[tuple[str, str]], loads: dict[str, str]) -> None:
+    def load(clears: list[tuple[str, str]], loads) -> None:
         started = time.perf_counter()
-        store.clear_derived(clears)
-        store.add_to_graphs(loads)
-        loaded["triples"] += sum(nt.count("\n") for nt in loads.values())
+        try:
+            store.clear_derived(clears)
+            store.add_batch(loads)
+            loaded["triples"] += loads.triples
+        finally:
+            loads.close()
         loaded["seconds"] += time.perf_counter() - started
 
     def flush(last: bool = False) -> None:
@@ -799,7 +803,7 @@ def _store_quotes(
         if in_flight is not None:
             in_flight.result()
         in_flight = loader.submit(load, clears, loads)
-        loads, clears = {}, []
+        loads, clears = store.new_batch(), []
         if last:
             in_flight.result()
 
@@ -826,15 +830,14 @@ def _store_quotes(
                     continue
                 clears.append((name, str(article_iri(info.id))))
             manifest.set_quotes(name, digest)
-            loads[name] = ntriples
-            pending_bytes += len(ntriples)
+            loads.add(name, ntriples)
             written += 1
-            if len(loads) >= LOAD_EVERY or pending_bytes >= LOAD_BYTES:
+            if len(loads) >= LOAD_EVERY or loads.bytes >= LOAD_BYTES:
                 flush()
-                pending_bytes = 0
         flush(last=True)
     finally:
         loader.shutdown(wait=True)
+        loads.close()
     gone = list(ledger.gone())
     removed = 0
     if prune:

@@ -371,3 +371,35 @@ def test_the_fork_server_starts_early_only_where_workers_pay(tmp_path, monkeypat
     assert early([str(few), str(many)], 2)
     assert _pool.worth_a_pool([str(many)], 2) and not _pool.worth_a_pool([str(many)], 3)
     assert _pool.count_files([str(few), str(many)], 100) == 19
+
+
+@pytest.mark.parametrize("load_every", [1, 100])
+def test_the_store_writer_keeps_the_source_first_in_input_order_whatever_arrives_first(
+    tmp_path, monkeypatch, load_every
+):
+    """Dask may hand back partition 1 before partition 0: when both hold the same source,
+    partition 0's triples are the graph's, whether the two meet in one batch or not."""
+    import contextlib
+
+    import kg.build as build_module
+    from kg.ledger import BuildLedger
+    from kg.rdf.store import updating
+
+    monkeypatch.setattr(build_module, "LOAD_EVERY", load_every)
+    graph, other = "https://kg.example.org/graph/a", "https://kg.example.org/graph/b"
+    with (
+        updating(tmp_path) as store,
+        contextlib.closing(store.manifest()) as manifest,
+        contextlib.closing(BuildLedger()) as ledger,
+    ):
+        writer = build_module.SourceWriter(store, manifest, ledger)
+        writer.start()
+        writer.put(1, [(graph, "<urn:late> <urn:p> <urn:o> .\n")])
+        writer.put(
+            0, [(other, "<urn:b> <urn:p> <urn:o> .\n"), (graph, "<urn:early> <urn:p> <urn:o> .\n")]
+        )
+        writer.put(2, [(graph, "<urn:later> <urn:p> <urn:o> .\n")])
+        writer.close()
+        assert store.graph_ntriples(graph).decode() == "<urn:early> <urn:p> <urn:o> .\n"
+        assert store.graph_ntriples(other).decode() == "<urn:b> <urn:p> <urn:o> .\n"
+        assert writer.triples == 3  # partition 1's was loaded, then replaced

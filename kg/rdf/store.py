@@ -21,10 +21,11 @@ import io
 import os
 import re
 import shutil
+import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager, nullcontext
+from contextlib import ExitStack, closing, contextmanager, nullcontext
 from pathlib import Path
 from typing import BinaryIO
 
@@ -181,6 +182,51 @@ def as_nquads(ntriples: str, graph: str) -> str:
     return "".join(quads)
 
 
+class GraphBatch:
+    r"""Named graphs' N-Triples gathered as N-Quads in an unnamed temporary file, for one
+    bulk load (`KgStore.replace_batch`, `KgStore.add_batch`): memory holds the graphs'
+    names, not their triples, however big the batch.
+
+    >>> batch = GraphBatch(None)
+    >>> batch.add("urn:g", "<urn:a> <urn:b> <urn:c> .\n"); batch.add("urn:e", "")
+    >>> batch.names, batch.empty, batch.triples, "urn:g" in batch
+    (['urn:g', 'urn:e'], ['urn:e'], 1, True)
+    >>> batch.close()
+    """
+
+    def __init__(self, folder: str | Path | None) -> None:
+        self.folder = folder
+        self.file = tempfile.TemporaryFile(dir=folder, prefix=".kg-batch-")  # noqa: SIM115 - closed by close()
+        self.names: list[str] = []
+        self._named: set[str] = set()
+        self.empty: list[str] = []  # graphs with no triples, which a bulk load would not name
+        self.bytes = 0
+        self.triples = 0
+
+    def add(self, name: str, ntriples: str) -> None:
+        data = as_nquads(ntriples, name).encode()
+        try:
+            self.file.write(data)
+        except OSError as exc:  # a full disk: say where, not a traceback
+            folder = self.folder or tempfile.gettempdir()
+            raise KgError(f"{folder}: cannot gather graphs to load ({exc})") from None
+        self.names.append(name)
+        self._named.add(name)
+        if not data:
+            self.empty.append(name)
+        self.bytes += len(data)
+        self.triples += data.count(b"\n")
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._named
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def close(self) -> None:
+        self.file.close()
+
+
 def load_workers() -> int:
     """How many chunks load at once: the cores this process may use."""
     from kg._pool import cores
@@ -328,21 +374,39 @@ class KgStore:
         >>> sorted(store.graph_names()), len(store.store)
         (['urn:e', 'urn:g'], 1)
         """
-        if not graphs:
-            return
-        present = [name for name in graphs if self.store.contains_named_graph(ox.NamedNode(name))]
-        self.remove_graphs(present)
-        nquads = "".join(as_nquads(ntriples, name) for name, ntriples in graphs.items())
-        self.bulk_load(nquads.encode(), ox.RdfFormat.N_QUADS, label="article graphs")
-        for name, ntriples in graphs.items():  # a graph with no triples still exists
-            if not ntriples.strip():  # (the bulk load names the others)
-                self.store.add_graph(ox.NamedNode(name))
+        with closing(self.new_batch()) as batch:
+            for name, ntriples in graphs.items():
+                batch.add(name, ntriples)
+            self.replace_batch(batch)
 
     def add_to_graphs(self, graphs: dict[str, str]) -> None:
         """Add N-Triples to named graphs (IRI -> N-Triples) with one bulk load."""
-        if graphs:
-            nquads = "".join(as_nquads(ntriples, name) for name, ntriples in graphs.items())
-            self.bulk_load(nquads.encode(), ox.RdfFormat.N_QUADS, label="article graphs")
+        with closing(self.new_batch()) as batch:
+            for name, ntriples in graphs.items():
+                batch.add(name, ntriples)
+            self.add_batch(batch)
+
+    def new_batch(self) -> GraphBatch:
+        """An empty batch of graphs to load, its file beside the store."""
+        return GraphBatch(self.root)
+
+    def replace_batch(self, batch: GraphBatch) -> None:
+        """Replace the batch's graphs: drop those the store has, then bulk load the batch
+        (each name once in a batch: `GraphBatch` keeps every graph it is given)."""
+        if not batch:
+            return
+        present = [n for n in batch.names if self.store.contains_named_graph(ox.NamedNode(n))]
+        self.remove_graphs(present)
+        self.add_batch(batch)
+        for name in batch.empty:  # a graph with no triples still exists
+            self.store.add_graph(ox.NamedNode(name))
+
+    def add_batch(self, batch: GraphBatch) -> None:
+        """Add the batch's triples to its graphs with one bulk load, read from its file."""
+        if batch.bytes:
+            batch.file.flush()
+            batch.file.seek(0)
+            self.bulk_load(batch.file, ox.RdfFormat.N_QUADS, label="article graphs")
 
     def clear_derived(self, graphs: list[tuple[str, str]]) -> None:
         """Empty article graphs (graph IRI, article IRI) of all but the article node's own
@@ -525,7 +589,6 @@ class KgStore:
         [b'<urn:a> <urn:p> <urn:c> .\n', b'<urn:b> <urn:p> "x y" .\n']
         """
         import heapq
-        import tempfile
 
         with tempfile.TemporaryDirectory(dir=folder, prefix=".sort-") as tmp:
             runs: list[Path] = []
@@ -562,7 +625,6 @@ class KgStore:
         """Write the union of all graphs as Turtle (each triple once, sorted, kg's
         prefixes), streamed through `distinct_ntriples` so memory stays bounded; `folder`
         holds the sort's temporary files. Returns the number of distinct triples."""
-        import tempfile
 
         count = 0
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".union-", suffix=".nt") as sorted_nt:
