@@ -60,7 +60,7 @@ LOAD_EVERY = 2000
 LOAD_BYTES = 32 * 1024 * 1024  # ... or this much N-Quads, whichever comes first
 MAX_PARTITION = 16  # files per map task
 # graph.html of a build holds the quotes of the most quoted speakers up to this many (the
-# page of 50,000 quotes opens in about 2 s; its data costs the build ~2.3 KB per quote)
+# page of 50,000 quotes opens in about 2 s; making it costs the build ~2 KB per quote)
 PAGE_QUOTES = 50_000
 # An extractor turns a batch of articles into their Extracted records, in order; the
 # default is kg's own pipeline. Tests and benchmarks pass their own.
