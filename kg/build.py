@@ -310,7 +310,7 @@ def run_dask(
 
 
 def _failed_partition(sources: list[Source], reason: str) -> MapResult:
-    return MapResult(failed=[Skipped(str(s.path), f"extraction failed: {reason}") for s in sources])
+    return MapResult(failed=[Skipped(s.location, f"extraction failed: {reason}") for s in sources])
 
 
 # -- the store writer ----------------------------------------------------------------------
@@ -463,7 +463,7 @@ def collect(
         else:
             sources.append(item)
     if dask:
-        parts = partition([Source(s.path.absolute(), s.doc) for s in sources], workers)
+        parts = partition([Source(str(s.path.absolute()), s.doc) for s in sources], workers)
         results = run_dask(parts, options, dask, workers, extractor)
     elif pool_pays(len(sources), workers):
         parts = partition(sources, workers)

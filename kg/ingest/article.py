@@ -28,12 +28,23 @@ def source_id(source: str) -> str:
     return hashlib.sha256(("source:" + source).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
-    """A file to read and the name it goes by: its path relative to the input root."""
+    """A file to read and the name it goes by: its path relative to the input root.
 
-    path: Path
+    The location is kept as text: a build holds one `Source` per input file while its map
+    step runs, and a `Path` object and an instance dict cost about 400 B more per file.
+
+    >>> Source("in/a.txt", "a.txt").path
+    PosixPath('in/a.txt')
+    """
+
+    location: str
     doc: str
+
+    @property
+    def path(self) -> Path:
+        return Path(self.location)
 
 
 @dataclass(frozen=True)

@@ -134,7 +134,7 @@ def iter_sources(
             if key not in seen:
                 seen.add(key)
                 doc = Path(os.path.relpath(os.path.abspath(candidate), root)).as_posix()
-                yield Source(candidate, doc)
+                yield Source(str(candidate), doc)
 
 
 def _walk(top: Path, output_folder, notes: list[Skipped]) -> list[Path]:
@@ -184,7 +184,7 @@ def read_file(
 ) -> Iterator[Article | Skipped]:
     """Read one file into its article(s); raise `InputError` when the whole file is unusable."""
     if isinstance(source, Path):
-        source = Source(source, source.name)
+        source = Source(str(source), source.name)
     path = source.path
     name = str(path)
     size = path.stat().st_size
