@@ -21,8 +21,9 @@
 
 Memory on the coordinator: one partition of records, the reduce's tables (counts and
 spellings per distinct name, a few integers per quote in arrays, one speaker's word sets
-at a time), a few keys per article (the store manifest, which source came first) and the
-page's quotes.
+at a time) and the page's quotes; what it keeps per article (the store manifest, which
+source came first, which graphs it wrote) is in SQLite (`kg.ledger`), and graphs wait for
+their bulk load in a temporary file (`kg.rdf.store.GraphBatch`).
 The graph, quotes.jsonl and report.json (apart from its timings) do not depend on the
 engine or the number of workers: results are put back in input order before the reduce.
 """
@@ -363,7 +364,8 @@ class SourceWriter(threading.Thread):
             while self.queue.get() is not None:  # let the coordinator finish putting
                 pass
         finally:
-            self.batch.close()
+            with contextlib.suppress(OSError):  # a full disk was said where it happened
+                self.batch.close()
 
     def _add(self, name: str, ntriples: str, key: tuple[int, int]) -> None:
         if not self.ledger.claim(name, key):
@@ -375,6 +377,7 @@ class SourceWriter(threading.Thread):
         self.manifest.set_source(name, digest)
         if name in self.batch:  # an earlier source of a graph already in the batch: the
             self._flush()  # batch loads first, and this source replaces the graph next
+            # (so `triples`, what was loaded, counts both copies)
         self.batch.add(name, ntriples)
 
     def _flush(self) -> None:

@@ -37,10 +37,11 @@ def _connect(path: str) -> sqlite3.Connection:
 class Manifest:
     """The digests of each article graph's source and quotation triples as last stored.
 
-    Changes are written in one transaction, made durable by `save()`. There is no
-    rollback journal: a build that fails drops its whole generation, manifest included,
-    so a half-written manifest is never read, and a journal would hold in memory the
-    pages a big rewrite changes.
+    Changes are written in one transaction, made durable by `save()`. There is no rollback
+    journal: a build that fails drops its whole generation, manifest included, so a
+    half-written manifest is never read, and a journal would hold in memory the pages a
+    big rewrite changes. A damaged file is dropped for an empty manifest: every article is
+    then written again, as into a new store.
 
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "store.1.manifest.sqlite"
@@ -56,13 +57,31 @@ class Manifest:
 
     def __init__(self, path: str | Path | None) -> None:
         self.path = Path(path) if path is not None else None
-        self.db = _connect(str(path) if path is not None else ":memory:")
-        self.db.execute("PRAGMA journal_mode = OFF")
-        self.db.execute(
-            "CREATE TABLE IF NOT EXISTS graphs "
-            "(name TEXT PRIMARY KEY, source TEXT NOT NULL, quotes TEXT NOT NULL) WITHOUT ROWID"
-        )
-        self.db.execute("BEGIN")
+        try:
+            self.db = self._open()
+        except sqlite3.DatabaseError:
+            # damaged (a disk error, another file in its place): what it said is lost, so
+            # the build writes every article again, as for a new store
+            if self.path is None:
+                raise
+            self.path.unlink(missing_ok=True)
+            self.db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        db = _connect(str(self.path) if self.path is not None else ":memory:")
+        try:
+            if db.execute("PRAGMA quick_check").fetchone() != ("ok",):
+                raise sqlite3.DatabaseError("the manifest fails SQLite's quick check")
+            db.execute("PRAGMA journal_mode = OFF")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS graphs (name TEXT PRIMARY KEY, "
+                "source TEXT NOT NULL, quotes TEXT NOT NULL) WITHOUT ROWID"
+            )
+            db.execute("BEGIN")
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
 
     @classmethod
     def from_json(cls, path: str | Path, old: str | Path) -> Manifest:

@@ -151,3 +151,28 @@ def test_a_page_cut_to_its_most_quoted_speakers_reads_only_their_articles_texts(
     assert 0 < len(shown.articles) < 60
     assert sorted(looked_up) == sorted(shown.articles)
     assert any(q.before or q.after for q in shown.quotes)  # the sentences are still cut
+
+
+def test_a_full_disk_while_gathering_graphs_to_load_is_a_clear_error_naming_the_folder(tmp_path):
+    from kg.rdf.store import GraphBatch
+
+    class FullDisk:
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def flush(self):  # what was buffered, written at last
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def close(self):
+            pass
+
+    store = KgStore(None)
+    batch = GraphBatch(tmp_path)
+    batch.add("urn:g", "<urn:a> <urn:b> <urn:c> .\n")
+    batch.file.close()
+    batch.file = FullDisk()
+    with pytest.raises(KgError, match=f"{tmp_path}: cannot gather graphs to load"):
+        batch.add("urn:h", "<urn:a> <urn:b> <urn:c> .\n")
+    with pytest.raises(KgError, match=f"{tmp_path}: cannot gather graphs to load"):
+        store.add_batch(batch)
+    assert len(store.store) == 0

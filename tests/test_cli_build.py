@@ -158,6 +158,21 @@ def test_a_store_with_the_json_manifest_of_earlier_versions_is_rebuilt_in_place(
     converted.close()
 
 
+def test_a_damaged_manifest_makes_the_next_build_write_every_article_again(tmp_path):
+    from kg.rdf.store import KgStore, manifest_path, published
+
+    kg("build", str(SEEDS), "--out", str(tmp_path), "--quiet")
+    before = KgStore(tmp_path, read_only=True).sorted_ntriples()
+    manifest_path(published(tmp_path)).write_bytes(b"not a database, " * 512)
+    kg("build", str(SEEDS), "--out", str(tmp_path), "--quiet")
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["store"]["graphs_written"] == 5 and report["store"]["graphs_unchanged"] == 0
+    assert KgStore(tmp_path, read_only=True).sorted_ntriples() == before
+    kg("build", str(SEEDS), "--out", str(tmp_path), "--quiet")  # and it is whole again
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["store"]["graphs_unchanged"] == 5
+
+
 def test_prune_removes_articles_no_longer_present(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()

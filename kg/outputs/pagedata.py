@@ -5,8 +5,8 @@ its article's title, outlet, date and url, its kind, cue, via and addressee, its
 (``schema:about`` only) and the entities it mentions (``schema:mentions``, when the store
 has them), and the sentence around it, cut from the article's exact text
 (``nif:isString``). `read_page_data` gathers all of it in a handful of queries, each
-matched inside one article graph so shared names are not multiplied, and returns plain
-frozen records.
+matched inside one article graph so shared names are not multiplied, and one index lookup
+per article text, and returns plain frozen records.
 """
 
 from __future__ import annotations

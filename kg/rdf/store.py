@@ -108,6 +108,7 @@ def updating(root: str | Path, locked: bool = False) -> Iterator[KgStore]:
         numbers = [int(m.group(1)) for p in root.iterdir() if (m := _GENERATION.match(p.name))]
         staging = root / f"{STORE_DIR}.{max(numbers, default=0) + 1}"
         _remove_generations(root, keep={current, staging})  # leftovers of killed builds
+        manifest_path(staging).unlink(missing_ok=True)  # a killed build's, without its folder
         if current is not None:
             _clone(current, staging)
             if manifest_path(current).exists():
@@ -406,10 +407,17 @@ class KgStore:
 
     def add_batch(self, batch: GraphBatch) -> None:
         """Add the batch's triples to its graphs with one bulk load, read from its file."""
-        if batch.bytes:
+        if not batch.bytes:
+            return
+        try:
             batch.file.flush()
-            batch.file.seek(0)
-            self.bulk_load(batch.file, ox.RdfFormat.N_QUADS, label="article graphs")
+        except OSError as exc:  # a full disk: say where, not a traceback
+            folder = batch.folder or tempfile.gettempdir()
+            raise KgError(f"{folder}: cannot gather graphs to load ({exc})") from None
+        batch.file.seek(0)
+        # a batch of one chunk loads on one thread: a pool would cost more than it saves
+        workers = 1 if batch.bytes <= CHUNK_BYTES else None
+        self.bulk_load(batch.file, ox.RdfFormat.N_QUADS, workers=workers, label="article graphs")
 
     def clear_derived(self, graphs: list[tuple[str, str]]) -> None:
         """Empty article graphs (graph IRI, article IRI) of all but the article node's own
