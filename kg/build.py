@@ -674,8 +674,9 @@ def build(
     from kg.files import atomic_output, atomic_write
     from kg.outputs.html import build_page
     from kg.outputs.pagedata import read_page_data
-    from kg.rdf.store import release_freed_memory, updating, write_lock
+    from kg.rdf.store import limit_malloc_arenas, release_freed_memory, updating, write_lock
 
+    limit_malloc_arenas()  # before the writer's and the loaders' threads start
     out = Path(out)
     started = time.perf_counter()
     engine = {"engine": "dask" if dask else "processes" if workers > 1 else "inline"}
