@@ -267,8 +267,9 @@ def limit_malloc_arenas(arenas: int = WRITER_ARENAS) -> bool:
     glibc gives threads heaps of their own (up to eight per core); the store's load
     threads, the store writer and the coordinator each leave freed but fragmented pages
     in theirs, which `malloc_trim` cannot hand back. Measured on bench.build_scale at
-    100k articles: peak RSS 544 MB with the default, 500 MB with two heaps, in the same
-    build time within the machine's noise (bulk loads 145k and 130k triples/s). Call it
+    100k articles (single runs): peak RSS 544 MB with the default, 530 MB with this limit
+    in the coordinator, 500 MB with two heaps in every process; build times 257-293 s
+    across the runs, within the machine's noise, bulk loads 113-145k triples/s. Call it
     before the threads start; a system without glibc keeps its allocator as it is.
     """
     libc = _libc()
