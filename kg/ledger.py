@@ -26,22 +26,34 @@ from pathlib import Path
 CACHE_KIB = 4096
 
 
-def _connect(path: str) -> sqlite3.Connection:
+def _open(path: str, table: str) -> sqlite3.Connection:
+    """A database at `path` ("": a private file SQLite deletes on close) with `table`
+    (its CREATE statement), a transaction open; `sqlite3.DatabaseError` if the file is
+    damaged. No rollback journal: a failed build drops these files whole, and a journal
+    would hold in memory the pages a big rewrite changes."""
     # one thread at a time uses a connection (the store writer, then the coordinator),
     # but not always the one that opened it
     db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    try:
+        if db.execute("PRAGMA quick_check").fetchone() != ("ok",):
+            raise sqlite3.DatabaseError(f"{path}: fails SQLite's quick check")
+        db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute(table)
+        db.execute("BEGIN")
+    except sqlite3.DatabaseError:
+        db.close()
+        raise
     return db
 
 
 class Manifest:
     """The digests of each article graph's source and quotation triples as last stored.
 
-    Changes are written in one transaction, made durable by `save()`. There is no rollback
-    journal: a build that fails drops its whole generation, manifest included, so a
-    half-written manifest is never read, and a journal would hold in memory the pages a
-    big rewrite changes. A damaged file is dropped for an empty manifest: every article is
-    then written again, as into a new store.
+    Changes are written in one transaction, made durable by `save()`; a build that fails
+    drops its whole generation, manifest included, so a half-written manifest is never
+    read. A damaged file is dropped for an empty manifest: every article is then written
+    again, as into a new store.
 
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "store.1.manifest.sqlite"
@@ -55,33 +67,23 @@ class Manifest:
     >>> again.close()
     """
 
+    TABLE = (
+        "CREATE TABLE IF NOT EXISTS graphs (name TEXT PRIMARY KEY, "
+        "source TEXT NOT NULL, quotes TEXT NOT NULL) WITHOUT ROWID"
+    )
+
     def __init__(self, path: str | Path | None) -> None:
         self.path = Path(path) if path is not None else None
+        where = str(self.path) if self.path is not None else ":memory:"
         try:
-            self.db = self._open()
+            self.db = _open(where, self.TABLE)
         except sqlite3.DatabaseError:
             # damaged (a disk error, another file in its place): what it said is lost, so
             # the build writes every article again, as for a new store
             if self.path is None:
                 raise
             self.path.unlink(missing_ok=True)
-            self.db = self._open()
-
-    def _open(self) -> sqlite3.Connection:
-        db = _connect(str(self.path) if self.path is not None else ":memory:")
-        try:
-            if db.execute("PRAGMA quick_check").fetchone() != ("ok",):
-                raise sqlite3.DatabaseError("the manifest fails SQLite's quick check")
-            db.execute("PRAGMA journal_mode = OFF")
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS graphs (name TEXT PRIMARY KEY, "
-                "source TEXT NOT NULL, quotes TEXT NOT NULL) WITHOUT ROWID"
-            )
-            db.execute("BEGIN")
-        except sqlite3.DatabaseError:
-            db.close()
-            raise
-        return db
+            self.db = _open(where, self.TABLE)
 
     @classmethod
     def from_json(cls, path: str | Path, old: str | Path) -> Manifest:
@@ -125,9 +127,6 @@ class Manifest:
     def forget(self, names: Iterable[str]) -> None:
         self.db.executemany("DELETE FROM graphs WHERE name = ?", ((n,) for n in names))
 
-    def __len__(self) -> int:
-        return self.db.execute("SELECT COUNT(*) FROM graphs").fetchone()[0]
-
     def items(self) -> Iterator[tuple[str, str, str]]:
         """(graph, source digest, quotes digest), by graph name."""
         yield from self.db.execute("SELECT name, source, quotes FROM graphs ORDER BY name")
@@ -156,14 +155,12 @@ class BuildLedger:
     """
 
     def __init__(self) -> None:
-        self.db = _connect("")  # "": a private file SQLite deletes on close
-        self.db.execute("PRAGMA journal_mode = OFF")
-        self.db.execute(
+        self.db = _open(
+            "",
             "CREATE TABLE graphs (name TEXT PRIMARY KEY, present INTEGER DEFAULT 0, "
             "fresh INTEGER DEFAULT 0, current INTEGER DEFAULT 0, "
-            "part INTEGER, position INTEGER) WITHOUT ROWID"
+            "part INTEGER, position INTEGER) WITHOUT ROWID",
         )
-        self.db.execute("BEGIN")
 
     def mark_present(self, names: Iterable[str]) -> None:
         """Graphs the store held before this build."""
@@ -232,10 +229,7 @@ class FirstSeen:
     """
 
     def __init__(self) -> None:
-        self.db = _connect("")
-        self.db.execute("PRAGMA journal_mode = OFF")
-        self.db.execute("CREATE TABLE seen (article TEXT PRIMARY KEY, doc TEXT) WITHOUT ROWID")
-        self.db.execute("BEGIN")
+        self.db = _open("", "CREATE TABLE seen (article TEXT PRIMARY KEY, doc TEXT) WITHOUT ROWID")
 
     def first(self, article: str, doc: str) -> str | None:
         """The file that gave `article` before `doc`, or None (and `doc` is kept)."""

@@ -17,7 +17,7 @@ from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
-from kg.errors import KgError
+from kg.errors import ScratchSpaceError
 
 
 class Spill:
@@ -44,8 +44,7 @@ class Spill:
             where = (self._file.tell(), len(data))
             self._file.write(data)
         except OSError as exc:  # a full disk: say where, not a traceback
-            folder = self.folder or tempfile.gettempdir()
-            raise KgError(f"{folder}: cannot keep the build's records on disk ({exc})") from None
+            raise ScratchSpaceError(self.folder, "keep the build's records on disk", exc) from None
         self._where[key] = where
         self.bytes += len(data)
 

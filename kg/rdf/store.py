@@ -31,7 +31,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from kg.errors import KgError, StoreBusyError
+from kg.errors import KgError, ScratchSpaceError, StoreBusyError
 from kg.ledger import Manifest
 from kg.rdf.vocab import GRAPH, NIF, PREFIXES, bind_prefixes
 
@@ -198,6 +198,8 @@ class GraphBatch:
     >>> batch.close()
     """
 
+    PURPOSE = "gather graphs to load"  # for the error a full disk gives
+
     def __init__(self, folder: str | Path | None) -> None:
         self.folder = folder
         self.file = tempfile.TemporaryFile(dir=folder, prefix=".kg-batch-")  # noqa: SIM115 - closed by close()
@@ -212,14 +214,22 @@ class GraphBatch:
         try:
             self.file.write(data)
         except OSError as exc:  # a full disk: say where, not a traceback
-            folder = self.folder or tempfile.gettempdir()
-            raise KgError(f"{folder}: cannot gather graphs to load ({exc})") from None
+            raise ScratchSpaceError(self.folder, self.PURPOSE, exc) from None
         self.names.append(name)
         self._named.add(name)
         if not data:
             self.empty.append(name)
         self.bytes += len(data)
         self.triples += data.count(b"\n")
+
+    def rewind(self) -> BinaryIO:
+        """The batch's file, everything written and read from its start."""
+        try:
+            self.file.flush()  # what was buffered meets the disk only now
+        except OSError as exc:
+            raise ScratchSpaceError(self.folder, self.PURPOSE, exc) from None
+        self.file.seek(0)
+        return self.file
 
     def __contains__(self, name: str) -> bool:
         return name in self._named
@@ -430,15 +440,11 @@ class KgStore:
         """Add the batch's triples to its graphs with one bulk load, read from its file."""
         if not batch.bytes:
             return
-        try:
-            batch.file.flush()
-        except OSError as exc:  # a full disk: say where, not a traceback
-            folder = batch.folder or tempfile.gettempdir()
-            raise KgError(f"{folder}: cannot gather graphs to load ({exc})") from None
-        batch.file.seek(0)
         # a batch of one chunk loads on one thread: a pool would cost more than it saves
         workers = 1 if batch.bytes <= CHUNK_BYTES else None
-        self.bulk_load(batch.file, ox.RdfFormat.N_QUADS, workers=workers, label="article graphs")
+        self.bulk_load(
+            batch.rewind(), ox.RdfFormat.N_QUADS, workers=workers, label="article graphs"
+        )
 
     def clear_derived(self, graphs: list[tuple[str, str]]) -> None:
         """Empty article graphs (graph IRI, article IRI) of all but the article node's own
@@ -657,7 +663,6 @@ class KgStore:
         """Write the union of all graphs as Turtle (each triple once, sorted, kg's
         prefixes), streamed through `distinct_ntriples` so memory stays bounded; `folder`
         holds the sort's temporary files. Returns the number of distinct triples."""
-
         count = 0
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".union-", suffix=".nt") as sorted_nt:
             for line in self.distinct_ntriples(folder):
