@@ -27,6 +27,85 @@ def test_folder_is_read_recursively_in_order(tmp_path):
     assert docs == ["a.txt", "b/c.txt"]
 
 
+_NAMES = st.text(alphabet="ab.-_1", min_size=1, max_size=3).filter(
+    lambda n: not n.startswith(".") and n != "Thumbs.db"
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(_NAMES, min_size=1, max_size=3), min_size=1, max_size=12))
+def test_a_folder_is_listed_in_the_order_of_its_sorted_paths(tmp_path_factory, trees):
+    """The walk streams files in exactly the order sorting all their paths would give
+    ("a/z" before "a.b/y": a folder sorts by its name), without holding them all."""
+    from pathlib import Path
+
+    from kg.ingest import iter_sources
+
+    top = tmp_path_factory.mktemp("tree")
+    files = set()
+    for parts in trees:
+        path = top.joinpath(*parts)
+        if any(p in files for p in [path, *path.parents]) or (path.exists() and path.is_dir()):
+            continue  # a name already taken by a file, or a folder already
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x", encoding="utf-8")
+        files.add(path)
+    listed = [Path(s.location) for s in iter_sources([str(top)])]
+    assert listed == sorted(files)
+
+
+def test_each_folder_is_asked_once_whether_it_is_a_kg_output(tmp_path, monkeypatch):
+    """Listing is linear in the files: whether a folder holds a store is asked once per
+    folder, not once per file (a flat folder of 100k files would ask 100k times)."""
+    import kg.ingest.read as read_module
+
+    for n in range(3):
+        (tmp_path / f"f{n}").mkdir()
+        for m in range(40):
+            (tmp_path / f"f{n}" / f"{m}.txt").write_text("A story.", encoding="utf-8")
+    asked = []
+    real = read_module.is_kg_output
+    monkeypatch.setattr(read_module, "is_kg_output", lambda f: asked.append(f) or real(f))
+    sources = list(read_module.iter_sources([str(tmp_path)]))
+    assert len(sources) == 120
+    assert len(asked) == len(set(asked)) == 4  # the top folder and its three folders
+
+
+def test_a_folder_that_cannot_be_read_is_reported_and_the_rest_is_read(tmp_path, monkeypatch):
+    import os
+
+    from kg.ingest import iter_sources
+
+    (tmp_path / "ok").mkdir()
+    (tmp_path / "ok" / "a.txt").write_text("A story.", encoding="utf-8")
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "b.txt").write_text("Another.", encoding="utf-8")
+    real = os.scandir
+
+    def scandir(path):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    items = list(iter_sources([str(tmp_path)]))
+    assert [i.doc for i in items if not isinstance(i, Skipped)] == ["ok/a.txt"]
+    assert [(i.path, i.reason) for i in items if isinstance(i, Skipped)] == [
+        (str(tmp_path / "locked"), "cannot read this folder: Permission denied")
+    ]
+
+
+def test_the_same_file_by_two_paths_a_link_or_a_hard_link_is_read_once(tmp_path):
+    import os
+
+    (tmp_path / "a.txt").write_text("One story.", encoding="utf-8")
+    os.link(tmp_path / "a.txt", tmp_path / "b.txt")
+    (tmp_path / "c.txt").symlink_to(tmp_path / "a.txt")
+    (tmp_path / "d.txt").write_text("Another story.", encoding="utf-8")
+    docs = [a.doc for a in read(tmp_path, tmp_path / "d.txt")]
+    assert docs == ["a.txt", "d.txt"]
+
+
 def test_encodings_are_detected(tmp_path):
     text = "The minister said “café prices” rose."
     (tmp_path / "bom.txt").write_bytes(codecs.BOM_UTF8 + text.encode())

@@ -9,7 +9,9 @@ output (a store, its manifest or lock) is never read as input.
 
 from __future__ import annotations
 
+import contextlib
 import glob
+import itertools
 import json
 import os
 import re
@@ -78,84 +80,141 @@ def iter_sources(
 ) -> Iterator[Source | Skipped]:
     """Expand files, folders (recursively) and glob patterns into sources, in a stable order.
 
-    A path that names nothing yields a `Skipped` record; an empty folder does too. The
-    `exclude` folders (the build's `--out`) and every kg output folder are left out, each
-    reported once. The same file reached twice is read once.
+    A path that names nothing yields a `Skipped` record; an empty folder does too, and so
+    does a folder that cannot be read. The `exclude` folders (the build's `--out`) and
+    every kg output folder are left out, each reported once, where the walk meets it. The
+    same file reached twice (by two paths, a link) is read once.
+
+    Folders are walked as a stream, in the order of their sorted paths: memory holds the
+    folders being walked, not the files found, and which files were seen is on disk
+    (`kg.ledger.FirstSeen`), so listing a million files costs what listing a thousand does.
     """
+    from kg.ledger import FirstSeen
+
     paths = list(paths)
-    root = common_root(paths)
+    root = str(common_root(paths))
     excluded = {os.path.abspath(p) for p in exclude}
     said: set[str] = set()
-    seen: set[Path] = set()
+    is_output: dict[str, bool] = {}  # per folder: a few per thousand files
 
-    def output_folder(folder: Path) -> bool:
-        return os.path.abspath(folder) in excluded or is_kg_output(folder)
+    def output_folder(folder: str) -> bool:
+        absolute = os.path.abspath(folder)
+        found = is_output.get(absolute)
+        if found is None:
+            found = is_output[absolute] = absolute in excluded or is_kg_output(Path(absolute))
+        return found
 
-    def inside_output(file: Path) -> Path | None:
-        for folder in [file.parent, *file.parent.parents]:
-            if output_folder(folder):
-                return folder
-            if os.path.abspath(folder) == str(root):
-                break
-        return None
+    def inside_output(file: str) -> str | None:
+        folder = os.path.dirname(file)
+        while True:
+            if output_folder(folder or "."):
+                return folder or "."
+            absolute = os.path.abspath(folder or ".")
+            parent = os.path.dirname(folder) if folder not in ("", "/") else folder
+            if absolute == root or parent == folder or os.path.abspath(parent or ".") == absolute:
+                return None
+            folder = parent
 
-    for raw in paths:
-        path = Path(raw)
-        notes: list[Skipped] = []
-        if path.is_file():
-            candidates = [path]
-        elif path.is_dir():
-            candidates = _walk(path, output_folder, notes)
-            if not candidates and not notes:
-                yield Skipped(str(path), "empty folder: no files to read")
+    with contextlib.closing(FirstSeen()) as seen:
+        for raw in paths:
+            path = Path(raw)
+            notes: list[Skipped] = []
+            if path.is_file():
+                candidates: Iterable[str] = [str(path)]
+            elif path.is_dir():
+                candidates = _walk(str(path), output_folder, notes)
+                first = next(iter(candidates), None)
+                if first is None and not notes:
+                    yield Skipped(str(path), "empty folder: no files to read")
+                    continue
+                candidates = itertools.chain([] if first is None else [first], candidates)
+            elif glob.has_magic(raw):
+                candidates = [
+                    str(p)
+                    for p in sorted(
+                        Path(p) for p in glob.glob(raw, recursive=True) if Path(p).is_file()
+                    )
+                ]
+                if not candidates:
+                    yield Skipped(raw, "no file matches this pattern")
+                    continue
+            else:
+                yield Skipped(raw, "no such file or folder")
                 continue
-        elif glob.has_magic(raw):
-            candidates = sorted(
-                Path(p) for p in glob.glob(raw, recursive=True) if Path(p).is_file()
-            )
-            if not candidates:
-                yield Skipped(raw, "no file matches this pattern")
-                continue
-        else:
-            yield Skipped(raw, "no such file or folder")
-            continue
-        for note in notes:
-            if note.path not in said:
-                said.add(note.path)
-                yield note
-        for candidate in candidates:
-            folder = inside_output(candidate)
-            if folder is not None:
-                if str(folder) not in said:
-                    said.add(str(folder))
-                    yield Skipped(str(folder), OUTPUT_FOLDER)
-                continue
-            key = candidate.resolve()
-            if key not in seen:
-                seen.add(key)
-                doc = Path(os.path.relpath(os.path.abspath(candidate), root)).as_posix()
-                yield Source(str(candidate), doc)
+            for candidate in candidates:
+                for note in notes:  # output folders the walk met on the way
+                    if note.path not in said:
+                        said.add(note.path)
+                        yield note
+                notes.clear()
+                folder = inside_output(candidate)
+                if folder is not None:
+                    if folder not in said:
+                        said.add(folder)
+                        yield Skipped(folder, OUTPUT_FOLDER)
+                    continue
+                try:
+                    file = os.stat(candidate)
+                except OSError as exc:
+                    yield Skipped(candidate, f"cannot read this file: {exc.strerror or exc}")
+                    continue
+                if seen.first(f"{file.st_dev}:{file.st_ino}", "") is None:
+                    doc = os.path.relpath(os.path.abspath(candidate), root)
+                    yield Source(candidate, Path(doc).as_posix() if os.sep != "/" else doc)
+            for note in notes:
+                if note.path not in said:
+                    said.add(note.path)
+                    yield note
 
 
-def _walk(top: Path, output_folder, notes: list[Skipped]) -> list[Path]:
-    """Every visible file under `top`, leaving out kg output folders (noted once each)."""
+def _walk(top: str, output_folder, notes: list[Skipped]) -> Iterator[str]:
+    """Every visible file under `top`, in the order of their sorted paths (a folder's
+    files and subfolders sorted together by name), leaving out kg output folders and
+    folders that cannot be read (each noted in `notes` when met). A link to a folder is
+    not followed; a link to a file is a file.
+
+    >>> import tempfile, pathlib
+    >>> top = pathlib.Path(tempfile.mkdtemp())
+    >>> for name in ("b.txt", "a/z.txt", "a.b/y.txt", ".hidden/x.txt"):
+    ...     (top / name).parent.mkdir(exist_ok=True)
+    ...     _ = (top / name).write_text("x")
+    >>> [pathlib.Path(p).relative_to(top).as_posix() for p in _walk(str(top), lambda f: False, [])]
+    ['a/z.txt', 'a.b/y.txt', 'b.txt']
+    """
     if output_folder(top):
-        notes.append(Skipped(str(top), OUTPUT_FOLDER))
-        return []
-    found = []
-    for folder, dirs, files in os.walk(top):
-        base = Path(folder)
-        kept = []
-        for name in dirs:
-            if name.startswith("."):
+        notes.append(Skipped(top, OUTPUT_FOLDER))
+        return
+    try:
+        with os.scandir(top) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError as exc:
+        notes.append(Skipped(top, f"cannot read this folder: {exc.strerror or exc}"))
+        return
+    for entry in entries:
+        name = entry.name
+        if name.startswith("."):
+            continue
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        path = os.path.join(top, name)
+        if is_dir:
+            if entry.is_symlink():  # a link to a folder is listed, never followed
+                if output_folder(path):
+                    notes.append(Skipped(path, OUTPUT_FOLDER))
                 continue
-            if output_folder(base / name):
-                notes.append(Skipped(str(base / name), OUTPUT_FOLDER))
-                continue
-            kept.append(name)
-        dirs[:] = sorted(kept)
-        found += [base / n for n in files if not n.startswith(".") and n != "Thumbs.db"]
-    return sorted(p for p in found if p.is_file())
+            yield from _walk(path, output_folder, notes)
+        elif name != "Thumbs.db" and _is_file(entry):
+            yield path
+
+
+def _is_file(entry: os.DirEntry) -> bool:
+    """Whether a folder entry is a file or a link to one (a broken link is neither)."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 def iter_articles(
