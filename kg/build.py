@@ -21,9 +21,10 @@
 
 Memory on the coordinator: one partition of records, the reduce's tables (counts and
 spellings per distinct name, a few integers per quote in arrays, one speaker's word sets
-at a time) and the page's quotes; what it keeps per article (the store manifest, which
-source came first, which graphs it wrote) is in SQLite (`kg.ledger`), and graphs wait for
-their bulk load in a temporary file (`kg.rdf.store.GraphBatch`).
+at a time) and the page's quotes; what it keeps per file or article (the list of input
+files, the store manifest, which source and which text came first, which graphs it wrote)
+is in SQLite (`kg.ledger`), and graphs wait for their bulk load in a temporary file
+(`kg.rdf.store.GraphBatch`).
 The graph, quotes.jsonl and report.json (apart from its timings) do not depend on the
 engine or the number of workers: results are put back in input order before the reduce.
 """
@@ -38,7 +39,7 @@ import queue
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,7 +48,7 @@ from kg._pool import cores, pool_pays, start_fork_server, workers_import_this_kg
 from kg.corpus import ArticleInfo, Extracted, extract_stream
 from kg.errors import KgError
 from kg.ingest import Article, Skipped, Source, iter_sources, read_source
-from kg.ledger import BuildLedger, FirstSeen, Manifest
+from kg.ledger import BuildLedger, FileList, FirstSeen, Manifest
 from kg.resolve import Resolution
 from kg.spill import Spill
 
@@ -195,13 +196,13 @@ def _warm_shared(options: MapOptions) -> None:
 
 
 # -- engines: each yields (partition number, MapResult), every partition once ----------------
-def run_inline(partitions: list[list[Source]], options: MapOptions, extractor=None):
+def run_inline(partitions: Sequence[list[Source]], options: MapOptions, extractor=None):
     for number, part in enumerate(partitions):
         yield number, map_partition(part, options, extractor)
 
 
 def run_processes(
-    partitions: list[list[Source]], options: MapOptions, workers: int, extractor=None
+    partitions: Sequence[list[Source]], options: MapOptions, workers: int, extractor=None
 ):
     """Local worker processes (started from a clean fork server), at most two partitions
     each in flight so results never pile up, each yielded as soon as it is done; a pool
@@ -252,7 +253,11 @@ def run_processes(
 
 
 def run_dask(
-    partitions: list[list[Source]], options: MapOptions, address: str, workers: int, extractor=None
+    partitions: Sequence[list[Source]],
+    options: MapOptions,
+    address: str,
+    workers: int,
+    extractor=None,
 ):
     """Partitions as tasks on a Dask distributed cluster (`address`, or "local" for a
     LocalCluster of `workers` processes), gathered as they complete. Dask re-runs the
@@ -418,22 +423,53 @@ class Collected:
         self.spill.close()
 
 
-def partition(sources: list[Source], workers: int) -> list[list[Source]]:
+def partition_bounds(files: int, workers: int) -> list[tuple[int, int]]:
     """Files cut into tasks of consecutive files, at most 16 each, smaller towards the
     end (guided self-scheduling: a task holds a quarter of a worker's share of what is
     left), so that no worker is still on a long task while the others have nothing.
+    Each task is given as the (start, stop) of its files.
 
-    >>> [len(p) for p in partition(list(range(40)), 2)]
+    >>> [stop - start for start, stop in partition_bounds(40, 2)]
     [5, 4, 3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
-    >>> [len(p) for p in partition(list(range(5)), 1)]
-    [1, 1, 1, 1, 1]
+    >>> partition_bounds(5, 1)
+    [(0, 1), (1, 2), (2, 3), (3, 4), (4, 5)]
     """
-    parts, start = [], 0
-    while start < len(sources):
-        size = max(1, min(MAX_PARTITION, (len(sources) - start) // (4 * workers)))
-        parts.append(sources[start : start + size])
+    bounds, start = [], 0
+    while start < files:
+        size = max(1, min(MAX_PARTITION, (files - start) // (4 * workers)))
+        bounds.append((start, start + size))
         start += size
-    return parts
+    return bounds
+
+
+class Partitions(Sequence[list[Source]]):
+    """The map tasks over a build's files (`partition_bounds`), each task's sources read
+    from the file list on disk when it is sent, so the coordinator never holds the list
+    of a corpus's files; with `absolute`, each location is made absolute (for Dask
+    workers, which may run elsewhere).
+
+    >>> files = FileList()
+    >>> for n in range(40):
+    ...     files.add(f"in/{n}.txt", f"{n}.txt")
+    >>> tasks = Partitions(files, workers=2)
+    >>> len(tasks), [s.doc for s in tasks[1]]
+    (23, ['5.txt', '6.txt', '7.txt', '8.txt'])
+    >>> files.close()
+    """
+
+    def __init__(self, files: FileList, workers: int, absolute: bool = False) -> None:
+        self.files = files
+        self.bounds = partition_bounds(len(files), workers)
+        self.absolute = absolute
+
+    def __len__(self) -> int:
+        return len(self.bounds)
+
+    def __getitem__(self, number: int) -> list[Source]:  # type: ignore[override]
+        rows = self.files.rows(*self.bounds[number])
+        if self.absolute:
+            return [Source(str(Path(location).absolute()), doc) for location, doc in rows]
+        return [Source(location, doc) for location, doc in rows]
 
 
 def collect(
@@ -457,25 +493,27 @@ def collect(
     """
     started = time.perf_counter()
     collected = Collected(Spill(spill_dir))
-    sources: list[Source] = []
-    for item in iter_sources(paths, exclude):
-        if isinstance(item, Skipped):
-            collected.skipped.append(item)
-            if on_item:
-                on_item(item)
-        else:
-            sources.append(item)
-    if dask:
-        parts = partition([Source(str(s.path.absolute()), s.doc) for s in sources], workers)
-        results = run_dask(parts, options, dask, workers, extractor)
-    elif pool_pays(len(sources), workers):
-        parts = partition(sources, workers)
-        results = run_processes(parts, options, workers, extractor)
-    else:  # a handful of files: starting worker processes would cost more than it saves
-        parts = partition(sources, 1)
-        results = run_inline(parts, options, extractor)
-    collected.partitions = len(parts)
-    with contextlib.closing(FirstSeen()) as first_doc:  # article id -> its first file
+    with (
+        contextlib.closing(FileList()) as files,
+        contextlib.closing(FirstSeen()) as first_doc,  # article id -> its first file
+    ):
+        for item in iter_sources(paths, exclude):
+            if isinstance(item, Skipped):
+                collected.skipped.append(item)
+                if on_item:
+                    on_item(item)
+            else:
+                files.add(item.location, item.doc)
+        if dask:
+            parts = Partitions(files, workers, absolute=True)
+            results = run_dask(parts, options, dask, workers, extractor)
+        elif pool_pays(len(files), workers):
+            parts = Partitions(files, workers)
+            results = run_processes(parts, options, workers, extractor)
+        else:  # a handful of files: starting worker processes would cost more than it saves
+            parts = Partitions(files, 1)
+            results = run_inline(parts, options, extractor)
+        collected.partitions = len(parts)
         _gather(results, collected, first_doc, writer, on_item)
     collected.map_seconds = time.perf_counter() - started
     return collected
@@ -567,23 +605,25 @@ def resolve(collected: Collected, aliases=None) -> Reduced:
 
     state = reduce_corpus(articles, aliases)
     limited: list[tuple[str, str]] = []
-    first_with_text: dict[str, tuple[str, str]] = {}  # content hash -> (article id, doc)
     shared: dict[str, list[tuple[str, str]]] = {}  # content hash -> its articles, if several
     count = 0
-    for number, extracted in collected.records():
-        decided = []
-        for item in extracted:
-            info = item.info
-            decision = state.decide(info.id, item.quotes.quotes, item.quotes.people)
-            decided.append((decision.alternate_names, decision.merges, decision.quotes))
-            count += 1
-            limited += [(info.path, note) for note in item.notes]
-            if info.content_hash:
-                first = first_with_text.setdefault(info.content_hash, (info.id, info.doc))
-                if first[0] != info.id:
-                    shared.setdefault(info.content_hash, [first]).append((info.id, info.doc))
-        collected.spill.put(("resolved", number), decided)
-    del first_with_text
+    # content hash -> its first article (id and doc), on disk: one row per article
+    with contextlib.closing(FirstSeen()) as first_with_text:
+        for number, extracted in collected.records():
+            decided = []
+            for item in extracted:
+                info = item.info
+                decision = state.decide(info.id, item.quotes.quotes, item.quotes.people)
+                decided.append((decision.alternate_names, decision.merges, decision.quotes))
+                count += 1
+                limited += [(info.path, note) for note in item.notes]
+                if info.content_hash:
+                    here = [info.id, info.doc]
+                    first = first_with_text.first(info.content_hash, json.dumps(here))
+                    if first is not None:
+                        shared.setdefault(info.content_hash, [tuple(json.loads(first))])
+                        shared[info.content_hash].append(tuple(here))
+            collected.spill.put(("resolved", number), decided)
     reduced = Reduced(
         state.resolution(),
         dict(aliases.wikidata),

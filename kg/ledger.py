@@ -12,7 +12,9 @@ them on disk behind a page cache of fixed size, so the coordinator's memory stay
 - `BuildLedger`: what one build decided per graph (present in the store before, claimed
   by a source in input order, replaced, seen in the outputs pass), in a private temporary
   database SQLite removes when it is closed.
-- `FirstSeen`: which file had an article's source first (a url in two JSONL files).
+- `FileList`: the build's input files in input order, read back a task's worth at a time.
+- `FirstSeen`: the first value given for a key: which file had an article's source first
+  (a url in two JSONL files), which article had a text first.
 """
 
 from __future__ import annotations
@@ -219,8 +221,42 @@ class BuildLedger:
         self.db.close()
 
 
+class FileList:
+    """Rows of (location, doc) numbered in the order they are added, on disk: a build's
+    input files, which the map step reads back a task's worth at a time.
+
+    >>> files = FileList()
+    >>> for n in range(5):
+    ...     files.add(f"in/{n}.txt", f"{n}.txt")
+    >>> len(files), files.rows(1, 3)
+    (5, [('in/1.txt', '1.txt'), ('in/2.txt', '2.txt')])
+    >>> files.close()
+    """
+
+    def __init__(self) -> None:
+        self.db = _open("", "CREATE TABLE files (n INTEGER PRIMARY KEY, location TEXT, doc TEXT)")
+        self._count = 0
+
+    def add(self, location: str, doc: str) -> None:
+        self.db.execute("INSERT INTO files VALUES (?, ?, ?)", (self._count, location, doc))
+        self._count += 1
+
+    def __len__(self) -> int:
+        return self._count
+
+    def rows(self, start: int, stop: int) -> list[tuple[str, str]]:
+        """The rows numbered `start` up to (not including) `stop`."""
+        return self.db.execute(
+            "SELECT location, doc FROM files WHERE n >= ? AND n < ? ORDER BY n", (start, stop)
+        ).fetchall()
+
+    def close(self) -> None:
+        self.db.close()
+
+
 class FirstSeen:
-    """The first file to give each article, as files are taken in input order.
+    """The first value given for each key, as keys come in input order: the file that
+    held an article's source first, the first article with a given text.
 
     >>> seen = FirstSeen()
     >>> seen.first("a1", "one.jsonl"), seen.first("a1", "two.jsonl"), seen.first("a2", "two.jsonl")
@@ -229,14 +265,14 @@ class FirstSeen:
     """
 
     def __init__(self) -> None:
-        self.db = _open("", "CREATE TABLE seen (article TEXT PRIMARY KEY, doc TEXT) WITHOUT ROWID")
+        self.db = _open("", "CREATE TABLE seen (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID")
 
-    def first(self, article: str, doc: str) -> str | None:
-        """The file that gave `article` before `doc`, or None (and `doc` is kept)."""
-        row = self.db.execute("SELECT doc FROM seen WHERE article = ?", (article,)).fetchone()
+    def first(self, key: str, value: str) -> str | None:
+        """The value given for `key` before `value`, or None (and `value` is kept)."""
+        row = self.db.execute("SELECT value FROM seen WHERE key = ?", (key,)).fetchone()
         if row:
             return row[0]
-        self.db.execute("INSERT INTO seen VALUES (?, ?)", (article, doc))
+        self.db.execute("INSERT INTO seen VALUES (?, ?)", (key, value))
         return None
 
     def close(self) -> None:

@@ -319,7 +319,6 @@ class _QuoteTable:
     def __init__(self) -> None:
         self.names: dict[str, int] = {}
         self.article_ids: list[str] = []
-        self._article_index: dict[str, int] = {}
         self.article = array("I")
         self.start = array("I")
         self.end = array("I")
@@ -336,10 +335,11 @@ class _QuoteTable:
         return self.names.setdefault(name, len(self.names))
 
     def add(self, q: Quote, a: _Agents) -> None:
-        article = self._article_index.setdefault(q.article_id, len(self.article_ids))
-        if article == len(self.article_ids):
+        # an article's quotes come together: a new id is a new article (were one id to
+        # come back later, its keys, made from the id itself, would be the same)
+        if not self.article_ids or self.article_ids[-1] != q.article_id:
             self.article_ids.append(q.article_id)
-        self.article.append(article)
+        self.article.append(len(self.article_ids) - 1)
         self.start.append(q.start)
         self.end.append(q.end)
         self.speaker.append(self.name_id(a.name))
@@ -352,7 +352,7 @@ class _QuoteTable:
         """After the last quote: word ids renumbered to sort as the words do (equally rare
         words are then ordered as before), and the vocabularies dropped."""
         self.words.renumber(self._words.string_order())
-        del self._words, self._figures, self._article_index
+        del self._words, self._figures
         forget_stems()
 
     def release(self) -> None:
