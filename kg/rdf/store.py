@@ -379,9 +379,15 @@ class KgStore:
         self.read_only = True
 
     def close(self) -> None:
-        """Close RocksDB now (it closes when the last reference to the handle goes)."""
-        del self.store
-        gc.collect()
+        """Close RocksDB now (it closes when the last reference to the handle goes); a
+        second call does nothing.
+
+        >>> store = KgStore(None)
+        >>> store.close(); store.close(); hasattr(store, "store")
+        False
+        """
+        if self.__dict__.pop("store", None) is not None:
+            gc.collect()
 
     def manifest(self) -> Manifest:
         """The digests of each article graph as last written, to skip unchanged articles:
