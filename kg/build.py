@@ -593,7 +593,7 @@ def resolve(collected: Collected, aliases=None) -> Reduced:
     (counts and spellings per name, a few integers per quote); its decisions for each
     quote and article are spilled again by partition on the last reading.
     """
-    from kg.resolve import AliasTable, reduce_corpus
+    from kg.resolve import AliasTable, forget_name_caches, reduce_corpus
 
     started = time.perf_counter()
     aliases = aliases or AliasTable()
@@ -624,8 +624,10 @@ def resolve(collected: Collected, aliases=None) -> Reduced:
                         shared.setdefault(info.content_hash, [tuple(json.loads(first))])
                         shared[info.content_hash].append(tuple(here))
             collected.spill.put(("resolved", number), decided)
+    resolution = state.resolution()
+    forget_name_caches()
     reduced = Reduced(
-        state.resolution(),
+        resolution,
         dict(aliases.wikidata),
         {
             member: sorted(other for other, _ in group if other != member)

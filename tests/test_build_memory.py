@@ -214,3 +214,27 @@ def test_a_build_lets_its_threads_share_two_heaps():
 
     assert heaps("limit") == 2
     assert heaps("free") > 2
+
+
+def test_the_reduce_lets_go_of_what_it_cached_per_name(tmp_path):
+    """The caches the reduce's readings fill per distinct name (hundreds of thousands in
+    an archive) are empty once it is done: the store pass and the outputs carry none."""
+    from kg.build import collect, resolve
+    from kg.names import skeleton
+    from kg.resolve.people import parsed
+    from kg.resolve.reduce import looks_like_name
+
+    write_articles(tmp_path / "in", 300)
+    collected = collect(
+        [str(tmp_path / "in")],
+        MapOptions(source_triples=False),
+        extractor=stand_in_extractor,
+        spill_dir=tmp_path,
+    )
+    try:
+        reduced = resolve(collected)
+    finally:
+        collected.close()
+    assert reduced.quotes > 300
+    for cached in (looks_like_name, parsed, skeleton):
+        assert cached.cache_info().currsize == 0, cached

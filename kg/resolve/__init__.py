@@ -7,6 +7,7 @@ from kg.resolve.reduce import (
     Conflict,
     Resolution,
     apply_decision,
+    forget_name_caches,
     reduce_corpus,
     resolve_quotes,
 )
@@ -19,6 +20,7 @@ __all__ = [
     "apply_decision",
     "canonical_people",
     "cluster_statements",
+    "forget_name_caches",
     "reduce_corpus",
     "resolve_people",
     "resolve_quotes",

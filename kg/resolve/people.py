@@ -56,6 +56,12 @@ def parsed(name: str) -> ParsedName:
     return parse_name(name)
 
 
+def forget_parsed_names() -> None:
+    """Drop the caches kept per distinct name (parsed names, given-name classes)."""
+    parsed.cache_clear()
+    _given_classes.cache_clear()
+
+
 def _form(p: ParsedName) -> tuple:
     """Spellings with one form are the same name for certain: same skeletons throughout."""
     return (

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from rapidfuzz.distance import Indel
 
-from kg.names import fold
+from kg.names import fold, skeleton
 from kg.names import looks_like_name as _name_test
 from kg.resolve.aliases import AliasTable
 from kg.resolve.people import (
@@ -47,6 +47,7 @@ from kg.resolve.people import (
     SURNAME_SIMILARITY,
     PeopleResolution,
     explain,
+    forget_parsed_names,
     in_article_names,
     lone_name_word,
     parsed,
@@ -461,6 +462,23 @@ def reduce_corpus(read: Reader, aliases: AliasTable | None = None) -> ReduceStat
                 _add_variant(merges, variant, final)
     table.seal()
     return ReduceState(frequency, people, persons, merges, table)
+
+
+def forget_name_caches() -> None:
+    """Drop what the readings cached per distinct name (parsed names, which strings are
+    names, spelling skeletons, given-name classes), once the corpus is reduced: the store
+    pass and the outputs need none of it, and it grows with the corpus's names (up to
+    hundreds of thousands of entries).
+
+    >>> _ = looks_like_name("Ana Lima"); looks_like_name.cache_info().currsize > 0
+    True
+    >>> forget_name_caches(); looks_like_name.cache_info().currsize, parsed.cache_info().currsize
+    (0, 0)
+    """
+    looks_like_name.cache_clear()
+    skeleton.cache_clear()
+    forget_parsed_names()
+    forget_stems()
 
 
 def _count_names(a: _Agents, counts: Counter[str], person_like: set[str], bodies: set[str]) -> None:
