@@ -364,11 +364,11 @@ class _QuoteTable:
         """The quote's stable key, from which its statement's id is made."""
         return f"{self.article_ids[self.article[i]]}:{self.start[i]}:{self.end[i]}"
 
-    def speaker_blocks(self) -> list[int]:
+    def speaker_blocks(self) -> array:
         """Each quote's block for statements: its speaker's name, lowercased."""
         block_of_name: dict[str, int] = {}
         block = [block_of_name.setdefault(name.lower(), len(block_of_name)) for name in self.names]
-        return [block[s] for s in self.speaker]
+        return array("I", map(block.__getitem__, self.speaker))
 
     def same_figures(self, i: int, j: int) -> bool:
         """Whether two quotes give the same figures (one may leave some out).
