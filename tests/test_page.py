@@ -4,6 +4,7 @@ the sentence around a quote, unnamed sources, "did you mean", the layout, `kg ht
 from __future__ import annotations
 
 import json
+import os
 import re
 
 import pytest
@@ -345,3 +346,31 @@ def test_kg_html_options(seed_build, tmp_path):
 def test_empty_store_gives_a_working_page(tmp_path):
     model = page_json(build_page(PageData()))
     assert model["quotes"] == [] and model["layout"] == {}
+
+
+def test_the_layout_is_the_same_whatever_the_process_string_hashing():
+    """Two builds of one corpus draw the same page: the layout does not follow the order
+    of a set of node names, which changes with each process's string hashing."""
+    import subprocess
+    import sys
+
+    program = (
+        "import json; from kg.outputs.html import layout\n"
+        "agents = [[f'Speaker {i}', 'person', 0, []] for i in range(40)]\n"
+        "quotes = [[f'q{i}', '', 'direct', '', i, 0, -1, -1, [i % 8], [], '', '']"
+        " for i in range(40)]\n"
+        "model = {'agents': agents, 'topics': [f'topic {t}' for t in range(8)],"
+        " 'mentions': [], 'quotes': quotes}\n"
+        "print(json.dumps(layout(model), sort_keys=True))\n"
+    )
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", program],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in (1, 2, 3)
+    }
+    assert len(runs) == 1 and len(json.loads(runs.pop())) == 48

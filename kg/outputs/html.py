@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
@@ -134,7 +135,7 @@ def layout(model: dict, core_size: int = CORE_NODES) -> dict[str, list[float]]:
     graph = speaker_graph(model)
     strength = {n: graph.degree(n, weight="weight") + graph.nodes[n]["said"] for n in graph}
     ranked = sorted(graph, key=lambda n: (-strength[n], n))
-    core = graph.subgraph(ranked[:core_size]).copy()
+    core = ordered_subgraph(graph, ranked[:core_size])
     for _, _, data in core.edges(data=True):
         data["weight"] = math.log1p(data["weight"])  # a heavy edge should not collapse a pair
     positions = packed_components(core)
@@ -208,6 +209,29 @@ def _outer_rings(
     return out
 
 
+def ordered_subgraph(graph: nx.Graph, nodes: Iterable[str]) -> nx.Graph:
+    """A copy of the part of `graph` on `nodes`, its nodes and edges in the graph's own
+    order. (A networkx subgraph view of less than half the graph iterates over the set
+    of nodes it was given, whose order changes with each process's string hashing, and
+    a seeded spring layout then places the nodes differently from one build to the next.)
+
+    >>> g = nx.Graph([("c", "a"), ("a", "b"), ("b", "d")])
+    >>> list(ordered_subgraph(g, {"b", "c", "a"})), list(ordered_subgraph(g, ["b", "a"]).edges)
+    (['c', 'a', 'b'], [('a', 'b')])
+    """
+    keep = set(nodes)
+    order = [n for n in graph if n in keep]
+    part = nx.Graph()
+    part.add_nodes_from((n, graph.nodes[n]) for n in order)
+    done: set[str] = set()
+    for u in order:  # the edges as graph.edges gives them, read from the kept nodes only
+        part.add_edges_from(
+            (u, v, data) for v, data in graph.adj[u].items() if v in keep and v not in done
+        )
+        done.add(u)
+    return part
+
+
 def packed_components(graph: nx.Graph) -> dict[str, tuple[float, float]]:
     """A spring layout of each connected part, the parts packed in rows, biggest first,
     instead of drifting apart as one spring layout lets them; scaled into about [-1, 1].
@@ -226,7 +250,9 @@ def packed_components(graph: nx.Graph) -> dict[str, tuple[float, float]]:
         if len(part) == 1:
             local = {next(iter(part)): (0.0, 0.0)}
         else:
-            spring = nx.spring_layout(graph.subgraph(part), seed=7, iterations=80, weight="weight")
+            spring = nx.spring_layout(
+                ordered_subgraph(graph, part), seed=7, iterations=80, weight="weight"
+            )
             local = {n: (float(x) * radius, float(y) * radius) for n, (x, y) in spring.items()}
         boxes.append((local, max(radius, 0.5)))
     row_width = 1.6 * math.sqrt(sum((2 * r) ** 2 for _, r in boxes))
