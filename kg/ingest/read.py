@@ -83,7 +83,7 @@ def iter_sources(
     A path that names nothing yields a `Skipped` record; an empty folder does too, and so
     does a folder that cannot be read. The `exclude` folders (the build's `--out`) and
     every kg output folder are left out, each reported once, where the walk meets it. The
-    same file reached twice (by two paths, a link) is read once.
+    same file reached twice (by two paths, a link, a hard link) is read once.
 
     Folders are walked as a stream, in the order of their sorted paths: memory holds the
     folders being walked, not the files found, and which files were seen is on disk

@@ -87,7 +87,19 @@ def _need(size: int, overlap: float, min_shared: int) -> int:
     return max(min_shared, math.ceil(overlap * size - 1e-9))
 
 
-class WordSets(Sequence[frozenset[int]]):
+class PackedSets(Sequence[frozenset[int]]):
+    """Sets of word ids that tell each set's size and each word's count without
+    unpacking every set (`WordSets`, `PickedWordSets`)."""
+
+    def size(self, k: int) -> int:
+        raise NotImplementedError
+
+    def frequency(self) -> Counter[int]:
+        """How many sets hold each word."""
+        raise NotImplementedError
+
+
+class WordSets(PackedSets):
     """Many small sets of word ids, packed in two flat arrays of integers: about 4 bytes
     per word and 4 per set, where a frozenset of strings costs hundreds of bytes. A set is
     unpacked when it is read.
@@ -128,7 +140,7 @@ class WordSets(Sequence[frozenset[int]]):
         self.words = array("I", map(new_id.__getitem__, self.words))
 
 
-class PickedWordSets(WordSets):
+class PickedWordSets(PackedSets):
     """Some sets of a `WordSets`, by their indices there, in that order: a view that
     costs nothing per word (the indices are the caller's).
 
@@ -141,9 +153,6 @@ class PickedWordSets(WordSets):
 
     def __init__(self, sets: WordSets, indices: array) -> None:
         self.sets, self.indices = sets, indices
-
-    def add(self, ids: Iterable[int]) -> None:
-        raise TypeError("a view of picked sets is read-only")
 
     def __len__(self) -> int:
         return len(self.indices)
@@ -160,9 +169,6 @@ class PickedWordSets(WordSets):
         for k in self.indices:
             counts.update(words[ends[k - 1] if k else 0 : ends[k]])
         return counts
-
-    def renumber(self, new_id: Sequence[int]) -> None:
-        raise TypeError("a view of picked sets is read-only")
 
 
 class Vocabulary:
@@ -205,7 +211,7 @@ def _smallest_first(sets: Sequence[frozenset]) -> array:
     >>> list(_smallest_first([frozenset("abc"), frozenset("a"), frozenset("xy"), frozenset("q")]))
     [1, 3, 2, 0]
     """
-    size = sets.size if isinstance(sets, WordSets) else (lambda k: len(sets[k]))
+    size = sets.size if isinstance(sets, PackedSets) else (lambda k: len(sets[k]))
     by_size: dict[int, array] = {}
     for k in range(len(sets)):
         n = size(k)
@@ -221,14 +227,14 @@ def _smallest_first(sets: Sequence[frozenset]) -> array:
 
 def _rarest_first(sets: Sequence[frozenset]) -> tuple[dict, set]:
     """Each word's sort key (rarest first) and the words too common to be index keys."""
-    if isinstance(sets, WordSets):
+    if isinstance(sets, PackedSets):
         frequency = sets.frequency()
     else:
         frequency = Counter()
         for words in sets:
             frequency.update(words)
     common = {w for w, n in frequency.items() if n > KEY_USES} if len(sets) > EXACT_BLOCK else set()
-    if isinstance(sets, WordSets):  # ids below 2**32: one integer orders as (count, id)
+    if isinstance(sets, PackedSets):  # ids below 2**32: one integer orders as (count, id)
         return {word: (count << 32) | word for word, count in frequency.items()}, common
     return {word: (count, word) for word, count in frequency.items()}, common
 
