@@ -277,10 +277,11 @@ def limit_malloc_arenas(arenas: int = WRITER_ARENAS) -> bool:
     glibc gives threads heaps of their own (up to eight per core); the store's load
     threads, the store writer and the coordinator each leave freed but fragmented pages
     in theirs, which `malloc_trim` cannot hand back. Measured on bench.build_scale at
-    100k articles (single runs): peak RSS 544 MB with the default, 530 MB with this limit
-    in the coordinator, 500 MB with two heaps in every process; build times 257-293 s
-    across the runs, within the machine's noise, bulk loads 113-145k triples/s. Call it
-    before the threads start; a system without glibc keeps its allocator as it is.
+    100k articles: with this limit, peak RSS 490-530 MB over four runs, bulk loads
+    113-117k triples/s, builds 253-293 s; without it, 529 and 544 MB, 145k triples/s
+    (both runs), 238 and 257 s. The limit trades ~10% of the build's time for ~5% of its
+    peak memory, bulk loads staying above 100k triples/s. Call it before the threads
+    start; a system without glibc keeps its allocator as it is.
     """
     libc = _libc()
     if libc is None or not hasattr(libc, "mallopt"):
