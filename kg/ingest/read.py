@@ -174,11 +174,12 @@ def _walk(top: str, output_folder, notes: list[Skipped]) -> Iterator[str]:
     not followed; a link to a file is a file.
 
     >>> import tempfile, pathlib
-    >>> top = pathlib.Path(tempfile.mkdtemp())
-    >>> for name in ("b.txt", "a/z.txt", "a.b/y.txt", ".hidden/x.txt"):
-    ...     (top / name).parent.mkdir(exist_ok=True)
-    ...     _ = (top / name).write_text("x")
-    >>> [pathlib.Path(p).relative_to(top).as_posix() for p in _walk(str(top), lambda f: False, [])]
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     top = pathlib.Path(folder)
+    ...     for name in ("b.txt", "a/z.txt", "a.b/y.txt", ".hidden/x.txt"):
+    ...         (top / name).parent.mkdir(exist_ok=True)
+    ...         _ = (top / name).write_text("x")
+    ...     [pathlib.Path(p).relative_to(top).as_posix() for p in _walk(folder, lambda f: False, [])]
     ['a/z.txt', 'a.b/y.txt', 'b.txt']
     """
     if output_folder(top):
