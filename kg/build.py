@@ -618,11 +618,11 @@ def resolve(collected: Collected, aliases=None) -> Reduced:
                 count += 1
                 limited += [(info.path, note) for note in item.notes]
                 if info.content_hash:
-                    here = [info.id, info.doc]
+                    here = (info.id, info.doc)
                     first = first_with_text.first(info.content_hash, json.dumps(here))
                     if first is not None:
-                        shared.setdefault(info.content_hash, [tuple(json.loads(first))])
-                        shared[info.content_hash].append(tuple(here))
+                        group = shared.setdefault(info.content_hash, [tuple(json.loads(first))])
+                        group.append(here)
             collected.spill.put(("resolved", number), decided)
     resolution = state.resolution()
     forget_name_caches()

@@ -105,15 +105,22 @@ def iter_sources(
         return found
 
     def inside_output(file: str) -> str | None:
-        folder = os.path.dirname(file)
+        """The kg output folder `file` lies in, looking up to the input root."""
+        folder = os.path.dirname(file) or "."
         while True:
-            if output_folder(folder or "."):
-                return folder or "."
-            absolute = os.path.abspath(folder or ".")
-            parent = os.path.dirname(folder) if folder not in ("", "/") else folder
-            if absolute == root or parent == folder or os.path.abspath(parent or ".") == absolute:
+            if output_folder(folder):
+                return folder
+            parent = os.path.dirname(folder) or "."
+            if os.path.abspath(folder) in (root, os.path.abspath(parent)):  # root, or "/"
                 return None
             folder = parent
+
+    def once(notes: Iterable[Skipped]) -> Iterator[Skipped]:
+        """The notes not said yet (a folder met by two inputs is reported once)."""
+        for note in notes:
+            if note.path not in said:
+                said.add(note.path)
+                yield note
 
     with contextlib.closing(FirstSeen()) as seen:
         for raw in paths:
@@ -142,16 +149,11 @@ def iter_sources(
                 yield Skipped(raw, "no such file or folder")
                 continue
             for candidate in candidates:
-                for note in notes:  # output folders the walk met on the way
-                    if note.path not in said:
-                        said.add(note.path)
-                        yield note
+                yield from once(notes)  # folders the walk met on the way
                 notes.clear()
                 folder = inside_output(candidate)
                 if folder is not None:
-                    if folder not in said:
-                        said.add(folder)
-                        yield Skipped(folder, OUTPUT_FOLDER)
+                    yield from once([Skipped(folder, OUTPUT_FOLDER)])
                     continue
                 try:
                     file = os.stat(candidate)
@@ -161,10 +163,7 @@ def iter_sources(
                 if seen.first(f"{file.st_dev}:{file.st_ino}", "") is None:
                     doc = os.path.relpath(os.path.abspath(candidate), root)
                     yield Source(candidate, Path(doc).as_posix() if os.sep != "/" else doc)
-            for note in notes:
-                if note.path not in said:
-                    said.add(note.path)
-                    yield note
+            yield from once(notes)
 
 
 def _walk(top: str, output_folder, notes: list[Skipped]) -> Iterator[str]:

@@ -203,8 +203,7 @@ class GraphBatch:
     def __init__(self, folder: str | Path | None) -> None:
         self.folder = folder
         self.file = tempfile.TemporaryFile(dir=folder, prefix=".kg-batch-")  # noqa: SIM115 - closed by close()
-        self.names: list[str] = []
-        self._named: set[str] = set()
+        self._names: dict[str, None] = {}  # in the order given
         self.empty: list[str] = []  # graphs with no triples, which a bulk load would not name
         self.bytes = 0
         self.triples = 0
@@ -215,8 +214,7 @@ class GraphBatch:
             self.file.write(data)
         except OSError as exc:  # a full disk: say where, not a traceback
             raise ScratchSpaceError(self.folder, self.PURPOSE, exc) from None
-        self.names.append(name)
-        self._named.add(name)
+        self._names[name] = None
         if not data:
             self.empty.append(name)
         self.bytes += len(data)
@@ -231,11 +229,15 @@ class GraphBatch:
         self.file.seek(0)
         return self.file
 
+    @property
+    def names(self) -> list[str]:
+        return list(self._names)
+
     def __contains__(self, name: str) -> bool:
-        return name in self._named
+        return name in self._names
 
     def __len__(self) -> int:
-        return len(self.names)
+        return len(self._names)
 
     def close(self) -> None:
         self.file.close()

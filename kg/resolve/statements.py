@@ -204,6 +204,21 @@ class Vocabulary:
         return new_id
 
 
+def _indices_by(keys: Iterable[int]) -> dict[int, array]:
+    """The positions of each key in `keys`, in order, as arrays of integers.
+
+    >>> {k: list(v) for k, v in _indices_by([7, 3, 7]).items()}
+    {7: [0, 2], 3: [1]}
+    """
+    indices: dict[int, array] = {}
+    for i, key in enumerate(keys):
+        found = indices.get(key)
+        if found is None:
+            found = indices[key] = array("I")
+        found.append(i)
+    return indices
+
+
 def _smallest_first(sets: Sequence[frozenset]) -> array:
     """The sets' indices from the smallest set, equal sizes in index order: a counting
     sort, a few bytes per set where sorting a list of indices held ~40.
@@ -212,13 +227,7 @@ def _smallest_first(sets: Sequence[frozenset]) -> array:
     [1, 3, 2, 0]
     """
     size = sets.size if isinstance(sets, PackedSets) else (lambda k: len(sets[k]))
-    by_size: dict[int, array] = {}
-    for k in range(len(sets)):
-        n = size(k)
-        bucket = by_size.get(n)
-        if bucket is None:
-            bucket = by_size[n] = array("I")
-        bucket.append(k)
+    by_size = _indices_by(map(size, range(len(sets))))
     order = array("I")
     for n in sorted(by_size):
         order.extend(by_size.pop(n))
@@ -391,12 +400,7 @@ def statement_representatives(
     >>> list(statement_representatives([0, 0, 1, 0], sets, "qpnm".__getitem__))
     [1, 1, 2, 3]
     """
-    members_of: dict[int, array] = {}
-    for i, block in enumerate(blocks):
-        members = members_of.get(block)
-        if members is None:
-            members = members_of[block] = array("I")
-        members.append(i)
+    members_of = _indices_by(blocks)
     chosen = array("I", range(len(blocks)))
     for members in members_of.values():
         labels = similar_components([sets[i] for i in members])
