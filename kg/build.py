@@ -13,6 +13,8 @@
 3. The **reduce** (`resolve`: `kg.resolve.reduce_corpus`) reads the spill in input
    order, four times: canonical people, statement ids; articles with identical text are
    linked. Its decisions for each quote and article go back to the spill, by partition.
+   Over a big corpus it runs in a process of its own, lent the spill (`resolve_apart`),
+   so the memory it used is the system's again when it ends.
 4. The **store** then receives each article's quotations, people and topics (only where
    they changed since the last build) as the spill is read a partition at a time, and
    `quotes.jsonl` is written in the same pass; stale articles are pruned or counted, and
@@ -61,6 +63,12 @@ from kg.spill import Spill
 LOAD_EVERY = 2000
 LOAD_BYTES = 32 * 1024 * 1024  # ... or this much N-Quads, whichever comes first
 MAX_PARTITION = 16  # files per map task
+# A reduce over at least this much spilled records runs in a process of its own
+# (`resolve_apart`): what it allocates, freed among the tables that outlive it, would
+# otherwise stay with the coordinator for the store and the outputs (measured on
+# bench.build_scale at 100k articles, a 140 MB spill: 85 MB). Below it, starting the
+# process (importing kg, about 2 s) would cost more than the reduce.
+REDUCE_APART_BYTES = 16 * 1024 * 1024
 # graph.html of a build holds the quotes of the most quoted speakers up to this many (the
 # page of 50,000 quotes opens in about 2 s; making it costs the build ~2 KB per quote)
 PAGE_QUOTES = 50_000
@@ -649,6 +657,59 @@ def resolve(collected: Collected, aliases=None) -> Reduced:
     return reduced
 
 
+def resolve_apart(collected: Collected, aliases=None) -> Reduced:
+    """`resolve` in a fresh process that is lent the spill (`kg.spill.Spill.lend`), so
+    all the memory the reduce used goes back to the system when it ends; the same
+    `Reduced` and the same decisions in the spill as `resolve` in this process.
+
+    Raises the reduce's own error if it fails, and `KgError` if its process dies.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    started = time.perf_counter()
+    context = multiprocessing.get_context("spawn")  # not a fork of a process with threads
+    with ProcessPoolExecutor(1, mp_context=context) as pool:
+        task = pool.submit(
+            _resolve_lent,
+            collected.spill.lend(),
+            collected.partitions,
+            collected.repeats,
+            collected.map_seconds,
+            aliases,
+        )
+        try:
+            reduced, added = task.result()
+        except BrokenProcessPool:
+            raise KgError(
+                "the reduce step's process ended before it finished (out of memory, or "
+                "killed); nothing was stored"
+            ) from None
+    collected.spill.take_back(added)
+    reduced.skipped = collected.skipped
+    reduced.timings["resolve_seconds"] = round(time.perf_counter() - started, 3)
+    return reduced
+
+
+def _resolve_lent(lent, partitions: int, repeats, map_seconds: float, aliases):
+    """`resolve_apart`'s side: the reduce over a lent spill, and what it added to it."""
+    spill = Spill.borrow(lent)
+    try:
+        collected = Collected(spill, partitions, repeats=repeats, map_seconds=map_seconds)
+        return resolve(collected, aliases), spill.give_back()
+    finally:
+        spill.close()
+
+
+def reduce_step(collected: Collected, aliases=None, apart: bool | None = None) -> Reduced:
+    """The reduce, in this process or apart (`resolve_apart`): apart when `apart`, or,
+    left to None, when the spill holds at least `REDUCE_APART_BYTES`."""
+    if apart is None:
+        apart = collected.spill.bytes >= REDUCE_APART_BYTES
+    return (resolve_apart if apart else resolve)(collected, aliases)
+
+
 def resolved_articles(collected: Collected) -> Iterator[ResolvedArticle]:
     """Every article in input order with its quotes as the reduce resolved them, read
     back from the spill a partition at a time (after `resolve`)."""
@@ -704,13 +765,15 @@ def build(
     dask: str | None = None,
     on_item: Callable | None = None,
     extractor: Extractor | None = None,
+    reduce_apart: bool | None = None,
 ) -> BuildResult:
     """`kg build`: map with the store writer alongside, reduce, store, outputs.
 
     The map step's records go to a temporary file in `out` as they arrive; the reduce
     and the outputs (the store's quotations, `quotes.jsonl`) read them back in input
     order, so memory does not grow with the corpus. `graph.html` holds the quotes of the
-    most quoted speakers, at most `page_quotes` (None: all of them).
+    most quoted speakers, at most `page_quotes` (None: all of them). The reduce runs in
+    a process of its own for a big corpus (`reduce_step`; `reduce_apart` decides it).
     """
     from kg.extract.topics import default_taxonomy
     from kg.files import atomic_output, atomic_write
@@ -757,7 +820,7 @@ def build(
             finally:
                 writer.close()
             try:
-                reduced = resolve(collected, aliases)
+                reduced = reduce_step(collected, aliases, reduce_apart)
                 release_freed_memory()  # the reduce's records, before the store's turn
                 if not reduced.articles:
                     report = _report(reduced, collected, {}, 0, started, engine)

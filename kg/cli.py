@@ -435,7 +435,7 @@ def _workers(args) -> int:
 
 def cmd_quotes(args) -> int:
     workers = _workers(args)
-    from kg.build import collect, quote_records, resolve, resolved_articles
+    from kg.build import collect, quote_records, reduce_step, resolved_articles
 
     aliases = _aliases(args)
     progress = _Progress(args.quiet)
@@ -446,7 +446,7 @@ def cmd_quotes(args) -> int:
     finally:
         progress.close()
     try:
-        reduced = resolve(collected, aliases)
+        reduced = reduce_step(collected, aliases)
         records = (r for article in resolved_articles(collected) for r in quote_records(article))
         _print_quotes(records, args.format, sys.stdout)
     finally:

@@ -77,29 +77,23 @@ def test_the_page_of_a_build_holds_the_most_quoted_speakers_whole(tmp_path):
     assert len(read_page_data(store).quotes) == sum(counts.values())  # no cap: everything
 
 
-def test_a_full_disk_while_spilling_is_a_clear_error_naming_the_folder(tmp_path):
+def test_a_full_disk_while_spilling_is_a_clear_error_naming_the_folder(tmp_path, monkeypatch):
+    import kg.spill
     from kg.spill import Spill
 
-    class FullDisk:
-        def seek(self, *args):
-            return 0
-
-        def tell(self):
-            return 0
-
-        def write(self, data):
-            raise OSError(errno.ENOSPC, "No space left on device")
-
-        def close(self):
-            pass
+    def full_disk(fd, data, offset):
+        raise OSError(errno.ENOSPC, "No space left on device")
 
     spill = Spill(tmp_path)
     spill.put(0, ["kept"])
-    spill._file.close()
-    spill._file = FullDisk()
+    monkeypatch.setattr(kg.spill.os, "pwrite", full_disk)
     with pytest.raises(KgError, match=f"{tmp_path}: cannot keep the build's records on disk"):
         spill.put(1, ["lost"])
-    assert 1 not in spill and len(spill) == 1
+    monkeypatch.undo()
+    assert 1 not in spill and len(spill) == 1 and spill.get(0) == ["kept"]
+    spill.put(1, ["then kept"])  # the failed value took no room
+    assert spill.get(1) == ["then kept"] and spill.bytes == spill._where[1][0] + spill._where[1][1]
+    spill.close()
 
 
 def _reduce_peak(quotes: int) -> int:
