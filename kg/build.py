@@ -777,7 +777,7 @@ def build(
     """
     from kg.extract.topics import default_taxonomy
     from kg.files import atomic_output, atomic_write
-    from kg.outputs.html import build_page
+    from kg.outputs.html import page_model, write_page
     from kg.outputs.pagedata import read_page_data
     from kg.rdf.store import limit_malloc_arenas, release_freed_memory, updating, write_lock
 
@@ -787,9 +787,11 @@ def build(
     engine = {"engine": "dask" if dask else "processes" if workers > 1 else "inline"}
     engine["workers"] = workers
     with write_lock(out):
-        # quotes.jsonl is replaced after the store is published, and only if it is
+        # quotes.jsonl and graph.html are replaced after the store is published, and only
+        # if it is
         with (
             atomic_output(out / "quotes.jsonl") as quotes_file,
+            atomic_output(out / "graph.html") as page_file,
             updating(out, locked=True) as store,
             contextlib.closing(store.manifest()) as manifest,
             contextlib.closing(BuildLedger()) as ledger,
@@ -851,13 +853,14 @@ def build(
                 # made meanwhile on the other core
                 triples = turtle.submit(store.write_turtle, fh, out)
                 data = read_page_data(store, max_quotes=page_quotes)
-                page = build_page(data, max_nodes)
                 page_cut = (
                     (len(data.quotes), data.quotes_in_store) if data.quotes_in_store else None
                 )
+                model = page_model(data, max_nodes)
                 del data
+                write_page(model, lambda piece: page_file.write(piece.encode("utf-8")))
+                del model
                 counts["triples"] = triples.result()
-        atomic_write(out / "graph.html", page)
         timings["outputs_seconds"] = round(time.perf_counter() - written, 3)
         stale = counts.pop("stale")
         report = _report(reduced, collected, counts, stale, started, {**engine, **timings})

@@ -645,8 +645,8 @@ def cmd_queries(args) -> int:
 
 
 def cmd_html(args) -> int:
-    from kg.files import atomic_write
-    from kg.outputs.html import drawn_summary, page_model, render_page
+    from kg.files import atomic_output
+    from kg.outputs.html import drawn_summary, page_model, write_page
     from kg.outputs.pagedata import UnknownSpeaker, read_page_data
 
     try:
@@ -655,7 +655,8 @@ def cmd_html(args) -> int:
         print(f"kg: {exc}", file=sys.stderr)
         return 1
     model = page_model(data, args.max_nodes, args.view)
-    atomic_write(args.output, render_page(model))
+    with atomic_output(args.output) as fh:
+        write_page(model, lambda piece: fh.write(piece.encode("utf-8")))
     drawn, total = drawn_summary(model)
     cut = f", the {drawn:,} most quoted of {total:,} drawn (--max-nodes)" if drawn < total else ""
     print(

@@ -13,7 +13,18 @@ from hypothesis import strategies as st
 
 from kg.corpus import ArticleInfo
 from kg.extract import Quote, Speaker, Topic
-from kg.outputs.html import build_page, drawn_summary, layout, page_model, speaker_graph
+from kg.outputs.html import (
+    build_page,
+    drawn_summary,
+    layout,
+    page_model,
+    render_page,
+    script_json,
+    speaker_graph,
+    vis_assets,
+    write_page,
+    write_script_json,
+)
 from kg.outputs.pagedata import (
     PageData,
     UnknownSpeaker,
@@ -312,6 +323,47 @@ def test_page_keeps_markup_as_data_and_drops_unsafe_links():
     assert model["articles"][0][3] == "", "a javascript: url never reaches the page"
     assert model["quotes"][0][1] == "</script><img src=x onerror=alert(1)>"
     assert not re.search(r"<(script|link|img)[^>]+(src|href)\s*=", page, re.IGNORECASE)
+
+
+def test_text_that_looks_like_a_slot_of_the_template_stays_text():
+    words = "/*VIS_JS*/ /*DATA*/ <!--TITLE--> /*VIS_CSS*/"
+    info = article(f'Intro. Eve said "{words}" loudly.', title="/*DATA*/ and /*VIS_JS*/")
+    page = build_page(read_page_data(store_of([(info, [quote(info, words, "Eve Adams")])])))
+    model = page_json(page)
+    assert model["quotes"][0][1] == words
+    assert model["articles"][0][0] == "/*DATA*/ and /*VIS_JS*/"
+    js, _ = vis_assets()
+    assert page.count(js[:500]) == 1, "the script is inlined once, in its own slot"
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=6) | st.dictionaries(st.text(max_size=5), inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(json_values, st.integers(1, 4))
+def test_json_written_in_pieces_is_the_json_in_one_piece(value, rows):
+    pieces: list[str] = []
+    write_script_json(value, pieces.append, rows=rows)
+    assert "".join(pieces) == script_json(value)
+
+
+def test_a_big_page_is_written_in_pieces_none_of_them_big(seed_build):
+    model = page_model(read_page_data(KgStore(seed_build, read_only=True)))
+    model["quotes"] = model["quotes"] * 400  # a few thousand rows
+    pieces: list[str] = []
+    write_page(model, pieces.append)
+    assert "".join(pieces) == render_page(model)
+    data = "".join(pieces).split('id="kg-data">', 1)[1].split("</script>", 1)[0]
+    assert json.loads(data)["quotes"] == model["quotes"]
+    js, _ = vis_assets()
+    biggest_data_piece = max(len(p) for p in pieces if len(p) < len(js) // 2)
+    assert biggest_data_piece < len(data) / 10
 
 
 # -- kg html ----------------------------------------------------------------------------------

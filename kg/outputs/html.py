@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -360,13 +362,58 @@ def build_page(
 
 
 def render_page(model: dict, title: str = "kg: who said what") -> str:
-    """The page for a `page_model`: the template with vis-network and the data inlined."""
+    """The page for a `page_model` as one string (`write_page` writes it in pieces)."""
+    pieces: list[str] = []
+    write_page(model, pieces.append, title)
+    return "".join(pieces)
+
+
+def write_page(
+    model: dict, write: Callable[[str], object], title: str = "kg: who said what"
+) -> None:
+    """Write the page for a `page_model` through `write`, piece by piece: the template
+    with vis-network and the data inlined, so a page of 50,000 quotes is never one
+    string in memory (nor its JSON).
+
+    Each part goes into its own slot of the template, so text in one part that looks
+    like a slot ("/*VIS_JS*/" in a quote) stays text.
+
+    >>> pieces = []
+    >>> write_page({"quotes": [["q1", "/*VIS_JS*/"]]}, pieces.append)
+    >>> page = "".join(pieces)
+    >>> page.count('"/*VIS_JS*/"'), page.startswith("<!DOCTYPE html>")
+    (1, True)
+    """
     js, css = vis_assets()
+    filled = {
+        TITLE_SLOT: lambda: write(_html_text(title)),
+        CSS_SLOT: lambda: write(css.replace("</", "<\\/")),
+        DATA_SLOT: lambda: write_script_json(model, write),
+        JS_SLOT: lambda: write(js.replace("</script", "<\\/script")),
+    }
+    for text, slot in _template_parts():
+        write(text)
+        if slot:
+            filled[slot]()
+
+
+TITLE_SLOT, CSS_SLOT, DATA_SLOT, JS_SLOT = "<!--TITLE-->", "/*VIS_CSS*/", "/*DATA*/", "/*VIS_JS*/"
+_SLOTS = re.compile("|".join(re.escape(s) for s in (TITLE_SLOT, CSS_SLOT, DATA_SLOT, JS_SLOT)))
+
+
+@cache
+def _template_parts() -> tuple[tuple[str, str | None], ...]:
+    """The template as (text, the slot that follows it or None), each slot once."""
     template = resources.files("kg.outputs").joinpath("templates/graph.html").read_text("utf-8")
-    page = template.replace("/*VIS_CSS*/", css.replace("</", "<\\/"))
-    page = page.replace("<!--TITLE-->", _html_text(title))
-    page = page.replace("/*DATA*/", script_json(model))
-    return page.replace("/*VIS_JS*/", js.replace("</script", "<\\/script"))
+    parts, at = [], 0
+    for match in _SLOTS.finditer(template):
+        parts.append((template[at : match.start()], match.group()))
+        at = match.end()
+    parts.append((template[at:], None))
+    slots = [slot for _, slot in parts if slot]
+    if sorted(slots) != sorted({TITLE_SLOT, CSS_SLOT, DATA_SLOT, JS_SLOT}):
+        raise RuntimeError(f"templates/graph.html: each slot once expected, found {slots}")
+    return tuple(parts)
 
 
 def drawn_summary(model: dict) -> tuple[int, int]:
@@ -391,7 +438,39 @@ def script_json(value: object) -> str:
     >>> script_json({"t": "</script><img src=x onerror=alert(1)>"})
     '{"t":"\\\\u003c/script\\\\u003e\\\\u003cimg src=x onerror=alert(1)\\\\u003e"}'
     """
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _script_safe(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+
+def write_script_json(value: object, write: Callable[[str], object], rows: int = 1000) -> None:
+    """`script_json(value)` written through `write` in pieces: a dict key by key, and
+    a long list `rows` items at a time, so the text of a big model is never one string.
+
+    >>> pieces = []
+    >>> write_script_json({"a": [[1, "<b>"], [2, "c"]], "n": None}, pieces.append, rows=1)
+    >>> "".join(pieces) == script_json({"a": [[1, "<b>"], [2, "c"]], "n": None})
+    True
+    """
+    if isinstance(value, dict):
+        write("{")
+        for n, (key, item) in enumerate(value.items()):
+            write(
+                ("," if n else "")
+                + script_json(key if isinstance(key, str) else json.dumps(key))
+                + ":"
+            )
+            write_script_json(item, write, rows)
+        write("}")
+    elif isinstance(value, list) and len(value) > rows:
+        write("[")
+        for start in range(0, len(value), rows):
+            write(("," if start else "") + script_json(value[start : start + rows])[1:-1])
+        write("]")
+    else:
+        write(script_json(value))
+
+
+def _script_safe(text: str) -> str:
+    """Characters that could end a <script> element or a JavaScript line, escaped."""
     return (
         text.replace("<", "\\u003c")
         .replace(">", "\\u003e")
@@ -437,4 +516,6 @@ __all__ = [
     "script_json",
     "speaker_graph",
     "vis_assets",
+    "write_page",
+    "write_script_json",
 ]
