@@ -34,7 +34,7 @@ from kg.outputs.pagedata import (
     suggest_speakers,
 )
 from kg.rdf.store import KgStore
-from kg.rdf.triples import article_triples, graph_iri
+from kg.rdf.triples import agent_iri, article_triples, graph_iri, quote_iri
 
 from .conftest import kg
 
@@ -239,6 +239,51 @@ def test_page_data_reads_title_outlet_url_mentions_and_kinds():
     assert data.mentions[record.mentions[0]].kind == "person"
     anonymous = data.agents[by_text["no comment"].speaker]
     assert anonymous.kind == "anonymous" and anonymous.unnamed
+
+
+class ReadsRecorded:
+    """A store that records every term its queries hand out."""
+
+    def __init__(self, store: KgStore) -> None:
+        self.store, self.terms = store, set()
+
+    def query(self, sparql: str):
+        for row in self.store.query(sparql):
+            self.terms.update(term.value for term in row if term is not None)
+            yield row
+
+    def article_text(self, iri: str):
+        return self.store.article_text(iri)
+
+
+@pytest.mark.parametrize("chunk", [1, 500])
+def test_a_page_of_some_speakers_reads_only_what_it_shows(chunk, monkeypatch):
+    monkeypatch.setattr("kg.outputs.pagedata.VALUES_CHUNK", chunk)
+    ann = article('Mayor Ann Lee said "the budget is balanced" and "Dan Fox is right".', 1)
+    budget = quote(ann, "the budget is balanced", "Ann Lee", via="Town News")
+    fox = quote(ann, "Dan Fox is right", "Ann Lee", addressee="reporters")
+    ben = article('Ben Ode said "no" to Carl Ray.', 2)
+    dan = article('Dan Fox said "yes".', 3)
+    store = store_of(
+        [
+            (ann, [budget, fox]),
+            (ben, [quote(ben, "no", "Ben Ode", addressee="Carl Ray")]),
+            (dan, [quote(dan, "yes", "Dan Fox")]),
+        ],
+        # Ann's quote names Dan, who is a speaker (named in his own article's graph)
+        f"<{quote_iri(fox)}> <http://schema.org/mentions> <{agent_iri('Dan Fox')}> .\n",
+    )
+    whole = read_page_data(store)
+    reads = ReadsRecorded(store)
+    cut = read_page_data(reads, max_quotes=2)
+    assert cut.quotes_in_store == 4
+    assert cut.quotes == tuple(q for q in whole.quotes if whole.agents[q.speaker].name == "Ann Lee")
+    for table in ("agents", "topics", "mentions", "articles"):
+        expected = {k: v for k, v in getattr(whole, table).items() if k in getattr(cut, table)}
+        assert getattr(cut, table) == expected
+    assert {a.name for a in cut.agents.values()} == {"Ann Lee", "Town News", "reporters"}
+    assert [m.label for m in cut.mentions.values()] == ["Dan Fox"]
+    assert not {"Ben Ode", "Carl Ray", 'Ben Ode said "no" to Carl Ray.', "yes"} & reads.terms
 
 
 def test_speaker_is_matched_by_any_name_and_a_miss_suggests(seed_build):
