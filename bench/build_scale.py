@@ -285,7 +285,13 @@ def main() -> None:
             f"{t['store_overlapped_seconds']:.1f} during the map, bulk loads at "
             f"{t['store_load_triples_per_second']:,} triples/s, outputs {t['outputs_seconds']:.1f}) | "
             f"coordinator peak RSS {row['rss_peak_mb']} MB (before the build {row['rss_before_mb']}; "
-            f"by step {row['rss_peak_by_step_mb']}); "
+            f"by step {row['rss_peak_by_step_mb']}"
+            + (
+                f", the reduce's own process {t['reduce_process_peak_rss_mb']}"
+                if "reduce_process_peak_rss_mb" in t
+                else ""
+            )
+            + "); "
             f"graph.html holds {row['page_quotes']:,} quotes",
             flush=True,
         )

@@ -38,6 +38,7 @@ import functools
 import hashlib
 import json
 import queue
+import sys
 import threading
 import time
 from collections import deque
@@ -697,9 +698,23 @@ def _resolve_lent(lent, partitions: int, repeats, map_seconds: float, aliases):
     spill = Spill.borrow(lent)
     try:
         collected = Collected(spill, partitions, repeats=repeats, map_seconds=map_seconds)
-        return resolve(collected, aliases), spill.give_back()
+        reduced = resolve(collected, aliases)
+        # what the reduce's process held at its peak: the coordinator's own peak no longer
+        # shows it
+        reduced.timings["reduce_process_peak_rss_mb"] = _peak_rss_mb()
+        return reduced, spill.give_back()
     finally:
         spill.close()
+
+
+def _peak_rss_mb() -> int | None:
+    """This process's peak resident memory in MB (None where the system does not say)."""
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (2**20 if sys.platform == "darwin" else 2**10))  # bytes on macOS
 
 
 def reduce_step(collected: Collected, aliases=None, apart: bool | None = None) -> Reduced:

@@ -28,7 +28,7 @@ def corpus(tmp_path_factory) -> Path:
     return folder
 
 
-def _build(corpus: Path, out: Path, apart: bool, aliases=None) -> dict:
+def _build(corpus: Path, out: Path, apart: bool, aliases=None) -> tuple[dict, dict]:
     build(
         [str(corpus)],
         out,
@@ -38,14 +38,16 @@ def _build(corpus: Path, out: Path, apart: bool, aliases=None) -> dict:
         aliases=aliases,
     )
     report = json.loads((out / "report.json").read_text("utf-8"))
-    report.pop("timings")
-    return report
+    return report, report.pop("timings")
 
 
 def test_a_build_reduced_apart_is_the_build_reduced_in_the_coordinator(corpus, tmp_path):
-    here = _build(corpus, tmp_path / "here", apart=False)
-    apart = _build(corpus, tmp_path / "apart", apart=True)
+    here, here_timings = _build(corpus, tmp_path / "here", apart=False)
+    apart, apart_timings = _build(corpus, tmp_path / "apart", apart=True)
     assert apart == here
+    # the reduce's own process says what it held at its peak
+    assert 20 < apart_timings["reduce_process_peak_rss_mb"] < 1000
+    assert "reduce_process_peak_rss_mb" not in here_timings
     assert here["people"] and here["same_text"]["groups"]  # merges and shared texts were made
     for name in ("graph.ttl", "quotes.jsonl"):
         assert (tmp_path / "apart" / name).read_bytes() == (tmp_path / "here" / name).read_bytes()
