@@ -406,10 +406,10 @@ def _rows_for(store, sparql: str, variable: str, iris: Iterable[str] | None, chu
     """The rows of `sparql` for `variable` bound to each of `iris` in turn (None: all
     rows), by a VALUES clause in place of its ``#VALUES`` comment.
 
-    The IRIs go `chunk` (`VALUES_CHUNK`) at a time: Oxigraph joins one long VALUES list far more slowly
-    than several short ones (measured on a store of 6.3M triples: 5,000 speakers' quotes
-    in 106 s at once, in 4.4 s by 500). Each IRI is in one chunk, so no row comes twice
-    that the query would give once.
+    The IRIs go `chunk` (default `VALUES_CHUNK`) at a time: Oxigraph joins one long
+    VALUES list far more slowly than several short ones (measured on a store of 6.3M
+    triples: 5,000 speakers' quotes in 106 s at once, in 4.4 s by 500). Each IRI is in
+    one chunk, so no row comes twice that the query would give once.
 
     >>> from kg.rdf.store import KgStore
     >>> rows = _rows_for(KgStore(None), "SELECT ?a WHERE { #VALUES }", "a", ["urn:y", "urn:x"], 1)
