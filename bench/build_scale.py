@@ -5,7 +5,9 @@ Real files are written and read, the store writer, the reduce, the store and the
 are kg's own; only extraction is replaced by a cheap stand-in (quotations found by their
 marks, the speaker named in the same paragraph), so the build's own costs show at a scale
 the parser would need hours for. Each size runs in its own process on `--workers` local
-processes. Target (issue 18): peak RSS flat across sizes. Up to 20k articles, the map
+processes. Target (issue 18): peak RSS flat across sizes. Beside it, the peak of a bare
+process that reads the same store with pyoxigraph alone: the store engine's share, which
+grows with the store and which kg cannot size. Up to 20k articles, the map
 and reduce run again under tracemalloc to show what the coordinator's Python heap holds
 per article at each stage and what the reduce holds per quote.
 
@@ -204,8 +206,28 @@ class RssSampler(threading.Thread):
         return peaks
 
 
+_ENGINE_ALONE = """
+import sys, pyoxigraph as ox
+store = ox.Store.read_only(sys.argv[1])
+with open("/dev/null", "wb") as sink:
+    store.dump(sink, ox.RdfFormat.N_QUADS)
+print(next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM")))
+"""
+
+
+def engine_alone_mb(generation: Path) -> int | None:
+    """Peak RSS of a bare Python process that only opens the store with pyoxigraph and
+    reads all of it (as the outputs' Turtle dump does): Oxigraph's own memory at this
+    store size, which kg cannot set (Linux only; None elsewhere)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _ENGINE_ALONE, str(generation)], capture_output=True, text=True
+    )
+    return round(int(proc.stdout.split()[-1]) / 1024) if proc.returncode == 0 else None
+
+
 def measure(count: int, workers: int, numbered: bool = False) -> dict:
     from kg.build import MapOptions, build
+    from kg.rdf.store import published
 
     with tempfile.TemporaryDirectory(prefix="kg-build-scale-") as tmp:
         folder = Path(tmp) / "in"
@@ -228,6 +250,7 @@ def measure(count: int, workers: int, numbered: bool = False) -> dict:
         sampler.stop()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         heap = heap_per_stage(folder, Path(tmp)) if count <= HEAP_UP_TO else None
+        engine = engine_alone_mb(published(Path(tmp) / "out"))
     report = result.report
     return {
         "articles": report["articles_read"],
@@ -241,6 +264,7 @@ def measure(count: int, workers: int, numbered: bool = False) -> dict:
         "rss_peak_by_step_mb": sampler.peaks(report["timings"]),
         "page_quotes": result.page_cut[0] if result.page_cut else report["quotes"],
         "heap": heap,
+        "engine_alone_mb": engine,
     }
 
 
@@ -292,7 +316,8 @@ def main() -> None:
                 else ""
             )
             + "); "
-            f"graph.html holds {row['page_quotes']:,} quotes",
+            f"graph.html holds {row['page_quotes']:,} quotes; Oxigraph alone reading the "
+            f"whole store peaks at {row['engine_alone_mb']} MB",
             flush=True,
         )
         if heap := row["heap"]:
