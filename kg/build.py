@@ -38,7 +38,6 @@ import functools
 import hashlib
 import json
 import queue
-import sys
 import threading
 import time
 from collections import deque
@@ -708,13 +707,17 @@ def _resolve_lent(lent, partitions: int, repeats, map_seconds: float, aliases):
 
 
 def _peak_rss_mb() -> int | None:
-    """This process's peak resident memory in MB (None where the system does not say)."""
+    """This process's own peak resident memory in MB (None where the system does not
+    say). Read from /proc, not `getrusage`: a spawned process starts as a fork, and on
+    Linux its `ru_maxrss` keeps the peak of the parent it was forked from."""
     try:
-        import resource
-    except ImportError:  # not on Windows
-        return None
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return round(peak / (2**20 if sys.platform == "darwin" else 2**10))  # bytes on macOS
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024)
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
 
 
 def reduce_step(collected: Collected, aliases=None, apart: bool | None = None) -> Reduced:

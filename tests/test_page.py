@@ -406,9 +406,10 @@ def test_a_big_page_is_written_in_pieces_none_of_them_big(seed_build):
     assert "".join(pieces) == render_page(model)
     data = "".join(pieces).split('id="kg-data">', 1)[1].split("</script>", 1)[0]
     assert json.loads(data)["quotes"] == model["quotes"]
-    js, _ = vis_assets()
-    biggest_data_piece = max(len(p) for p in pieces if len(p) < len(js) // 2)
-    assert biggest_data_piece < len(data) / 10
+    at = pieces.index(next(p for p in pieces if p.endswith('id="kg-data">'))) + 1
+    end = next(i for i in range(at, len(pieces)) if pieces[i].startswith("</script>"))
+    assert "".join(pieces[at:end]) == data
+    assert max(len(p) for p in pieces[at:end]) < len(data) / 10
 
 
 # -- kg html ----------------------------------------------------------------------------------

@@ -53,6 +53,17 @@ def test_a_build_reduced_apart_is_the_build_reduced_in_the_coordinator(corpus, t
         assert (tmp_path / "apart" / name).read_bytes() == (tmp_path / "here" / name).read_bytes()
 
 
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+def test_the_peak_reported_is_the_reduce_process_own_not_its_parent(corpus):
+    ballast = b"x" * (800 << 20)  # the coordinator holds 800 MB; the reduce does not
+    collected = collect([str(corpus)], MapOptions(), extractor=stand_in_extractor)
+    try:
+        reduced = reduce_step(collected, AliasTable(), apart=True)
+    finally:
+        collected.close()
+    assert len(ballast) and 20 < reduced.timings["reduce_process_peak_rss_mb"] < 500
+
+
 def test_the_decisions_made_apart_are_read_back_from_the_spill(corpus, tmp_path):
     def quotes(apart: bool) -> list[tuple]:
         collected = collect([str(corpus)], MapOptions(), extractor=stand_in_extractor)

@@ -453,11 +453,9 @@ def write_script_json(value: object, write: Callable[[str], object], rows: int =
     if isinstance(value, dict):
         write("{")
         for n, (key, item) in enumerate(value.items()):
-            write(
-                ("," if n else "")
-                + script_json(key if isinstance(key, str) else json.dumps(key))
-                + ":"
-            )
+            # the key as json writes it ({"k":0} less its brace and value): the same
+            # text for every key type, and the same error for a key json refuses
+            write(("," if n else "") + script_json({key: 0})[1:-2])
             write_script_json(item, write, rows)
         write("}")
     elif isinstance(value, list) and len(value) > rows:

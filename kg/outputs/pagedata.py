@@ -284,7 +284,7 @@ SELECT ?q ?text ?kind ?speaker ?article ?begin ?end ?cue ?via ?addr WHERE { GRAP
 """
 TOPICS = """
 SELECT ?q ?topic WHERE { GRAPH ?g { #VALUES
-  ?q a schema:Quotation ; schema:creator ?speaker ; schema:about ?topic } }
+  ?q a schema:Quotation ; schema:about ?topic } }
 """
 TOPIC_LABELS = """
 SELECT DISTINCT ?topic ?label WHERE {
@@ -294,7 +294,7 @@ SELECT DISTINCT ?topic ?label WHERE {
 """
 MENTIONS = """
 SELECT ?q ?m WHERE { GRAPH ?g { #VALUES
-  ?q a schema:Quotation ; schema:creator ?speaker ; schema:mentions ?m } }
+  ?q a schema:Quotation ; schema:mentions ?m } }
 """
 MENTION_INFO = """
 SELECT DISTINCT ?m ?name ?type WHERE {
@@ -506,7 +506,10 @@ def read_page_data(store, speaker: str | None = None, max_quotes: int | None = N
         }
     del shared
     topics_of: dict[str, list[str]] = defaultdict(list)
-    for row in _rows_for(store, TOPICS, "speaker", speakers):
+    # the topics and mentions of the quotes shown (bound by quote: a quote's creator may
+    # be stated in another graph than what it is about)
+    shown_quotes = quote_rows.keys() if speakers is not None else None
+    for row in _rows_for(store, TOPICS, "q", shown_quotes):
         if row["q"].value in quote_rows:
             topics_of[row["q"].value].append(row["topic"].value)
     labels: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -520,7 +523,7 @@ def read_page_data(store, speaker: str | None = None, max_quotes: int | None = N
         named = [o for o in options if o[0]]
         topics[iri] = Topic(iri, _best_label(named) if named else _local(iri))
     mentions_of: dict[str, list[str]] = defaultdict(list)
-    for row in _rows_for(store, MENTIONS, "speaker", speakers):
+    for row in _rows_for(store, MENTIONS, "q", shown_quotes):
         if row["q"].value in quote_rows:
             mentions_of[row["q"].value].append(row["m"].value)
     mentioned = {m for found in mentions_of.values() for m in found}
