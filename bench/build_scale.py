@@ -302,6 +302,8 @@ def main() -> None:
             sys.exit(proc.stderr)
         row = json.loads(proc.stdout.splitlines()[-1])
         t = row["timings"]
+        child = t.get("reduce_process_peak_rss_mb")
+        apart = f", the reduce's own process {child}" if child is not None else ""
         print(
             f"{row['articles']:>7,} articles {row['quotes']:>7,} quotes {row['triples']:>10,} triples: "
             f"build {row['build_s']:7.1f} s (map+writer {t['extract_seconds']:.1f}, "
@@ -309,13 +311,7 @@ def main() -> None:
             f"{t['store_overlapped_seconds']:.1f} during the map, bulk loads at "
             f"{t['store_load_triples_per_second']:,} triples/s, outputs {t['outputs_seconds']:.1f}) | "
             f"coordinator peak RSS {row['rss_peak_mb']} MB (before the build {row['rss_before_mb']}; "
-            f"by step {row['rss_peak_by_step_mb']}"
-            + (
-                f", the reduce's own process {t['reduce_process_peak_rss_mb']}"
-                if "reduce_process_peak_rss_mb" in t
-                else ""
-            )
-            + "); "
+            f"by step {row['rss_peak_by_step_mb']}{apart}); "
             f"graph.html holds {row['page_quotes']:,} quotes; Oxigraph alone reading the "
             f"whole store peaks at {row['engine_alone_mb']} MB",
             flush=True,

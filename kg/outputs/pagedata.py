@@ -506,9 +506,10 @@ def read_page_data(store, speaker: str | None = None, max_quotes: int | None = N
         }
     del shared
     topics_of: dict[str, list[str]] = defaultdict(list)
-    # the topics and mentions of the quotes shown (bound by quote: a quote's creator may
-    # be stated in another graph than what it is about)
-    shown_quotes = quote_rows.keys() if speakers is not None else None
+    # a page of some speakers asks only for what its quotes need; the topics and mentions
+    # are bound by quote (a quote's creator may be stated in another graph than its topics)
+    some = speakers is not None
+    shown_quotes = quote_rows.keys() if some else None
     for row in _rows_for(store, TOPICS, "q", shown_quotes):
         if row["q"].value in quote_rows:
             topics_of[row["q"].value].append(row["topic"].value)
@@ -529,16 +530,13 @@ def read_page_data(store, speaker: str | None = None, max_quotes: int | None = N
     mentioned = {m for found in mentions_of.values() for m in found}
     if agents is None:  # the agents shown: speakers, relays, addressees, those mentioned
         shown = {k for q in quote_rows.values() for k in (q["speaker"], q["via"], q["addressee"])}
-        agents = read_agents(
-            store, {k for k in shown if k} | mentioned if speakers is not None else None
-        )
-    some = mentioned if speakers is not None else None
-    mentions = _read_mentions(store, agents, some) if mentioned else {}
+        agents = read_agents(store, {k for k in shown if k} | mentioned if some else None)
+    mentions = _read_mentions(store, agents, mentioned if some else None) if mentioned else {}
     quotes_of: dict[str, list[dict]] = defaultdict(list)
     for q in quote_rows.values():
         quotes_of[q["article"]].append(q)
     articles: dict[str, Source] = {}
-    for source, text in _read_articles(store, set(quotes_of) if in_store is not None else None):
+    for source, text in _read_articles(store, set(quotes_of) if some else None):
         articles[source.iri] = source
         _add_sentences(quotes_of.get(source.iri, ()), text)
     del quotes_of
