@@ -9,7 +9,7 @@ from __future__ import annotations
 import spacy
 from spacy.tokens import Doc
 
-from kg.extract.cues import find_cues
+from kg.extract.cues import find_cues, split_coordinated_reports
 
 NLP = spacy.blank("en")
 
@@ -28,12 +28,16 @@ def parse(table: str) -> Doc:
     )
 
 
-def cues_of(doc: Doc, quoted: tuple[int, ...] = ()) -> list[tuple[str, str | None, str | None]]:
+def cues_of(
+    doc: Doc, quoted: tuple[int, ...] = (), split: bool = False
+) -> list[tuple[str, str | None, str | None]]:
     """(cue word, speaker word, content text) of every cue; `quoted` marks token indices
-    inside quotation marks."""
+    inside quotation marks; `split` applies `split_coordinated_reports` as the article
+    context does."""
     in_quote = [0 if i in quoted else -1 for i in range(len(doc))]
     out = []
-    for cue in find_cues(doc, in_quote):
+    found = list(find_cues(doc, in_quote))
+    for cue in split_coordinated_reports(doc, found) if split else found:
         content = doc[cue.content[0] : cue.content[1]].text if cue.content else None
         out.append((cue.token.text, cue.speaker.text if cue.speaker else None, content))
     return out
@@ -165,3 +169,78 @@ def test_according_to_names_the_source_of_the_clause():
     )
     [(cue, speaker, content)] = cues_of(doc)
     assert (cue, speaker) == ("according", "Ruiz") and content.startswith("The pier closed")
+
+
+SAID_BUT_NOTED = """
+    Lale 1 nsubj PROPN
+    said 1 ROOT VERB say
+    the 3 det DET
+    fees 4 nsubj NOUN
+    were 1 ccomp AUX be
+    legal 4 acomp ADJ
+    but 4 cc CCONJ
+    noted 4 conj VERB note
+    that 11 mark SCONJ
+    we 11 nsubj PRON
+    must 11 aux AUX
+    wait 7 ccomp VERB
+    . 1 punct PUNCT
+"""
+
+
+def test_a_report_coordinated_inside_another_is_the_same_speakers_next_statement():
+    """ "Lale said the fees were legal but noted that we must wait": the parser hangs
+    "noted" on "were", whose subject is the fees; Lale noted it, and said only the first."""
+    doc = parse(SAID_BUT_NOTED)
+    assert cues_of(doc)[1][:2] == ("noted", "fees")  # what the parse alone gives
+    assert cues_of(doc, split=True) == [
+        ("said", "Lale", "the fees were legal"),
+        ("noted", "Lale", "we must wait"),
+    ]
+
+
+def test_a_coordinated_demand_stays_part_of_the_report():
+    """ "Kinsella said the plan was late and called for a freeze": "called for" reports a
+    demand, not a clause; the report keeps it."""
+    doc = parse(
+        """
+        Kinsella 1 nsubj PROPN
+        said 1 ROOT VERB say
+        the 3 det DET
+        plan 4 nsubj NOUN
+        was 1 ccomp AUX be
+        late 4 acomp ADJ
+        and 4 cc CCONJ
+        called 4 conj VERB call
+        for 7 prep ADP
+        a 10 det DET
+        freeze 8 pobj NOUN
+        . 1 punct PUNCT
+        """
+    )
+    said = cues_of(doc, split=True)[0]
+    assert said == ("said", "Kinsella", "the plan was late and called for a freeze")
+
+
+def test_a_coordinated_report_with_its_own_subject_is_left_alone():
+    """ "Ruiz said the plan was late and Lee noted that it cost more": Lee is named."""
+    doc = parse(
+        """
+        Ruiz 1 nsubj PROPN
+        said 1 ROOT VERB say
+        the 3 det DET
+        plan 4 nsubj NOUN
+        was 1 ccomp AUX be
+        late 4 acomp ADJ
+        and 4 cc CCONJ
+        Lee 8 nsubj PROPN
+        noted 4 conj VERB note
+        that 12 mark SCONJ
+        it 12 nsubj PRON
+        cost 8 ccomp VERB
+        more 12 dobj ADJ
+        . 1 punct PUNCT
+        """
+    )
+    assert cues_of(doc, split=True) == cues_of(doc)
+    assert cues_of(doc)[1][:2] == ("noted", "Lee")

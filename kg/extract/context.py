@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract.cues import Cue, cue_nesting, find_cues
+from kg.extract.cues import Cue, cue_nesting, find_cues, split_coordinated_reports
 from kg.extract.entities import EntityTable
 from kg.extract.layout import Layout
 from kg.extract.lexicon import Lexicon, load_lexicon
@@ -63,7 +63,8 @@ class ArticleContext:
         self.entities = EntityTable(self.doc, self.lexicon, layout)
         self.entity_at = {i: ent for ent in self.doc.ents for i in range(ent.start, ent.end)}
         self.people = frozenset(self.entities.mention_at)  # tokens that name a person
-        self.cues: list[Cue] = list(find_cues(self.doc, self.in_quote, self.lexicon, self.people))
+        found = list(find_cues(self.doc, self.in_quote, self.lexicon, self.people))
+        self.cues: list[Cue] = split_coordinated_reports(self.doc, found)
         self.nesting = cue_nesting(self.doc, self.cues, self.lexicon)
         self.cue_index = {id(cue): i for i, cue in enumerate(self.cues)}
         self._cues_by_sentence: dict[int, list[Cue]] = {}

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Token
 
@@ -98,6 +98,52 @@ def find_cues(
             cue = None
         if cue is not None:
             yield cue
+
+
+def split_coordinated_reports(doc: Doc, cues: list[Cue]) -> list[Cue]:
+    """A reporting verb coordinated inside another report, with no subject of its own, is
+    the same speaker's next statement: in "Lale said the fees were lawful but noted that
+    “we can only wait”" Lale said both, though the parser hangs "noted" on the first
+    report's clause (whose subject, "the fees", would then have noted). The first report
+    ends before the "but"/"and", and the second takes its speaker.
+
+    `cues` in text order; returns them in the same order.
+    """
+    out = list(cues)
+    for o, outer in enumerate(out):
+        if outer.kind != "verb" or outer.speaker is None or outer.content is None:
+            continue
+        start, end = outer.content
+        for i in range(o + 1, len(out)):
+            inner, verb = out[i], out[i].token
+            if verb.i >= end:
+                break
+            if inner.kind != "verb" or inner.content is None or verb.i <= start:
+                continue
+            if verb.dep_ != "conj" or any(c.dep_ in SUBJECT_DEPS for c in verb.children):
+                continue
+            if inner.speaker is None or not start <= inner.speaker.i < end:
+                continue  # its subject is not the first report's
+            if not start <= verb.head.i < verb.i or inner.content[1] > end:
+                continue
+            if not _reports_a_clause(verb, inner.content):
+                continue  # "and called for a review": a demand, still part of the report
+            cut = verb.left_edge.i
+            while cut > start and (doc[cut - 1].dep_ == "cc" or doc[cut - 1].is_punct):
+                cut -= 1
+            first = _trim(doc, (start, cut), outer.token) if cut > start else None
+            if first is None:
+                continue
+            out[o] = outer = replace(outer, content=first)
+            out[i] = replace(inner, speaker=outer.speaker)
+            start, end = first
+    return out
+
+
+def _reports_a_clause(verb: Token, content: tuple[int, int]) -> bool:
+    """Whether a verb's content is a clause it governs ("noted that we can only wait"),
+    not a phrase ("called for a review", "warned against hackers")."""
+    return any(c.dep_ == "ccomp" and content[0] <= c.i < content[1] for c in verb.children)
 
 
 def _may_report(token: Token, in_quote: list[int], lex: Lexicon) -> bool:
