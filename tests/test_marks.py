@@ -108,3 +108,28 @@ def test_short_header_lines_in_hard_wrapped_text_are_their_own_paragraphs():
     paragraphs = [text[s:e] for s, e in paragraph_spans(text)]
     assert paragraphs[:2] == ["Press Office, Springfield, May 3", "RELEASE: 24-117"]
     assert paragraphs[2].startswith("The deputy director") and paragraphs[2].endswith("office.")
+
+
+def test_hard_wrapped_lines_join_but_one_line_per_paragraph_does_not():
+    """Text cut at a column joins into paragraphs; a scraped page with one newline per
+    paragraph keeps each line apart, even one that lost its full stop."""
+    wrapped = (
+        "The council said on Monday that the bridge over the river would\n"
+        "close for repairs in May and reopen before the start of the summer\n"
+        "season, when traffic on the coast road is at its heaviest of the year.\n"
+        "Engineers found cracks in two of the supports during a routine check\n"
+        "last month, the council said.\n"
+    )
+    assert len(paragraph_spans(wrapped)) == 1
+    scraped = (
+        "A juror told the newspaper that the decision of the jury rested on the evidence "
+        "presented over fourteen weeks of hearings in the city.\n"
+        "There had been no single proof, she said, but a video showing the boxes being "
+        "carried out of the offices against the order of a judge had been important\n"
+        "The jury cleared him of eight further counts.\n"
+        "The defence said it would appeal against the convictions as soon as the judge "
+        "had set the date for the sentencing hearing, which it expects in the spring.\n"
+        "Prosecutors declined to comment on the verdict when they left the courthouse.\n"
+    )
+    lines = [scraped[s:e] for s, e in paragraph_spans(scraped)]
+    assert len(lines) == 5 and lines[2] == "The jury cleared him of eight further counts."

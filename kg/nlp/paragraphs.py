@@ -7,6 +7,9 @@ from statistics import median
 
 _BLOCK_BREAK = re.compile(r"\n[ \t\u00a0]*\n\s*")
 _TERMINAL = tuple('.!?:;"”’»)]')
+# hard-wrapped text: cut at a column of 45 to 120 characters, nine lines in ten no
+# longer than 1.25 times the median
+WRAP_MIN_COLUMNS, WRAP_MAX_COLUMNS, WRAP_SPREAD = 45, 120, 1.25
 _SIGNED = re.compile(r"[”\"’»][^\S\n]*[—–―‒][^\S\n]*[A-Z][^\n—–―‒.!?]{1,60}\.?[^\S\n]*$")
 
 
@@ -41,8 +44,8 @@ def _block_paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if not lines:
         return []
     widths = [e - s for s, e in lines]
-    wrapped = len(lines) >= 3 and median(widths[:-1]) >= 45
     typical = median(widths[:-1]) if len(widths) > 1 else widths[0]
+    wrapped = len(lines) >= 3 and _has_wrap_column(widths[:-1])
     paragraphs = [lines[0]]
     for prev, line in zip(lines, lines[1:]):
         if _continues(text, prev, line, wrapped, typical):
@@ -50,6 +53,23 @@ def _block_paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
         else:
             paragraphs.append(line)
     return paragraphs
+
+
+def _has_wrap_column(widths: list[int]) -> bool:
+    """Whether lines of these widths were cut at a fixed column: most as long as the
+    median, few longer, and that column a terminal's width. Lines of a paragraph each
+    (a scraped page with one newline between paragraphs) vary far more, and are longer.
+
+    >>> _has_wrap_column([72, 70, 71, 68, 72, 40, 71])
+    True
+    >>> _has_wrap_column([109, 187, 64, 148, 120, 95, 160])
+    False
+    """
+    typical = median(widths)
+    if not WRAP_MIN_COLUMNS <= typical <= WRAP_MAX_COLUMNS:
+        return False
+    ordered = sorted(widths)
+    return ordered[int(0.9 * (len(ordered) - 1))] <= WRAP_SPREAD * typical
 
 
 def _continues(
