@@ -1152,3 +1152,15 @@ def test_the_quoted_speakers_own_report_is_not_relayed(extract):
     """ "I said ..." or "she said" for the quoted speaker herself: her own words."""
     text = "“I said the pier would close, and it will,” Minister Ana Ruiz said on Monday."
     assert [(q.speaker.name, q.via) for q in extract(text)] == [("Ana Ruiz", None)]
+
+
+def test_a_wire_credit_after_the_last_sentence_leaves_it_a_sentence(extract):
+    """ "..., the spokesman said. - Sapa-AFP" ends the story: the credit does not make
+    the paragraph a headline or caption whose words are nobody's."""
+    text = (
+        "UN spokesman Martin Ruhle said the talks had covered the fight against piracy.\n\n"
+        "The two also discussed the conflict in the Sahel region, the spokesman said. - Sapa-AFP"
+    )
+    quotes = extract(text)
+    match = [q for q in quotes if "conflict in the Sahel" in q.text]
+    assert match and match[0].speaker.name == "Martin Ruhle"

@@ -24,6 +24,12 @@ from kg.nlp.marks import QuotedSpan
 from kg.nlp.pipeline import DATELINE
 
 HEADLINE_ENDINGS = ".!?\"”’'…:)]"
+# a wire credit closing a story's last paragraph, after its full stop: ". - Sapa-AFP",
+# ". — AP", ". (Reuters)"; the paragraph is still a sentence, not a headline
+WIRE_CREDIT = re.compile(
+    r"(?<=[.!?\"”’])\s*(?:[-–—]\s*[A-Z][\w.-]*(?:[ /][A-Z][\w.-]*){0,2}"
+    r"|\((?:[A-Z][\w.-]*\s?){1,3}\))\s*$"
+)
 
 
 class Layout:
@@ -69,11 +75,8 @@ class Layout:
         bounds = zip([0, *self.starts], [*self.breaks, len(self.text)])
         for start, end in bounds:
             line = self.text[start:end].strip()
-            words = line.split()
             label = line.split(":", 1)[0].strip().lower() if ":" in line[:40] else ""
-            furniture = (len(words) <= 20 and line[-1:] not in HEADLINE_ENDINGS) or (
-                label in self.lexicon.page_labels
-            )
+            furniture = _unpunctuated_short(line) or label in self.lexicon.page_labels
             count += 0 if furniture or not line else 1
             ranks.append(count)
         return ranks
@@ -85,7 +88,7 @@ class Layout:
         """Whether `char` lies in a short line with no closing punctuation: a headline,
         a caption or a navigation line, whose words repeat or label the story."""
         line = self.text[self.paragraph_start(char) : self.paragraph_end(char)].strip()
-        return len(line.split()) <= 20 and line[-1:] not in HEADLINE_ENDINGS
+        return _unpunctuated_short(line)
 
     def in_dateline(self, ent: Span) -> bool:
         """Whether an entity is part of a wire dateline opening its sentence ("MONTREAL -",
@@ -105,6 +108,17 @@ class Layout:
             for i in range(lo, hi)
             if self.quoted[i].outer_start < end and start < self.quoted[i].outer_end
         ]
+
+
+def _unpunctuated_short(line: str) -> bool:
+    """A line of at most 20 words with no closing punctuation (a wire credit after the
+    last full stop does not count): a headline, a caption, a navigation line.
+
+    >>> _unpunctuated_short("Storm closes the port"), _unpunctuated_short("It rained. - AFP")
+    (True, False)
+    """
+    line = WIRE_CREDIT.sub("", line)
+    return len(line.split()) <= 20 and line[-1:] not in HEADLINE_ENDINGS
 
 
 def token_quote_index(doc: Doc, quoted: list[QuotedSpan]) -> list[int]:
