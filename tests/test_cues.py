@@ -244,3 +244,36 @@ def test_a_coordinated_report_with_its_own_subject_is_left_alone():
     )
     assert cues_of(doc, split=True) == cues_of(doc)
     assert cues_of(doc)[1][:2] == ("noted", "Lee")
+
+
+def test_a_that_clause_after_the_verbs_phrase_beats_a_clause_further_on():
+    """ "Minaj denied on the show that the ring meant she was engaged, telling the host,
+    we are fine": the parser hung the that-clause on "show" and gave "denied" the far
+    clause; what she denied is the near one."""
+    doc = parse(
+        """
+        Minaj 1 nsubj PROPN
+        denied 1 ROOT VERB deny
+        on 1 prep ADP
+        the 4 det DET
+        show 2 pobj NOUN
+        that 8 mark SCONJ
+        the 7 det DET
+        ring 8 nsubj NOUN
+        meant 4 relcl VERB mean
+        she 10 nsubj PRON
+        was 8 ccomp AUX be
+        engaged 10 acomp ADJ
+        , 1 punct PUNCT
+        telling 1 advcl VERB tell
+        the 15 det DET
+        host 13 dobj NOUN
+        , 1 punct PUNCT
+        we 18 nsubj PRON
+        are 1 ccomp AUX be
+        fine 18 acomp ADJ
+        . 1 punct PUNCT
+        """
+    )
+    denied = next(c for c in cues_of(doc) if c[0] == "denied")
+    assert denied[1] == "Minaj" and denied[2].endswith("the ring meant she was engaged")

@@ -481,10 +481,14 @@ def _content(verb: Token, in_quote: list[int] | None, lex: Lexicon) -> tuple[int
             c.lemma_.lower() in lex.relay_verbs and any(g.dep_ in SUBJECT_DEPS for g in c.children)
         )
     ]
+    clause = _clause_under_adjunct(verb)
     if clauses:
         best = max(clauses, key=lambda c: c.right_edge.i - c.left_edge.i)
-        return _trim(verb.doc, (best.left_edge.i, best.right_edge.i + 1), verb)
-    clause = _clause_under_adjunct(verb)
+        if clause is None or best.left_edge.i < clause[0]:
+            return _trim(verb.doc, (best.left_edge.i, best.right_edge.i + 1), verb)
+        # "denied on the show that the ring meant ..., telling the host, “We're ...”": the
+        # that-clause right after the verb's phrase is its content; a clause further on
+        # belongs to what comes between
     if clause is not None:
         return _trim(verb.doc, clause, verb)
     if lemma in lex.content_object_verbs:
