@@ -277,3 +277,21 @@ def test_a_that_clause_after_the_verbs_phrase_beats_a_clause_further_on():
     )
     denied = next(c for c in cues_of(doc) if c[0] == "denied")
     assert denied[1] == "Minaj" and denied[2].endswith("the ring meant she was engaged")
+
+
+def test_the_question_a_verb_of_asking_puts_is_its_content():
+    """ "Spring asked Ahern if he would resign": the parser made the if-clause adverbial;
+    it is the question Spring put."""
+    doc = parse(
+        """
+        Spring 1 nsubj PROPN
+        asked 1 ROOT VERB ask
+        Ahern 1 dobj PROPN
+        if 6 mark SCONJ
+        he 6 nsubj PRON
+        would 6 aux AUX
+        resign 1 advcl VERB
+        . 1 punct PUNCT
+        """
+    )
+    assert cues_of(doc) == [("asked", "Spring", "if he would resign")]

@@ -491,6 +491,10 @@ def _content(verb: Token, in_quote: list[int] | None, lex: Lexicon) -> tuple[int
         # belongs to what comes between
     if clause is not None:
         return _trim(verb.doc, clause, verb)
+    if lemma in lex.question_verbs:
+        question = _indirect_question(verb)
+        if question is not None:
+            return _trim(verb.doc, question, verb)
     if lemma in lex.content_object_verbs:
         for child in verb.children:
             if child.dep_ == "dobj" and not _is_person_like(child, lex):
@@ -580,6 +584,19 @@ def quoted_characterisation(
         inside = sum(1 for t in words if in_quote[t.i] >= 0)
         if words and inside >= 0.5 * len(words):
             return _trim(verb.doc, span, verb)
+    return None
+
+
+def _indirect_question(verb: Token) -> tuple[int, int] | None:
+    """The if/whether clause after a verb of asking, which the parser often labels an
+    adverbial clause: "asked Ahern if he would resign" puts the question "if he would
+    resign". Returns its token range, or None."""
+    for child in verb.rights:
+        if child.dep_ in ("advcl", "ccomp") and any(
+            c.dep_ == "mark" and c.lower_ in ("if", "whether") and c.i < child.i
+            for c in child.children
+        ):
+            return child.left_edge.i, child.right_edge.i + 1
     return None
 
 

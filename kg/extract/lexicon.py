@@ -49,6 +49,7 @@ class Lexicon:
     target_object_verbs: frozenset[str]
     issuing_verbs: frozenset[str]
     likening_verbs: frozenset[str]
+    question_verbs: frozenset[str]
     role_nouns: frozenset[str]
     description_nouns: frozenset[str]
     office_nouns: frozenset[str]
@@ -116,6 +117,7 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
         target_object_verbs=_having(verbs, "target_object"),
         issuing_verbs=_having(verbs, "issues_document"),
         likening_verbs=_having(verbs, "likening"),
+        question_verbs=_having(verbs, "question_content"),
         role_nouns=_having(nouns, "role"),
         description_nouns=_having(nouns, "description"),
         office_nouns=_having(nouns, "office"),
