@@ -295,3 +295,37 @@ def test_the_question_a_verb_of_asking_puts_is_its_content():
         """
     )
     assert cues_of(doc) == [("asked", "Spring", "if he would resign")]
+
+
+def test_a_clause_opening_with_that_is_the_content_whatever_its_label():
+    """ "Trump tweeted in the morning that Ruiz was late": the parser made "that" an
+    adverb of an adverbial clause; no adverbial clause opens with a bare "that"."""
+    doc = parse(
+        """
+        Trump 1 nsubj PROPN
+        tweeted 1 ROOT VERB tweet
+        in 1 prep ADP
+        the 4 det DET
+        morning 2 pobj NOUN
+        that 7 advmod ADV
+        Ruiz 7 nsubj PROPN
+        was 1 advcl AUX be
+        late 7 acomp ADJ
+        . 1 punct PUNCT
+        """
+    )
+    [(cue, speaker, content)] = cues_of(doc)
+    assert (cue, speaker) == ("tweeted", "Trump") and content.endswith("Ruiz was late")
+    so_that = parse(
+        """
+        Trump 1 nsubj PROPN
+        tweeted 1 ROOT VERB tweet
+        early 1 advmod ADV
+        so 6 mark SCONJ
+        that 6 mark SCONJ
+        fans 6 nsubj NOUN
+        woke 1 advcl VERB wake
+        . 1 punct PUNCT
+        """
+    )
+    assert all(content is None for _, _, content in cues_of(so_that))

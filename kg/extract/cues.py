@@ -481,7 +481,7 @@ def _content(verb: Token, in_quote: list[int] | None, lex: Lexicon) -> tuple[int
             c.lemma_.lower() in lex.relay_verbs and any(g.dep_ in SUBJECT_DEPS for g in c.children)
         )
     ]
-    clause = _clause_under_adjunct(verb)
+    clause = _clause_under_adjunct(verb) or _that_clause_mislabelled(verb)
     if clauses:
         best = max(clauses, key=lambda c: c.right_edge.i - c.left_edge.i)
         if clause is None or best.left_edge.i < clause[0]:
@@ -597,6 +597,19 @@ def _indirect_question(verb: Token) -> tuple[int, int] | None:
             for c in child.children
         ):
             return child.left_edge.i, child.right_edge.i + 1
+    return None
+
+
+def _that_clause_mislabelled(verb: Token) -> tuple[int, int] | None:
+    """A clause after the verb that opens with "that" is its complement, whatever the
+    parser called it: "tweeted in the early hours that Machado was ..." (an adverbial
+    clause with "that" as an adverb). No adverbial clause opens with a bare "that"
+    ("so that", "now that" open with another word). Returns its token range, or None."""
+    for child in verb.rights:
+        if child.dep_ == "advcl" and child.left_edge.lower_ == "that":
+            before = verb.doc[child.left_edge.i - 1]
+            if before.lower_ not in ("so", "now", "such", "order", "given"):
+                return child.left_edge.i, child.right_edge.i + 1
     return None
 
 
