@@ -158,6 +158,19 @@ def test_a_name_the_tagger_cut_comes_out_whole(table):
     assert {"Harish Chandra Rawat", "Maria Lourdes dela Cruz", "Ramon Villarosa"} <= names
 
 
+def test_a_name_the_tagger_cut_inside_its_compound_comes_out_whole(table):
+    """The tagger took "Shri Nand" for the name and left "Kishore Yadav", the rest of the
+    same compound, untagged; in a Title Case headline a capital says nothing."""
+    t = table(
+        "Elizabeth Warren Hammers Bank Chief Over Fake Accounts\n\n"
+        "Meanwhile, Bihar Chief Minister Shri Nand Kishore Yadav chaired a meeting.\n\n"
+        "Senator Elizabeth Warren spoke later."
+    )
+    names = {p.name for p in t.people}
+    assert "Nand Kishore Yadav" in names and "Nand" not in names
+    assert not any("Hammers" in name for name in names)
+
+
 def test_a_title_or_apposition_at_a_bare_surname_picks_the_namesake(table):
     t = table(
         "Councillor Emeka Okafor backs the quarry. His brother, Chidi Okafor, a teacher, "

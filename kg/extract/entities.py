@@ -375,6 +375,10 @@ class EntityTable:
         ent = self._ent_of.get(i)
         if tagged and not glued and ent is not None and ent.label_ == "PERSON" and ent.start == i:
             return ent.end if i not in self.mention_at else None
+        if tagged and not glued and ent is None:
+            head = self._compound_head(i - 1)
+            if head is not None:
+                return head + 1
         if token.text in HYPHENS and glued and not token.whitespace_:
             nxt = i + 1
             return nxt + 1 if nxt < len(doc) and _name_word(doc[nxt], lex) else None
@@ -396,6 +400,28 @@ class EntityTable:
             ):
                 return k + 2
         return None
+
+    def _compound_head(self, last: int) -> int | None:
+        """The head of the compound a tagged name's last word hangs in, when the words up
+        to it are more of the name: "Shri Nand" + "Kishore Chaudhary", tagged "Shri Nand"
+        with "Nand" and "Kishore" compounds of "Chaudhary". At most two more words, each
+        a name word, none a title, an organisation word or another entity's."""
+        doc, lex = self.doc, self.lexicon
+        token = doc[last]
+        head = token.head.i
+        if token.dep_ != "compound" or not last < head <= last + 2 or _title_cased(token.sent):
+            return None  # in a Title Case headline a capital says nothing ("Warren Hammers")
+        for k in range(last + 1, head + 1):
+            word = doc[k]
+            if (
+                not _name_word(word, lex)
+                or word.ent_type_
+                or _is_title_word(word, lex)
+                or word.lower_ in lex.organization_nouns
+                or (k < head and (word.dep_ != "compound" or word.head.i != head))
+            ):
+                return None
+        return head
 
     def _whole_name(self, ent: Span) -> Span:
         """A tagged name widened to the words the tagger left out: the rest of it on the
@@ -1364,6 +1390,13 @@ def _definite(noun: Token) -> bool:
 def _plain(word: str) -> str:
     """A word without accents, as the name lists spell it ("andré" -> "andre")."""
     return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
+
+
+def _title_cased(sent: Span) -> bool:
+    """Whether a sentence is written in Title Case, as headlines are: nearly all of its
+    longer words capitalised (a sentence full of names and titles still has its verbs)."""
+    words = [t for t in sent if t.is_alpha and len(t) > 3]
+    return len(words) >= 3 and sum(t.text[0].isupper() for t in words) >= 0.9 * len(words)
 
 
 def _name_word(token: Token, lex: Lexicon) -> bool:
