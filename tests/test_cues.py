@@ -329,3 +329,27 @@ def test_a_clause_opening_with_that_is_the_content_whatever_its_label():
         """
     )
     assert all(content is None for _, _, content in cues_of(so_that))
+
+
+def test_an_as_x_put_it_aside_hung_on_the_subject_reports_the_clause():
+    """ "Demand, as Ruiz put it to me, is a law": the parser hung the aside on the
+    subject noun; the clause it sits in is still what Ruiz said."""
+    doc = parse(
+        """
+        Demand 8 nsubj NOUN
+        , 0 punct PUNCT
+        as 4 mark SCONJ
+        Ruiz 4 nsubj PROPN
+        put 0 advcl VERB put
+        it 4 dobj PRON
+        to 4 prep ADP
+        me 6 pobj PRON
+        is 8 ROOT AUX be
+        a 10 det DET
+        law 8 attr NOUN
+        of 10 prep ADP
+        nature 11 pobj NOUN
+        . 8 punct PUNCT
+        """
+    )
+    assert cues_of(doc, quoted=(8, 9, 10, 11, 12)) == [("put", "Ruiz", "is a law of nature")]

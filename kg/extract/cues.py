@@ -770,6 +770,8 @@ def _as_x_put_it(verb: Token, in_quote: list[int]) -> Cue | None:
     if speaker is None:
         return None
     head = verb.head
+    while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
+        head = head.head  # "Induced demand, as X put it, is ...": hung on the subject noun
     before = (head.left_edge.i, verb.left_edge.i)
     after = (verb.right_edge.i + 1, head.right_edge.i + 1)
     # the aside first, or set inside the clause before a quotation ("... being seen, as
