@@ -171,6 +171,16 @@ def test_a_name_the_tagger_cut_inside_its_compound_comes_out_whole(table):
     assert not any("Hammers" in name for name in names)
 
 
+def test_a_name_in_apposition_to_a_capitalised_role_is_a_person(table):
+    """The tagger called "SP Folake Adebayo" an organisation; in apposition to "the
+    Police Public Relations Officer" it names the officer."""
+    t = table(
+        "Later, the Police Public Relations Officer in the state, SP Folake Adebayo, said "
+        "the driver had been arrested.\n\nAdebayo said the inquiry would continue."
+    )
+    assert "Folake Adebayo" in {p.name for p in t.people}
+
+
 def test_a_title_or_apposition_at_a_bare_surname_picks_the_namesake(table):
     t = table(
         "Councillor Emeka Okafor backs the quarry. His brother, Chidi Okafor, a teacher, "

@@ -268,7 +268,13 @@ class EntityTable:
             role = root.head if root.dep_ == "appos" else None
             if role is None:
                 role = next((c for c in root.children if c.dep_ == "appos"), None)
-            if role is not None and role.pos_ == "NOUN" and role.lemma_.lower() in roles:
+            # a capitalised role counts too: "the Police Public Relations Officer in the
+            # state, SP Omolola Adeoye, confirmed"
+            if (
+                role is not None
+                and role.pos_ in ("NOUN", "PROPN")
+                and (role.lemma_.lower() in roles or role.lower_ in roles)
+            ):
                 self._add_name(ent)
         # "The Tánaiste, Conor Fitzmaurice, said": the words between the commas after a
         # definite role, whatever the tagger and parser made of them
