@@ -1164,3 +1164,18 @@ def test_a_wire_credit_after_the_last_sentence_leaves_it_a_sentence(extract):
     quotes = extract(text)
     match = [q for q in quotes if "conflict in the Sahel" in q.text]
     assert match and match[0].speaker.name == "Martin Ruhle"
+
+
+def test_a_described_speaker_is_not_the_person_of_another_role_quoted_next(extract):
+    """ "the county boss said" is not "Economist Dr Ali Warsame", quoted just after:
+    the article gave him another role, so the description stays unnamed."""
+    text = (
+        "Fuel levy angers traders\n\n"
+        "NAKURU - Traders protested against the new fuel levy on Monday.\n\n"
+        '"Our people are struggling. We will carry our share," the county boss said.\n\n'
+        "Economist Dr Ali Warsame of the Policy Institute said the levy would push "
+        "inflation above 7 per cent."
+    )
+    quotes = extract(text)
+    [boss] = [q for q in quotes if "Our people are struggling" in q.text]
+    assert "Warsame" not in boss.speaker.name

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from kg.extract.context import ArticleContext, TextSpan
 from kg.extract.lexicon import load_lexicon
 from kg.extract.model import Speaker
+from kg.extract.people import role_head
 from kg.extract.sieves.base import Attributed, Revision
 from kg.extract.sieves.registry import sieve
 from kg.extract.sieves.speaker import definite_singular
@@ -97,6 +98,8 @@ def described_lead(ctx: ArticleContext, quotes: tuple[Attributed, ...]) -> Itera
             if later.speaker.kind != "person":
                 continue
             person = ctx.entities.find_name(later.speaker.name)
+            if person is not None and _holds_another_role(person, cue.speaker):
+                break  # "the county boss" is not the economist quoted next
             if person is not None and min(person.mentions, default=0) > q.end:
                 first = person.first_char
                 for j in same:
@@ -108,6 +111,14 @@ def described_lead(ctx: ArticleContext, quotes: tuple[Attributed, ...]) -> Itera
                         note="named at a quote soon after",
                     )
             break
+
+
+def _holds_another_role(person, head) -> bool:
+    """Whether the article gives a person a role, and the description's is not among
+    them: "Economist Dr Peter Otieno" is not "the county boss"."""
+    lex = load_lexicon()
+    held = {r for r in person.roles if r in lex.role_nouns}
+    return bool(held) and role_head(head.lower_, lex) not in person.roles
 
 
 def _specific_role(head) -> bool:
