@@ -353,3 +353,26 @@ def test_an_as_x_put_it_aside_hung_on_the_subject_reports_the_clause():
         """
     )
     assert cues_of(doc, quoted=(8, 9, 10, 11, 12)) == [("put", "Ruiz", "is a law of nature")]
+
+
+def test_a_when_clause_hung_on_a_statement_does_not_report_it():
+    """ "Hall was 23 when the board posted him to the rock": the verb of a clause opened
+    by "when" is subordinate; the clause it hangs on is not what the board said."""
+    doc = parse(
+        """
+        Hall 1 nsubj PROPN
+        was 1 ROOT AUX be
+        23 1 attr NUM
+        when 6 advmod SCONJ when
+        the 5 det DET
+        board 6 nsubj NOUN
+        posted 1 advcl VERB post
+        him 6 dobj PRON
+        to 6 prep ADP
+        the 10 det DET
+        rock 8 pobj NOUN
+        . 1 punct PUNCT
+        """
+    )
+    doc[3].tag_ = "WRB"
+    assert all(content is None for cue, _, content in cues_of(doc) if cue == "posted")

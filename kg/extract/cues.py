@@ -852,8 +852,13 @@ def _content_from_head(verb: Token) -> tuple[int, int] | None:
         and verb.left_edge.i - head.i <= 2
     ):
         return None  # "it was revealed the state reported ...": itself what was reported
-    if _is_infinitive(verb) or any(c.dep_ == "mark" for c in verb.children):
-        return None  # "... since the US accused Beijing": a subordinate clause, no report
+    if _is_infinitive(verb) or any(
+        c.dep_ == "mark" or (c.dep_ == "advmod" and c.tag_ == "WRB" and c.i < verb.i)
+        for c in verb.children
+    ):
+        # "... since the US accused Beijing", "He was 23 when the board posted him": a
+        # subordinate clause, no report
+        return None
     if verb.tag_ == "VBG" and verb.dep_ == "advcl":
         return None  # "profits fell, blaming cocoa prices": the clause it hangs on is narrative
     head = verb.head
