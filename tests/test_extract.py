@@ -1179,3 +1179,20 @@ def test_a_described_speaker_is_not_the_person_of_another_role_quoted_next(extra
     quotes = extract(text)
     [boss] = [q for q in quotes if "Our people are struggling" in q.text]
     assert "Warsame" not in boss.speaker.name
+
+
+def test_a_feature_names_its_subject_after_the_lede_and_the_headline_names_no_one(extract):
+    """A delayed lede: the headline's "Harrow Point" is a place in a title, not whom the
+    lede's "he" means; the man named two paragraphs on is, and so is the "he says" of the
+    paragraph after the lede."""
+    text = (
+        "The last ferryman of Harrow Point\n\n"
+        "He was the last to go, and he went the way he had come thirty years before: "
+        "in a small boat, in the rain.\n\n"
+        "“You don’t say goodbye to a river,” he says now, sitting in his kitchen.\n\n"
+        "Tomas Brennan was 19 when he first took the ferry across. Brennan is a careful "
+        "talker."
+    )
+    quotes = extract(text)
+    [river] = [q for q in quotes if "goodbye to a river" in q.text]
+    assert river.speaker.name == "Tomas Brennan"

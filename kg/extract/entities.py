@@ -1038,14 +1038,16 @@ class EntityTable:
         )
 
     def _named_after_lead_pronoun(self, token: Token, gender: str | None) -> EntityMention | None:
-        """A delayed identification: "he"/"she" in the story's opening paragraph with no
+        """A delayed identification: "he"/"she" in the story's opening paragraphs with no
         one named before it stands for the first person of its gender named in the next
         LEAD_REACH_PARAGRAPHS paragraphs who is named again later (the story's subject,
         not a passer-by)."""
-        if gender not in ("m", "f") or self.layout.prose(token.idx) > 1:
+        if gender not in ("m", "f") or self.layout.prose(token.idx) > 2:
             return None
-        if self.mentions and self.mentions[0].start < token.idx:
-            return None
+        if self.layout.prose(token.idx) == 2 and not self._lead_pronoun_before(token, gender):
+            return None  # past the opening paragraph only as the lede's "he" again
+        if any(m.start < token.idx and not self.layout.is_headline(m.start) for m in self.mentions):
+            return None  # someone is named before it (a headline's names label the story)
         reach = self.layout.prose(token.idx) + LEAD_REACH_PARAGRAPHS
         for m in self.mentions:
             if m.start <= token.idx:
@@ -1059,6 +1061,20 @@ class EntityTable:
                 continue
             return m
         return None
+
+    def _lead_pronoun_before(self, token: Token, gender: str) -> bool:
+        """Whether the story's opening paragraph has a pronoun of this gender outside
+        quotation marks before `token` ("He was the last to leave ... “...,” he says")."""
+        for earlier in self.doc[: token.i]:
+            if self.layout.prose(earlier.idx) > 1:
+                break
+            if (
+                self.lexicon.pronoun_gender.get(earlier.lower_) == gender
+                and self.layout.in_quote[earlier.i] < 0
+                and not self.layout.is_headline(earlier.idx)
+            ):
+                return True
+        return False
 
     def pronoun_candidates(self, token: Token) -> tuple[Candidate, ...]:
         """The people named in this or the three paragraphs before a pronoun, most salient
@@ -1076,6 +1092,8 @@ class EntityTable:
         for m in self.mentions_back_from(here):
             if self.layout.prose(m.start) < para - MENTION_REACH_PARAGRAPHS:
                 break
+            if self.layout.is_headline(m.start) and not self.layout.is_headline(here):
+                continue  # a headline labels the story: the story's pronouns start after it
             salience = m.start - (0 if m.is_subject else OBJECT_PENALTY_CHARS)
             if (
                 m.is_subject

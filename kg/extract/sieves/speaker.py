@@ -370,8 +370,9 @@ def pronoun_mistranslated(ctx, mention, claim, discourse, avoid) -> Decision | N
 @sieve(
     "speaker",
     "pronoun_named_later",
-    "he/she opening a story before anyone is named is the first person of that gender "
-    "named in the next two paragraphs and again later (a delayed identification)",
+    "he/she opening a story before anyone is named (a headline's names label the story) "
+    "is the first person of that gender named in the next two paragraphs and again later "
+    "(a delayed identification)",
     examples=[
         (
             "“We did everything we could,” he told reporters after the final whistle.\n\n"
