@@ -1196,3 +1196,17 @@ def test_a_feature_names_its_subject_after_the_lede_and_the_headline_names_no_on
     quotes = extract(text)
     [river] = [q for q in quotes if "goodbye to a river" in q.text]
     assert river.speaker.name == "Tomas Brennan"
+
+
+def test_a_capitalised_short_form_is_the_body_whose_name_it_ends(extract):
+    """ "the Commission" is the Northern Ports Commission named paragraphs before, not
+    the Harbour Trust named since."""
+    text = (
+        "Ewan Ross was 23 when the Northern Ports Commission sent him to the island.\n\n"
+        "He worked for years beside volunteers from the Harbour Trust, who ran the boats.\n\n"
+        "The Commission, in its history of the port, describes the closure as “a necessary "
+        "change that saved money”."
+    )
+    quotes = extract(text)
+    [closure] = [q for q in quotes if "necessary change" in q.text]
+    assert closure.speaker.name == "Northern Ports Commission"

@@ -1009,6 +1009,15 @@ class EntityTable:
             )
         para = self.layout.prose(token.idx)
         i = bisect.bisect_left(self._organisation_starts, token.idx)
+        word = token.lower_
+        # "the Commission", capitalised, is the Northern Lights Commission named before,
+        # however far back, not the nearest body ("the bank" is any bank)
+        short_form = token.text[:1].isupper() and not token.is_sent_start
+        for j in range(i - 1, -1, -1) if short_form else ():
+            m = self.organisation_mentions[j]
+            words = m.entity.name.lower().split()
+            if not quoted[m.start] and len(words) >= 2 and words[-1] == word:
+                return m
         for j in range(i - 1, -1, -1):
             m = self.organisation_mentions[j]
             if self.layout.prose(m.start) < para - BODY_REACH_PARAGRAPHS:
