@@ -946,6 +946,13 @@ class EntityTable:
         self.organisations = sorted(kept, key=lambda b: b.first_char)
         self.organisation_mentions = self._organisation_mentions()
         self._organisation_starts = [m.start for m in self.organisation_mentions]
+        # the mentions of bodies with a name of two words or more, by its last word
+        # ("commission" -> the Northern Lights Commission's), in text order
+        self._by_last_name_word: dict[str, list[int]] = {}
+        for j, m in enumerate(self.organisation_mentions):
+            words = m.entity.name.lower().split()
+            if len(words) >= 2 and not self._quoted_mention[m.start]:
+                self._by_last_name_word.setdefault(words[-1], []).append(j)
         outlets = [m for m in self.organisation_mentions if self._outlet_like[m.start]]
         self._outlet_mentions = outlets
         self._outlet_starts = [m.start for m in outlets]
@@ -1009,15 +1016,13 @@ class EntityTable:
             )
         para = self.layout.prose(token.idx)
         i = bisect.bisect_left(self._organisation_starts, token.idx)
-        word = token.lower_
         # "the Commission", capitalised, is the Northern Lights Commission named before,
         # however far back, not the nearest body ("the bank" is any bank)
-        short_form = token.text[:1].isupper() and not token.is_sent_start
-        for j in range(i - 1, -1, -1) if short_form else ():
-            m = self.organisation_mentions[j]
-            words = m.entity.name.lower().split()
-            if not quoted[m.start] and len(words) >= 2 and words[-1] == word:
-                return m
+        if token.text[:1].isupper() and not token.is_sent_start:
+            named = self._by_last_name_word.get(token.lower_, [])
+            k = bisect.bisect_left(named, i)
+            if k:
+                return self.organisation_mentions[named[k - 1]]
         for j in range(i - 1, -1, -1):
             m = self.organisation_mentions[j]
             if self.layout.prose(m.start) < para - BODY_REACH_PARAGRAPHS:
