@@ -376,3 +376,35 @@ def test_a_when_clause_hung_on_a_statement_does_not_report_it():
     )
     doc[3].tag_ = "WRB"
     assert all(content is None for cue, _, content in cues_of(doc) if cue == "posted")
+
+
+def test_a_question_someone_declined_to_answer_is_not_a_report():
+    """ "Lee declined to say who left": nothing was said; "Lee declined to deny that
+    he called Ruiz" still reports what he is said to have done."""
+    asked = parse(
+        """
+        Lee 1 nsubj PROPN
+        declined 1 ROOT VERB decline
+        to 3 aux PART
+        say 1 xcomp VERB say
+        who 5 nsubj PRON
+        left 3 ccomp VERB leave
+        . 1 punct PUNCT
+        """
+    )
+    asked[4].tag_ = "WP"
+    assert [cue for cue, _, _ in cues_of(asked)] == []
+    denied = parse(
+        """
+        Lee 1 nsubj PROPN
+        declined 1 ROOT VERB decline
+        to 3 aux PART
+        deny 1 xcomp VERB deny
+        that 6 mark SCONJ
+        he 6 nsubj PRON
+        called 3 ccomp VERB call
+        Ruiz 6 dobj PROPN
+        . 1 punct PUNCT
+        """
+    )
+    assert [(cue, content) for cue, _, content in cues_of(denied)] == [("deny", "he called Ruiz")]

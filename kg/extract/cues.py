@@ -25,6 +25,7 @@ from kg.extract.lexicon import Lexicon, load_lexicon
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 INHERIT_SUBJECT_DEPS = ("advcl", "xcomp", "conj", "pcomp", "acl")
 PERSONISH_ENTS = ("PERSON", "ORG", "GPE", "NORP")
+WH_TAGS = ("WP", "WDT", "WRB", "WP$")  # who, which, when, whose: an embedded question
 
 
 @dataclass(frozen=True)
@@ -296,6 +297,11 @@ def _verb_cue(verb: Token, in_quote: list[int], lex: Lexicon) -> Cue | None:
             passive_addressee = speaker
             speaker = passive_agent(verb)
     content = _content(verb, in_quote, lex)
+    if _refused(verb, lex) and (
+        content is None
+        or any(_opens_question(verb.doc[i]) for i in range(max(content[0] - 1, 0), content[0] + 1))
+    ):  # (the content is trimmed of its "whether")
+        return None  # "declined to say who ...": an unanswered question, not a report
     if content is not None and not _has_quote(verb.doc, content, in_quote):
         if _is_free_relative(verb, content) or lemma in lex.agreement_verbs:
             return None  # a borrowed label, or an agreement reached: not a report of words
@@ -691,6 +697,26 @@ def _quoted_object(verb: Token, in_quote: list[int] | None, lex: Lexicon) -> tup
         if inside and inside >= (0.3 if child.dep_ == "dobj" else 0.6) * (span[1] - span[0]):
             return _trim(verb.doc, span, verb)
     return None
+
+
+def _refused(verb: Token, lex: Lexicon) -> bool:
+    """Whether the verb is what someone declined or refused to do: "declined to provide
+    details or say who uttered the remark" reports nothing said (but "declined to deny
+    that he told Bruton ..." still reports what he is said to have told him)."""
+    node = verb
+    for _ in range(4):
+        if node.dep_ not in ("xcomp", "conj") or node.head.i == node.i:
+            return False
+        node = node.head
+        if node.lemma_.lower() in lex.refusal_verbs:
+            return True
+    return False
+
+
+def _opens_question(word: Token) -> bool:
+    """Whether a clause's first word makes it an embedded question: who, which, when,
+    how, whether, if."""
+    return word.tag_ in WH_TAGS or word.lower_ in ("whether", "if", "how")
 
 
 def _put_to_the_subject(verb: Token, lex: Lexicon) -> bool:

@@ -50,6 +50,7 @@ class Lexicon:
     issuing_verbs: frozenset[str]
     likening_verbs: frozenset[str]
     question_verbs: frozenset[str]
+    refusal_verbs: frozenset[str]
     role_nouns: frozenset[str]
     description_nouns: frozenset[str]
     office_nouns: frozenset[str]
@@ -118,6 +119,7 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
         issuing_verbs=_having(verbs, "issues_document"),
         likening_verbs=_having(verbs, "likening"),
         question_verbs=_having(verbs, "question_content"),
+        refusal_verbs=_having(verbs, "refusal"),
         role_nouns=_having(nouns, "role"),
         description_nouns=_having(nouns, "description"),
         office_nouns=_having(nouns, "office"),
