@@ -1210,3 +1210,16 @@ def test_a_capitalised_short_form_is_the_body_whose_name_it_ends(extract):
     quotes = extract(text)
     [closure] = [q for q in quotes if "necessary change" in q.text]
     assert closure.speaker.name == "Northern Ports Commission"
+
+
+def test_a_cue_closing_its_paragraph_with_a_colon_introduces_the_next_one(extract):
+    """ "Caddell continued:" at the end of a paragraph: the quotation opening the next
+    paragraph is his, as it would be after a colon in the same paragraph."""
+    for cue in ("Ruiz continued:", "He said:", "Ruiz added:"):
+        text = (
+            "Pollster Tom Ruiz spoke to the host on Thursday.\n\n"
+            f"{cue}\n\n"
+            "“The health issue is very much a partisan issue, and the numbers are close.”"
+        )
+        [quote] = extract(text)
+        assert quote.speaker.name == "Tom Ruiz", cue

@@ -129,8 +129,9 @@ def _kind_of(
 @sieve(
     "link",
     "adjacent_cue",
-    "a quotation with no clause of its own takes the cue right before or after it, and "
-    "so does the first half of a quote split by its cue (“...,” he said, “...”)",
+    "a quotation with no clause of its own takes the cue right before or after it (or the "
+    "“X said:” closing the paragraph before), and so does the first half of a quote split "
+    "by its cue (“...,” he said, “...”)",
     examples=[
         (
             "Mayor Ana Lopez visited the site. “The bridge will be rebuilt by May.” The mayor "
@@ -151,6 +152,11 @@ def adjacent_cue(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
         left, right = ctx.clause_bounds(cue, with_content=index in outers)
         for para in {ctx.paragraph(left), ctx.paragraph(right)}:
             by_paragraph.setdefault(para, []).append((cue, left, right, free))
+        if free and _introduces_next_paragraph(ctx, right):
+            # "Caddell continued:" closing its paragraph introduces the quotation that
+            # opens the next one; that quote is scored as if it followed the colon
+            nxt = ctx.paragraph(right) + 1
+            by_paragraph.setdefault(nxt, []).append((cue, left, right, free))
     for index, q in enumerate(ctx.quoted):
         if index in view.claimed_quotes:
             continue
@@ -167,7 +173,10 @@ def adjacent_cue(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
                     score -= 0.01 * len(gap)
             elif right <= q.outer_start:
                 gap = ctx.text[right : q.outer_start]
-                if _clean_gap(gap):
+                if ctx.paragraph(right) != ctx.paragraph(q.outer_start):
+                    if ctx.paragraph_start(q.outer_start) == q.outer_start:
+                        score = 3.0  # the paragraph after "X said:" opens with the quote
+                elif _clean_gap(gap):
                     score = 3.0 if ":" in gap else 2.5 if "," in gap or not gap.strip() else 1.0
                     score -= 0.01 * len(gap)
             elif left < q.outer_start and q.outer_end < right:
@@ -187,6 +196,12 @@ def adjacent_cue(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
             cue_mention(ctx, cue),
             relayed_by(ctx, cue),
         )
+
+
+def _introduces_next_paragraph(ctx: ArticleContext, right: int) -> bool:
+    """Whether a cue's words end their paragraph with a colon ("Caddell continued:")."""
+    rest = ctx.text[right : ctx.paragraph_end(right)]
+    return rest.strip() == ":"
 
 
 def _clean_gap(gap: str) -> bool:
