@@ -257,3 +257,15 @@ def test_a_post_keeps_its_owner_and_anothers_post_is_not_it(table):
 def test_a_name_after_a_role_is_a_name_even_when_tagged_a_place(table):
     t = table("Their spokesperson, Tāmati Ruawai, said the process had been rushed.")
     assert [p.name for p in t.people] == ["Tāmati Ruawai"]
+
+
+def test_a_surname_with_an_inner_capital_is_a_mention_of_its_bearer(table):
+    """ "McCrummen reports:" opening a sentence mentions Stephanie McCrummen: a capital
+    after "Mc" is still a capitalised name."""
+    t = table(
+        "The paper sent its reporter Stephanie McCrummen to a living room in Ohio.\n\n"
+        "The woman disputes the idea that she needed to be hospitalized in the first "
+        "place. McCrummen reports:"
+    )
+    [person] = [p for p in t.people if p.name == "Stephanie McCrummen"]
+    assert len(person.mentions) == 2

@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -730,7 +731,7 @@ class EntityTable:
         """A surname standing alone that the tagger did not mark ("Evans read the letter")
         is still a mention of the one person of the article who bears it."""
         for token in self.doc:
-            if token.i in self.mention_at or not token.is_title:
+            if token.i in self.mention_at or not (token.is_title or _inner_capital(token.text)):
                 continue
             if token.pos_ != "PROPN" and (token.is_sent_start or token.pos_ != "NOUN"):
                 continue  # a mistagged surname counts only mid-sentence ("In response, Reyes")
@@ -1428,6 +1429,19 @@ def _definite(noun: Token) -> bool:
 def _plain(word: str) -> str:
     """A word without accents, as the name lists spell it ("andré" -> "andre")."""
     return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
+
+
+_INNER_CAPITAL = re.compile(r"[A-Z][a-z]{1,2}[A-Z][a-z]+")
+
+
+def _inner_capital(word: str) -> bool:
+    """A capitalised name with a capital after a short prefix, which str.istitle() does
+    not count: "McCrummen", "MacArthur", "DeSantis", "LeBron".
+
+    >>> _inner_capital("McCrummen"), _inner_capital("Evans"), _inner_capital("NATO")
+    (True, False, False)
+    """
+    return _INNER_CAPITAL.fullmatch(word) is not None
 
 
 def _title_cased(sent: Span) -> bool:
