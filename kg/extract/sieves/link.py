@@ -129,9 +129,8 @@ def _kind_of(
 @sieve(
     "link",
     "adjacent_cue",
-    "a quotation with no clause of its own takes the cue right before or after it (or the "
-    "“X said:” closing the paragraph before), and so does the first half of a quote split "
-    "by its cue (“...,” he said, “...”)",
+    "a quotation with no clause of its own takes the cue right before or after it (or an "
+    "“X said:” ending the paragraph before), as does the first half of a split quote",
     examples=[
         (
             "Mayor Ana Lopez visited the site. “The bridge will be rebuilt by May.” The mayor "
