@@ -1223,3 +1223,19 @@ def test_a_cue_closing_its_paragraph_with_a_colon_introduces_the_next_one(extrac
         )
         [quote] = extract(text)
         assert quote.speaker.name == "Tom Ruiz", cue
+
+
+def test_a_quoted_transcript_keeps_its_speaker_labels(extract):
+    """A partial transcript quoted paragraph by paragraph ('"HOST: ...' / '"GOVERNOR:
+    ...'): each turn is its labelled speaker's, without the label."""
+    text = (
+        "Governor Mike Dale spoke to the host on Sunday.\n\n"
+        "Partial transcript as follows:\n\n"
+        '"HOST: Will the bridge reopen before the winter, as your office promised?\n\n'
+        '"DALE: Well, look, the engineers tell me it will reopen in November."\n'
+    )
+    turns = {q.text: q.speaker.name for q in extract(text)}
+    assert turns.get("Well, look, the engineers tell me it will reopen in November.") == (
+        "Mike Dale"
+    )
+    assert not any(text.startswith(("HOST:", "DALE:")) for text in turns)

@@ -22,7 +22,8 @@ from kg.nlp.pipeline import DATELINE
 
 MAX_LABEL_WORDS = 8
 MAX_QUESTION_WORDS = 30
-_LABEL = re.compile(r"^[ \t]*(?P<label>[^:\n\"“”‘’]{1,90}?)[ \t]*:[ \t]+(?=\S)")
+# a label may open a quoted transcript ('"PENCE: Well, look, ...'): the mark is not its
+_LABEL = re.compile(r"^[ \t]*[\"“]?(?P<label>[^:\n\"“”‘’]{1,90}?)[ \t]*:[ \t]+(?=\S)")
 _MARKS = re.compile(r"[\"“”„«»]")
 
 

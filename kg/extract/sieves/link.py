@@ -238,7 +238,14 @@ def speaker_label(ctx: ArticleContext, view: LinkView) -> Iterator[Claim]:
         kind, start, end = "unquoted", label.start, label.end
         if len(overlapping) == 1:
             q = ctx.quoted[overlapping[0]]
-            if q.outer_start <= label.start + 1 and q.outer_end >= label.end - 2:
+            if q.start <= label.label_start:
+                # a quoted transcript, its mark before the label ('"PENCE: Well, ...'): the
+                # turn is the words after the label, to the paragraph's end or the mark
+                end = min(content_end(ctx.text, q), label.end)
+                kind, start = "direct", label.start
+            elif (
+                label.label_end <= q.outer_start <= label.start + 1 and q.outer_end >= label.end - 2
+            ):
                 kind, start, end = "direct", q.start, content_end(ctx.text, q)
         mention = Mention(TextSpan(label.label_start, label.label_end), None, label=True)
         yield Claim(
