@@ -50,6 +50,8 @@ def clean_name(text: str, lexicon: Lexicon | None = None) -> tuple[str, str | No
     (('Wanjiru', None), ('Ramon Villarosa', None))
     >>> clean_name("Spokesman Gareth Rowlands"), clean_name("Health Minister Joan Carter")
     (('Gareth Rowlands', 'm'), ('Joan Carter', None))
+    >>> clean_name("Rapper Tia Marlow"), clean_name("Juror Ana Brill")
+    (('Tia Marlow', None), ('Ana Brill', None))
 
     A title that owns what follows is part of a body's name, not an honorific:
 
