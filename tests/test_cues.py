@@ -408,3 +408,29 @@ def test_a_question_someone_declined_to_answer_is_not_a_report():
         """
     )
     assert [(cue, content) for cue, _, content in cues_of(denied)] == [("deny", "he called Ruiz")]
+
+
+def test_a_participle_report_inside_another_is_the_same_speakers_next_statement():
+    """ "Perdue said the ads failed, arguing that the party split": the parser hung
+    "arguing" on the first report's clause; Perdue argued it."""
+    doc = parse(
+        """
+        Perdue 1 nsubj PROPN
+        said 1 ROOT VERB say
+        the 3 det DET
+        ads 4 nsubj NOUN
+        failed 1 ccomp VERB fail
+        , 4 punct PUNCT
+        arguing 4 advcl VERB argue
+        that 10 mark SCONJ
+        the 9 det DET
+        party 10 nsubj NOUN
+        split 6 ccomp VERB split
+        . 1 punct PUNCT
+        """
+    )
+    doc[6].tag_ = "VBG"
+    assert cues_of(doc, split=True) == [
+        ("said", "Perdue", "the ads failed"),
+        ("arguing", "Perdue", "the party split"),
+    ]

@@ -105,8 +105,9 @@ def split_coordinated_reports(doc: Doc, cues: list[Cue]) -> list[Cue]:
     """A reporting verb coordinated inside another report, with no subject of its own, is
     the same speaker's next statement: in "Lale said the fees were lawful but noted that
     “we can only wait”" Lale said both, though the parser hangs "noted" on the first
-    report's clause (whose subject, "the fees", would then have noted). The first report
-    ends before the "but"/"and", and the second takes its speaker.
+    report's clause (whose subject, "the fees", would then have noted). So is a participle
+    there ("..., adding that “I was available”"). The first report ends before the
+    "but"/"and" or the comma, and the second takes its speaker.
 
     `cues` in text order; returns them in the same order.
     """
@@ -121,9 +122,12 @@ def split_coordinated_reports(doc: Doc, cues: list[Cue]) -> list[Cue]:
                 break
             if inner.kind != "verb" or inner.content is None or verb.i <= start:
                 continue
-            if verb.dep_ != "conj" or any(c.dep_ in SUBJECT_DEPS for c in verb.children):
+            participle = verb.dep_ == "advcl" and verb.tag_ == "VBG"  # "..., adding that"
+            if verb.dep_ != "conj" and not participle:
                 continue
-            if inner.speaker is None or not start <= inner.speaker.i < end:
+            if any(c.dep_ in SUBJECT_DEPS for c in verb.children):
+                continue
+            if not participle and (inner.speaker is None or not start <= inner.speaker.i < end):
                 continue  # its subject is not the first report's
             if not start <= verb.head.i < verb.i or inner.content[1] > end:
                 continue
