@@ -68,6 +68,12 @@ CASES = [
 ]
 
 
+def speaker_of(quotes, words: str) -> str:
+    """The speaker's name of the one quote holding `words`."""
+    [quote] = [q for q in quotes if words in q.text]
+    return quote.speaker.name
+
+
 @pytest.mark.parametrize(("text", "content", "speaker"), CASES)
 def test_convention(extract, text, content, speaker):
     quotes = extract(text)
@@ -1161,9 +1167,7 @@ def test_a_wire_credit_after_the_last_sentence_leaves_it_a_sentence(extract):
         "UN spokesman Martin Ruhle said the talks had covered the fight against piracy.\n\n"
         "The two also discussed the conflict in the Sahel region, the spokesman said. - Sapa-AFP"
     )
-    quotes = extract(text)
-    match = [q for q in quotes if "conflict in the Sahel" in q.text]
-    assert match and match[0].speaker.name == "Martin Ruhle"
+    assert speaker_of(extract(text), "conflict in the Sahel") == "Martin Ruhle"
 
 
 def test_a_described_speaker_is_not_the_person_of_another_role_quoted_next(extract):
@@ -1176,9 +1180,7 @@ def test_a_described_speaker_is_not_the_person_of_another_role_quoted_next(extra
         "Economist Dr Ali Warsame of the Policy Institute said the levy would push "
         "inflation above 7 per cent."
     )
-    quotes = extract(text)
-    [boss] = [q for q in quotes if "Our people are struggling" in q.text]
-    assert "Warsame" not in boss.speaker.name
+    assert "Warsame" not in speaker_of(extract(text), "Our people are struggling")
 
 
 def test_a_feature_names_its_subject_after_the_lede_and_the_headline_names_no_one(extract):
@@ -1193,9 +1195,7 @@ def test_a_feature_names_its_subject_after_the_lede_and_the_headline_names_no_on
         "Tomas Brennan was 19 when he first took the ferry across. Brennan is a careful "
         "talker."
     )
-    quotes = extract(text)
-    [river] = [q for q in quotes if "goodbye to a river" in q.text]
-    assert river.speaker.name == "Tomas Brennan"
+    assert speaker_of(extract(text), "goodbye to a river") == "Tomas Brennan"
 
 
 def test_a_capitalised_short_form_is_the_body_whose_name_it_ends(extract):
@@ -1207,9 +1207,7 @@ def test_a_capitalised_short_form_is_the_body_whose_name_it_ends(extract):
         "The Commission, in its history of the port, describes the closure as “a necessary "
         "change that saved money”."
     )
-    quotes = extract(text)
-    [closure] = [q for q in quotes if "necessary change" in q.text]
-    assert closure.speaker.name == "Northern Ports Commission"
+    assert speaker_of(extract(text), "necessary change") == "Northern Ports Commission"
 
 
 def test_a_cue_closing_its_paragraph_with_a_colon_introduces_the_next_one(extract):
