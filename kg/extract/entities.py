@@ -1057,13 +1057,15 @@ class EntityTable:
         one named before it stands for the first person of its gender named in the next
         LEAD_REACH_PARAGRAPHS paragraphs who is named again later (the story's subject,
         not a passer-by)."""
-        if gender not in ("m", "f") or self.layout.prose(token.idx) > 2:
+        prose = self.layout.prose(token.idx)
+        if gender not in ("m", "f") or prose > 2:
             return None
-        if self.layout.prose(token.idx) == 2 and not self._lead_pronoun_before(token, gender):
+        if prose == 2 and not self._lead_pronoun_before(token, gender):
             return None  # past the opening paragraph only as the lede's "he" again
-        if any(m.start < token.idx and not self.layout.is_headline(m.start) for m in self.mentions):
+        first = next((m for m in self.mentions if not self.layout.is_headline(m.start)), None)
+        if first is not None and first.start < token.idx:
             return None  # someone is named before it (a headline's names label the story)
-        reach = self.layout.prose(token.idx) + LEAD_REACH_PARAGRAPHS
+        reach = prose + LEAD_REACH_PARAGRAPHS
         for m in self.mentions:
             if m.start <= token.idx:
                 continue
@@ -1104,10 +1106,11 @@ class EntityTable:
         para = self.layout.prose(here)
         own_sentence = token.sent.start_char
         out = []
+        in_story = not self.layout.is_headline(here)
         for m in self.mentions_back_from(here):
             if self.layout.prose(m.start) < para - MENTION_REACH_PARAGRAPHS:
                 break
-            if self.layout.is_headline(m.start) and not self.layout.is_headline(here):
+            if in_story and self.layout.is_headline(m.start):
                 continue  # a headline labels the story: the story's pronouns start after it
             salience = m.start - (0 if m.is_subject else OBJECT_PENALTY_CHARS)
             if (

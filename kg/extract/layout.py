@@ -46,6 +46,9 @@ class Layout:
         runs = list(re.finditer(r"\n\s*", self.text))
         self.breaks = [m.start() for m in runs]
         self.starts = [m.end() for m in runs]
+        bounds = zip([0, *self.starts], [*self.breaks, len(self.text)])
+        self._lines = [self.text[start:end].strip() for start, end in bounds]
+        self._unpunctuated = [_unpunctuated_short(line) for line in self._lines]
         self._prose_rank = self._rank_prose_paragraphs()
         self.in_quote = token_quote_index(doc, quoted)
 
@@ -72,11 +75,9 @@ class Layout:
 
     def _rank_prose_paragraphs(self) -> list[int]:
         ranks, count = [], 0
-        bounds = zip([0, *self.starts], [*self.breaks, len(self.text)])
-        for start, end in bounds:
-            line = self.text[start:end].strip()
+        for line, unpunctuated in zip(self._lines, self._unpunctuated):
             label = line.split(":", 1)[0].strip().lower() if ":" in line[:40] else ""
-            furniture = _unpunctuated_short(line) or label in self.lexicon.page_labels
+            furniture = unpunctuated or label in self.lexicon.page_labels
             count += 0 if furniture or not line else 1
             ranks.append(count)
         return ranks
@@ -87,8 +88,7 @@ class Layout:
     def is_headline(self, char: int) -> bool:
         """Whether `char` lies in a short line with no closing punctuation: a headline,
         a caption or a navigation line, whose words repeat or label the story."""
-        line = self.text[self.paragraph_start(char) : self.paragraph_end(char)].strip()
-        return _unpunctuated_short(line)
+        return self._unpunctuated[self.paragraph(char)]
 
     def in_dateline(self, ent: Span) -> bool:
         """Whether an entity is part of a wire dateline opening its sentence ("MONTREAL -",
