@@ -98,7 +98,7 @@ def described_lead(ctx: ArticleContext, quotes: tuple[Attributed, ...]) -> Itera
             if later.speaker.kind != "person":
                 continue
             person = ctx.entities.find_name(later.speaker.name)
-            if person is not None and _holds_another_role(person, cue.speaker):
+            if person is not None and _holds_another_role(person, cue.speaker, ctx.lexicon):
                 break  # "the county boss" is not the economist quoted next
             if person is not None and min(person.mentions, default=0) > q.end:
                 first = person.first_char
@@ -113,10 +113,9 @@ def described_lead(ctx: ArticleContext, quotes: tuple[Attributed, ...]) -> Itera
             break
 
 
-def _holds_another_role(person, head) -> bool:
+def _holds_another_role(person, head, lex) -> bool:
     """Whether the article gives a person a role, and the description's is not among
     them: "Economist Dr Peter Otieno" is not "the county boss"."""
-    lex = load_lexicon()
     held = {r for r in person.roles if r in lex.role_nouns}
     return bool(held) and role_head(head.lower_, lex) not in person.roles
 
